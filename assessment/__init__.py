@@ -1,0 +1,64 @@
+"""The social organisation self-assessment: a Flask application.
+
+``create_app`` is the factory (``flask --app app run``); extensions are created unbound in
+``extensions`` and bound here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .db import Database
+from .extensions import csrf
+from .services import QuestionnaireRegistry
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """A key generated once into the instance folder: never in the repo, stable across restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
+    )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'assessment.sqlite'}",
+        QUESTIONNAIRE_DIR=str(REPO / "questionnaires"),
+        DEFAULT_QUESTIONNAIRE="social-organisation",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a half-finished questionnaire must still submit hours later
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
+    )
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    app.extensions["database"] = Database(app.config["DATABASE_URL"])
+    app.extensions["questionnaires"] = QuestionnaireRegistry(app.config["QUESTIONNAIRE_DIR"])
+    csrf.init_app(app)
+
+    from . import cli
+    from .web import register_web
+
+    cli.register(app)
+    register_web(app)
+    return app

@@ -1,0 +1,90 @@
+"""flask commands: init, questionnaire validate, score, report (and demo, user, token later)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .domain.questionnaire import QuestionnaireError, load_questionnaire
+from .domain.scoring import InvalidAnswers, score
+
+questionnaire_cli = AppGroup("questionnaire", help="Work with questionnaire files.")
+
+
+@questionnaire_cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate_command(files: tuple[str, ...]) -> None:
+    """Check questionnaire FILES against the schema and the rules; print OK or every error."""
+    failed = False
+    for name in files:
+        try:
+            q = load_questionnaire(name)
+        except QuestionnaireError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+        else:
+            click.echo(
+                f"OK {name}: {q.id} {q.version}, {len(q.dimensions)} dimensions, "
+                f"{len(q.items)} items, {len(q.recommendations)} recommendations"
+            )
+    if failed:
+        sys.exit(1)
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database and register the questionnaire files (safe to run twice)."""
+    db = current_app.extensions["database"]
+    db.upgrade()
+    with db.session() as session, session.begin():
+        try:
+            registered = current_app.extensions["questionnaires"].register_all(session)
+        except QuestionnaireError as exc:
+            raise click.ClickException(f"a questionnaire file is broken:\n{exc}") from None
+        for row, added in registered:
+            state = "registered" if added else "already registered"
+            click.echo(f"{row.questionnaire_id} {row.version} ({row.content_hash[:12]}): {state}")
+    click.echo(f"Database ready: {_safe_url(db.url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("score")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def score_command(file) -> None:  # type: ignore[no-untyped-def]
+    """Score FILE.json ({"questionnaire": id, "answers": {...}}) and print the result JSON."""
+    try:
+        request = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file.name} is not valid JSON: {exc}") from None
+    if not isinstance(request, dict) or "questionnaire" not in request:
+        raise click.ClickException('expected {"questionnaire": id, "answers": {item_id: value}}')
+    registry = current_app.extensions["questionnaires"]
+    by_id = {q.id: q for q in registry.files()}
+    q = by_id.get(request["questionnaire"])
+    if q is None:
+        raise click.ClickException(
+            f"unknown questionnaire {request['questionnaire']!r} (known: {', '.join(sorted(by_id))})"
+        )
+    try:
+        result = score(q, request.get("answers", {}))
+    except InvalidAnswers as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem.item}: {problem.message}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(questionnaire_cli)
+    app.cli.add_command(init_command)
+    app.cli.add_command(score_command)

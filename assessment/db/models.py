@@ -1,0 +1,154 @@
+"""SQLAlchemy 2.x models. Answers live in one JSON column (a submission is one row, never a row
+per answer); dimension scores are also stored as rows so cohorts can be aggregated in SQL."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """192 random bits, URL-safe: unguessable ids and private links."""
+    return secrets.token_urlsafe(24)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class QuestionnaireVersion(Base):
+    """One loaded version of a questionnaire file, kept whole so old results never change."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "content_hash"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)  # the YAML text itself
+    title: Mapped[str] = mapped_column(String(300))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A facilitator (consultant or trainer). Respondents never have accounts."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    groups: Mapped[list[Group]] = relationship(back_populates="owner")
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(
+        String(64), unique=True
+    )  # sha256 hex; the token itself is never stored
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Group(Base):
+    """A workshop or a cohort: many respondents, one questionnaire version, one owner."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_token)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="workshop")  # workshop | cohort
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    questionnaire_pk: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.pk"))
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(
+        default=dict
+    )  # roles, leadership roles, min size, branding
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    commentary: Mapped[str] = mapped_column(Text, default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    logo_mime: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User] = relationship(back_populates="groups")
+    questionnaire: Mapped[QuestionnaireVersion] = relationship()
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="group")
+
+
+class Assessment(Base):
+    """One respondent's answers. ``id`` is the unguessable public id (results, API, report);
+    ``token`` is the private resume link that allows editing; ``series`` links retakes."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_group_status", "group_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_token)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    series: Mapped[str] = mapped_column(String(64), index=True, default=new_token)
+    questionnaire_pk: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.pk"), index=True)
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), nullable=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    sector: Mapped[str] = mapped_column(String(100), default="")
+    size_band: Mapped[str] = mapped_column(String(50), default="")
+    role: Mapped[str] = mapped_column(String(50), default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # item id -> int | "unsure"
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress | complete
+    page: Mapped[int] = mapped_column(Integer, default=0)  # last page reached, for resuming
+    overall: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    questionnaire: Mapped[QuestionnaireVersion] = relationship()
+    group: Mapped[Group | None] = relationship(back_populates="assessments")
+    scores: Mapped[list[DimensionScoreRow]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+
+class DimensionScoreRow(Base):
+    """A complete assessment's dimension scores, one row each, for aggregation in SQL."""
+
+    __tablename__ = "dimension_scores"
+
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(String(100), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    coverage: Mapped[float] = mapped_column(Float)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="scores")

@@ -1,0 +1,26 @@
+"""The domain: plain Python, no Flask and no SQLAlchemy, usable from a notebook.
+
+from assessment.domain import load_questionnaire, score
+result = score(load_questionnaire("questionnaires/social-organisation.yaml"), answers)
+"""
+
+from .questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    load_directory,
+    load_questionnaire,
+    parse_questionnaire,
+)
+from .scoring import UNSURE, InvalidAnswers, Result, score
+
+__all__ = [
+    "UNSURE",
+    "InvalidAnswers",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Result",
+    "load_directory",
+    "load_questionnaire",
+    "parse_questionnaire",
+    "score",
+]

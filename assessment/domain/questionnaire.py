@@ -1,0 +1,563 @@
+"""Questionnaire definitions: the model, and loading with validation.
+
+A questionnaire file is data (YAML, see ``questionnaires/FORMAT.md``). Loading checks it against
+``questionnaires/schema.json`` and then checks what a schema cannot say: ids are unique, every
+reference resolves, stages ascend from 0, every dimension has recommendations for every stage.
+Every problem is reported with the file, the line and the reason, all at once, so an author can
+fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema.json"
+
+EFFORTS = ("low", "medium", "high")
+HORIZONS = ("now", "next", "later")
+HORIZON_LABELS = {"now": "Now (0-3 months)", "next": "Next (3-12 months)", "later": "Later (12+ months)"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a questionnaire file."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file is broken; ``problems`` lists every reason with its line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Option:
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    dimension: str
+    type: str  # "likert" or "choice"
+    text: str
+    options: tuple[Option, ...]  # for likert items: the scale points with their labels
+    reverse: bool = False
+    weight: float = 1.0
+    allow_unsure: bool = False
+    help: str | None = None
+
+    @property
+    def lo(self) -> int:
+        return min(o.value for o in self.options)
+
+    @property
+    def hi(self) -> int:
+        return max(o.value for o in self.options)
+
+    def option_label(self, value: int) -> str:
+        for option in self.options:
+            if option.value == value:
+                return option.label
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    min: float
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    label: str
+    weight: float = 1.0
+    summary: str = ""
+    description: str = ""
+    social: str = ""
+    broadcast: str = ""
+    stage_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    dimension: str
+    stage: str
+    title: str
+    why: str
+    actions: tuple[str, ...]
+    effort: str
+    impact: int
+    horizon: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    label: str
+    leadership: bool = False
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    social: float = 60.0
+    floor: float = 40.0
+    min_coverage: float = 0.6
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: str
+    title: str
+    description: str
+    language: str
+    estimated_minutes: int | None
+    scale_min: int
+    scale_max: int
+    thresholds: Thresholds
+    poles: Mapping[str, Mapping[str, str]]
+    classifications: Mapping[str, Mapping[str, str]]
+    stages: tuple[Stage, ...]
+    roles: tuple[Role, ...]
+    dimensions: tuple[Dimension, ...]
+    items: tuple[Item, ...]
+    recommendations: tuple[Recommendation, ...]
+    content_hash: str
+    source: str = ""
+    _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
+    _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Frozen for safety; the look-up tables are derived once here.
+        object.__setattr__(self, "_item_index", {i.id: i for i in self.items})
+        object.__setattr__(self, "_dimension_index", {d.id: d for d in self.dimensions})
+
+    def has_item(self, item_id: str) -> bool:
+        return item_id in self._item_index
+
+    def item(self, item_id: str) -> Item:
+        return self._item_index[item_id]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return self._dimension_index[dimension_id]
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def items_of(self, dimension_id: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.dimension == dimension_id)
+
+    def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
+        return tuple(r for r in self.recommendations if r.dimension == dimension_id and r.stage == stage_id)
+
+    def stage_for(self, score: float) -> Stage:
+        """SCORING.md rule 5: the last stage whose lower bound is <= the score."""
+        chosen = self.stages[0]
+        for stage in self.stages:
+            if stage.min <= score:
+                chosen = stage
+        return chosen
+
+    def next_stage(self, stage: Stage) -> Stage | None:
+        index = self.stages.index(stage)
+        return self.stages[index + 1] if index + 1 < len(self.stages) else None
+
+    def leadership_roles(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.roles if r.leadership)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The definition as the JSON API publishes it."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "language": self.language,
+            "estimated_minutes": self.estimated_minutes,
+            "content_hash": self.content_hash,
+            "scale": {"min": self.scale_min, "max": self.scale_max},
+            "thresholds": {
+                "social": self.thresholds.social,
+                "floor": self.thresholds.floor,
+                "min_coverage": self.thresholds.min_coverage,
+            },
+            "poles": {k: dict(v) for k, v in self.poles.items()},
+            "classifications": {k: dict(v) for k, v in self.classifications.items()},
+            "stages": [
+                {"id": s.id, "label": s.label, "min": s.min, "description": s.description}
+                for s in self.stages
+            ],
+            "roles": [{"id": r.id, "label": r.label, "leadership": r.leadership} for r in self.roles],
+            "dimensions": [
+                {
+                    "id": d.id,
+                    "label": d.label,
+                    "weight": d.weight,
+                    "summary": d.summary,
+                    "description": d.description,
+                    "social": d.social,
+                    "broadcast": d.broadcast,
+                    "stages": dict(d.stage_descriptions),
+                }
+                for d in self.dimensions
+            ],
+            "items": [
+                {
+                    "id": i.id,
+                    "dimension": i.dimension,
+                    "type": i.type,
+                    "text": i.text,
+                    "help": i.help,
+                    "scale": {"min": i.lo, "max": i.hi},
+                    "options": [{"value": o.value, "label": o.label} for o in i.options],
+                    "reverse": i.reverse,
+                    "weight": i.weight,
+                    "allow_unsure": i.allow_unsure,
+                }
+                for i in self.items
+            ],
+            "recommendations": [
+                {
+                    "id": r.id,
+                    "dimension": r.dimension,
+                    "stage": r.stage,
+                    "title": r.title,
+                    "why": r.why,
+                    "actions": list(r.actions),
+                    "effort": r.effort,
+                    "impact": r.impact,
+                    "horizon": r.horizon,
+                    "owner": r.owner,
+                }
+                for r in self.recommendations
+            ],
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _LineMap:
+    """Maps a path inside the parsed YAML (keys and list indexes) to its line (1-based)."""
+
+    def __init__(self, node: yaml.Node | None):
+        self.lines: dict[tuple[Any, ...], int] = {}
+        self.duplicates: list[tuple[int, str]] = []
+        if node is not None:
+            self._walk(node, ())
+
+    def _walk(self, node: yaml.Node, path: tuple[Any, ...]) -> None:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in seen:
+                    self.duplicates.append((key_node.start_mark.line + 1, key))
+                seen.add(key)
+                self.lines[path + (key, "__key__")] = key_node.start_mark.line + 1
+                self._walk(value_node, path + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                self._walk(child, path + (index,))
+
+    def line(self, path: tuple[Any, ...]) -> int | None:
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "top level"
+    if error.validator == "additionalProperties":
+        return f"{where}: {error.message}"
+    if error.validator == "required":
+        return f"{where}: {error.message}"
+    if error.validator == "pattern":
+        return f"{where}: {error.instance!r} is not a valid id (lower-case letters, digits, '_')"
+    if error.validator == "not" and "options" in str(error.schema):
+        return f"{where}: a likert item takes no 'options' (did you mean type: choice?)"
+    if error.validator == "not" and "labels" in str(error.schema):
+        return f"{where}: a choice item takes its labels from its options, not 'labels'"
+    return f"{where}: {error.message}"
+
+
+def parse_questionnaire(text: str, source: str = "<string>") -> Questionnaire:
+    """Parse and validate a questionnaire from YAML text; raise QuestionnaireError."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError([Problem(source, line, f"not valid YAML: {reason}")]) from None
+    lines = _LineMap(node)
+    problems = [
+        Problem(source, line, f"duplicate key {key!r} (the later one would silently win)")
+        for line, key in lines.duplicates
+    ]
+    if not isinstance(data, dict):
+        raise QuestionnaireError(problems + [Problem(source, 1, "the file must be a mapping")])
+
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        problems.append(Problem(source, lines.line(tuple(error.absolute_path)), _schema_message(error)))
+    if problems:
+        raise QuestionnaireError(problems)
+
+    problems.extend(_check_meaning(data, lines, source))
+    if problems:
+        raise QuestionnaireError(problems)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _build(data, digest, source)
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Load one questionnaire file; raise QuestionnaireError naming file, line and reason."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError([Problem(str(path), None, f"cannot read the file: {exc}")]) from None
+    return parse_questionnaire(text, str(path))
+
+
+def questionnaire_files(directory: str | Path) -> list[Path]:
+    return sorted(p for p in Path(directory).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def load_directory(directory: str | Path) -> dict[str, Questionnaire]:
+    """Every questionnaire file in a folder, by id; a broken file or a repeated id raises."""
+    found: dict[str, Questionnaire] = {}
+    for path in questionnaire_files(directory):
+        questionnaire = load_questionnaire(path)
+        if questionnaire.id in found:
+            raise QuestionnaireError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        f"id {questionnaire.id!r} is also used by {found[questionnaire.id].source}",
+                    )
+                ]
+            )
+        found[questionnaire.id] = questionnaire
+    return found
+
+
+def _check_meaning(data: dict[str, Any], lines: _LineMap, source: str) -> Iterator[Problem]:
+    def problem(path: tuple[Any, ...], message: str) -> Problem:
+        return Problem(source, lines.line(path), message)
+
+    def unique(section: str) -> set[str]:
+        seen: set[str] = set()
+        for index, entry in enumerate(data.get(section, [])):
+            if entry["id"] in seen:
+                yield_list.append(
+                    problem((section, index, "id"), f"{section}: id {entry['id']!r} is used twice")
+                )
+            seen.add(entry["id"])
+        return seen
+
+    yield_list: list[Problem] = []
+    dimension_ids = unique("dimensions")
+    stage_ids = unique("stages")
+    unique("items")
+    unique("recommendations")
+    unique("roles")
+    yield from yield_list
+
+    scale = data.get("scale", {})
+    lo, hi = scale.get("min", 1), scale.get("max", 5)
+    if lo >= hi:
+        yield problem(("scale",), f"scale: min ({lo}) must be below max ({hi})")
+    elif "labels" in scale and len(scale["labels"]) != hi - lo + 1:
+        yield problem(
+            ("scale", "labels"),
+            f"scale: {len(scale['labels'])} labels for {hi - lo + 1} points ({lo}..{hi})",
+        )
+
+    stages = data["stages"]
+    if stages[0]["min"] != 0:
+        yield problem(
+            ("stages", 0, "min"), f"stages: the first stage must start at 0, not {stages[0]['min']}"
+        )
+    for index in range(1, len(stages)):
+        if stages[index]["min"] <= stages[index - 1]["min"]:
+            yield problem(
+                ("stages", index, "min"),
+                f"stages: {stages[index]['id']!r} starts at {stages[index]['min']}, "
+                f"not above {stages[index - 1]['id']!r} ({stages[index - 1]['min']}); stages must ascend",
+            )
+
+    for index, dimension in enumerate(data["dimensions"]):
+        for stage_id in dimension.get("stages", {}):
+            if stage_id not in stage_ids:
+                yield problem(
+                    ("dimensions", index, "stages", stage_id),
+                    f"dimension {dimension['id']!r} describes unknown stage {stage_id!r}",
+                )
+
+    counts = {d: 0 for d in dimension_ids}
+    for index, item in enumerate(data["items"]):
+        where = ("items", index)
+        if item["dimension"] not in dimension_ids:
+            yield problem(
+                where + ("dimension",), f"item {item['id']!r}: unknown dimension {item['dimension']!r}"
+            )
+        else:
+            counts[item["dimension"]] += 1
+        if item["type"] == "choice":
+            values = [o["value"] for o in item["options"]]
+            if len(set(values)) != len(values):
+                yield problem(where + ("options",), f"item {item['id']!r}: two options share a value")
+            elif len(set(values)) < 2:
+                yield problem(where + ("options",), f"item {item['id']!r}: needs at least two option values")
+        elif "labels" in item and len(item["labels"]) != hi - lo + 1:
+            yield problem(
+                where + ("labels",),
+                f"item {item['id']!r}: {len(item['labels'])} labels for {hi - lo + 1} scale points",
+            )
+    for index, dimension in enumerate(data["dimensions"]):
+        if counts.get(dimension["id"]) == 0:
+            yield problem(("dimensions", index), f"dimension {dimension['id']!r} has no items")
+
+    covered: set[tuple[str, str]] = set()
+    for index, rec in enumerate(data["recommendations"]):
+        where = ("recommendations", index)
+        if rec["dimension"] not in dimension_ids:
+            yield problem(
+                where + ("dimension",),
+                f"recommendation {rec['id']!r}: unknown dimension {rec['dimension']!r}",
+            )
+        if rec["stage"] not in stage_ids:
+            yield problem(where + ("stage",), f"recommendation {rec['id']!r}: unknown stage {rec['stage']!r}")
+        covered.add((rec["dimension"], rec["stage"]))
+    for index, dimension in enumerate(data["dimensions"]):
+        missing = [s["id"] for s in stages if (dimension["id"], s["id"]) not in covered]
+        if missing:
+            yield problem(
+                ("dimensions", index, "id"),
+                f"dimension {dimension['id']!r} has no recommendations for stage(s): {', '.join(missing)}",
+            )
+
+    thresholds = data.get("thresholds", {})
+    if thresholds.get("floor", 40) > thresholds.get("social", 60):
+        yield problem(
+            ("thresholds",), "thresholds: floor is above the social threshold; no organisation could pass"
+        )
+
+
+def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
+    scale = data.get("scale", {})
+    lo, hi = scale.get("min", 1), scale.get("max", 5)
+    default_labels = scale.get("labels") or [str(v) for v in range(lo, hi + 1)]
+
+    def item_options(item: dict[str, Any]) -> tuple[Option, ...]:
+        if item["type"] == "choice":
+            return tuple(Option(int(o["value"]), o["label"]) for o in item["options"])
+        labels = item.get("labels") or default_labels
+        return tuple(Option(v, label) for v, label in zip(range(lo, hi + 1), labels, strict=True))
+
+    thresholds = data.get("thresholds", {})
+    return Questionnaire(
+        id=data["id"],
+        version=str(data["version"]),
+        title=data["title"],
+        description=data["description"],
+        language=data.get("language", "en-GB"),
+        estimated_minutes=data.get("estimated_minutes"),
+        scale_min=lo,
+        scale_max=hi,
+        thresholds=Thresholds(
+            social=float(thresholds.get("social", 60)),
+            floor=float(thresholds.get("floor", 40)),
+            min_coverage=float(thresholds.get("min_coverage", 0.6)),
+        ),
+        poles={k: dict(v) for k, v in data["poles"].items()},
+        classifications={k: dict(v) for k, v in data["classifications"].items()},
+        stages=tuple(
+            Stage(s["id"], s["label"], float(s["min"]), s.get("description", "")) for s in data["stages"]
+        ),
+        roles=tuple(
+            Role(r["id"], r["label"], bool(r.get("leadership", False))) for r in data.get("roles", [])
+        ),
+        dimensions=tuple(
+            Dimension(
+                id=d["id"],
+                label=d["label"],
+                weight=float(d.get("weight", 1)),
+                summary=d.get("summary", ""),
+                description=d["description"],
+                social=d.get("social", ""),
+                broadcast=d.get("broadcast", ""),
+                stage_descriptions=dict(d.get("stages", {})),
+            )
+            for d in data["dimensions"]
+        ),
+        items=tuple(
+            Item(
+                id=i["id"],
+                dimension=i["dimension"],
+                type=i["type"],
+                text=i["text"],
+                options=item_options(i),
+                reverse=bool(i.get("reverse", False)),
+                weight=float(i.get("weight", 1)),
+                allow_unsure=bool(i.get("allow_unsure", False)),
+                help=i.get("help"),
+            )
+            for i in data["items"]
+        ),
+        recommendations=tuple(
+            Recommendation(
+                id=r["id"],
+                dimension=r["dimension"],
+                stage=r["stage"],
+                title=r["title"],
+                why=r["why"],
+                actions=tuple(r["actions"]),
+                effort=r["effort"],
+                impact=int(r["impact"]),
+                horizon=r["horizon"],
+                owner=r["owner"],
+            )
+            for r in data["recommendations"]
+        ),
+        content_hash=digest,
+        source=source,
+    )

@@ -1,0 +1,283 @@
+"""SCORING.md rules 1-7: answers -> item scores -> dimension scores, overall index, stage and
+classification. Every threshold, weight and label comes from the questionnaire definition.
+
+Values are kept at full precision; rounding is for display only (see ``display``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .questionnaire import Item, Questionnaire, Stage
+
+UNSURE = "unsure"
+Answer = int | str  # an integer on the item's scale, or UNSURE
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    item: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"item": self.item, "message": self.message}
+
+
+class InvalidAnswers(ValueError):
+    """Rule 1: invalid input is rejected as a whole; ``problems`` names every bad item."""
+
+    def __init__(self, problems: list[AnswerProblem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.item}: {p.message}" for p in problems))
+
+
+def check_answer(item: Item, value: object) -> str | None:
+    """Why ``value`` is not a valid answer to ``item``, or None when it is."""
+    if value == UNSURE and isinstance(value, str):
+        return None if item.allow_unsure else "this question does not allow 'unsure'"
+    # bool is an int in Python, but true/false is not an answer on a scale.
+    if isinstance(value, bool) or not isinstance(value, int):
+        allowed = "an integer" + (" or 'unsure'" if item.allow_unsure else "")
+        return f"must be {allowed}, not {value!r}"
+    if item.type == "choice":
+        values = [o.value for o in item.options]
+        if value not in values:
+            return f"{value} is not one of the options ({', '.join(map(str, values))})"
+    elif not item.lo <= value <= item.hi:
+        return f"{value} is outside the scale {item.lo}..{item.hi}"
+    return None
+
+
+def validate_answers(questionnaire: Questionnaire, answers: object) -> dict[str, Answer]:
+    """Return the answers as a clean dict, or raise InvalidAnswers naming every bad item.
+
+    Missing items are allowed (they are simply not scored); ``None`` counts as missing.
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidAnswers([AnswerProblem("answers", "must be an object mapping item ids to answers")])
+    problems: list[AnswerProblem] = []
+    clean: dict[str, Answer] = {}
+    for item_id, value in answers.items():
+        if not isinstance(item_id, str) or not questionnaire.has_item(item_id):
+            problems.append(AnswerProblem(str(item_id), "unknown item id"))
+            continue
+        if value is None:
+            continue
+        reason = check_answer(questionnaire.item(item_id), value)
+        if reason:
+            problems.append(AnswerProblem(item_id, reason))
+        else:
+            clean[item_id] = value  # type: ignore[assignment]
+    if problems:
+        raise InvalidAnswers(problems)
+    # Keep the questionnaire's order so stored answers read naturally.
+    return {i.id: clean[i.id] for i in questionnaire.items if i.id in clean}
+
+
+def item_score(item: Item, value: int) -> float:
+    """Rule 2: position on the item's scale in [0, 1], flipped for reverse-keyed items."""
+    s = (value - item.lo) / (item.hi - item.lo)
+    return 1.0 - s if item.reverse else s
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    id: str
+    label: str
+    weight: float
+    score: float | None  # null when coverage is below min_coverage
+    coverage: float
+    answered: int
+    unsure: int
+    total: int
+    stage: Stage | None
+    target: float | None  # rule 8: lower bound of the next stage (100 at the top)
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class Classification:
+    id: str  # "social_organisation" or "using_social_media"
+    label: str
+    summary: str
+    bottleneck: str | None
+    held_back: bool  # O clears the social threshold but the floor rule fails
+    provisional: bool  # O is null: not enough answers for a sound verdict
+
+
+@dataclass(frozen=True)
+class Result:
+    questionnaire: Questionnaire
+    answers: Mapping[str, Answer]
+    dimensions: tuple[DimensionScore, ...]
+    overall: float | None
+    stage: Stage | None
+    classification: Classification
+    roadmap: tuple[Any, ...]  # RoadmapEntry, see roadmap.py
+
+    def dimension(self, dimension_id: str) -> DimensionScore:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of DESIGN.md's POST /api/v1/assessments response (less id/report_url)."""
+        q = self.questionnaire
+        return {
+            "questionnaire": q.id,
+            "version": q.version,
+            "scores": {
+                "overall": self.overall,
+                "dimensions": {d.id: d.score for d in self.dimensions},
+            },
+            "coverage": {d.id: d.coverage for d in self.dimensions},
+            "stage": _stage_dict(self.stage),
+            "dimension_stages": {d.id: _stage_dict(d.stage) for d in self.dimensions},
+            "targets": {d.id: d.target for d in self.dimensions},
+            "classification": {
+                "id": self.classification.id,
+                "label": self.classification.label,
+                "bottleneck": self.classification.bottleneck,
+                "held_back": self.classification.held_back,
+                "provisional": self.classification.provisional,
+            },
+            "roadmap": [entry.to_dict() for entry in self.roadmap],
+            "answers": dict(self.answers),
+        }
+
+
+def _stage_dict(stage: Stage | None) -> dict[str, str] | None:
+    return None if stage is None else {"id": stage.id, "label": stage.label}
+
+
+def score_dimension(
+    questionnaire: Questionnaire, dimension_id: str, answers: Mapping[str, Answer]
+) -> tuple[float | None, float]:
+    """Rule 3: (D_d or None, coverage) for one dimension."""
+    items = questionnaire.items_of(dimension_id)
+    total_weight = sum(i.weight for i in items)
+    scored = [(i, answers[i.id]) for i in items if isinstance(answers.get(i.id), int)]
+    scored_weight = sum(i.weight for i, _ in scored)
+    coverage = scored_weight / total_weight
+    if coverage < questionnaire.thresholds.min_coverage or scored_weight == 0:
+        return None, coverage
+    return 100.0 * sum(i.weight * item_score(i, v) for i, v in scored) / scored_weight, coverage
+
+
+def overall_index(questionnaire: Questionnaire, scores: Mapping[str, float | None]) -> float | None:
+    """Rule 4: weighted mean of the dimension scores; null if any of them is null."""
+    values = [(d.weight, scores.get(d.id)) for d in questionnaire.dimensions]
+    if any(v is None for _, v in values):
+        return None
+    return sum(w * v for w, v in values) / sum(w for w, _ in values)  # type: ignore[operator]
+
+
+def target_of(questionnaire: Questionnaire, score: float) -> float:
+    """Rule 8: the lower bound of the stage above the score's stage; 100 at the top stage."""
+    following = questionnaire.next_stage(questionnaire.stage_for(score))
+    return 100.0 if following is None else following.min
+
+
+def bottleneck_of(questionnaire: Questionnaire, scores: Mapping[str, float | None]) -> str | None:
+    """Rule 6: the dimension with the lowest score; ties go to the earlier one in the file."""
+    best: tuple[float, str] | None = None
+    for d in questionnaire.dimensions:
+        value = scores.get(d.id)
+        if value is not None and (best is None or value < best[0]):
+            best = (value, d.id)
+    return None if best is None else best[1]
+
+
+def floor_fails(questionnaire: Questionnaire, scores: Mapping[str, float | None]) -> bool:
+    known = [v for v in scores.values() if v is not None]
+    return bool(known) and min(known) < questionnaire.thresholds.floor
+
+
+def classify(
+    questionnaire: Questionnaire, scores: Mapping[str, float | None], overall: float | None
+) -> Classification:
+    """Rule 6: social organisation only when O clears the threshold and no dimension is below the floor."""
+    t = questionnaire.thresholds
+    bottleneck = bottleneck_of(questionnaire, scores)
+    above = overall is not None and overall >= t.social
+    floor_ok = overall is not None and not floor_fails(questionnaire, scores)
+    verdict = "social_organisation" if above and floor_ok else "using_social_media"
+    text = questionnaire.classifications[verdict]
+    return Classification(
+        id=verdict,
+        label=text["label"],
+        summary=text.get("summary", ""),
+        bottleneck=bottleneck,
+        held_back=above and not floor_ok,
+        provisional=overall is None,
+    )
+
+
+def dimension_scores(
+    questionnaire: Questionnaire,
+    scores: Mapping[str, float | None],
+    coverage: Mapping[str, float],
+    answers: Mapping[str, Answer],
+) -> tuple[DimensionScore, ...]:
+    out = []
+    for d in questionnaire.dimensions:
+        value = scores[d.id]
+        items = questionnaire.items_of(d.id)
+        target = None if value is None else target_of(questionnaire, value)
+        out.append(
+            DimensionScore(
+                id=d.id,
+                label=d.label,
+                weight=d.weight,
+                score=value,
+                coverage=coverage[d.id],
+                answered=sum(1 for i in items if isinstance(answers.get(i.id), int)),
+                unsure=sum(1 for i in items if answers.get(i.id) == UNSURE),
+                total=len(items),
+                stage=None if value is None else questionnaire.stage_for(value),
+                target=target,
+                gap=None if value is None else target - value,
+            )
+        )
+    return tuple(out)
+
+
+def result_from_scores(
+    questionnaire: Questionnaire,
+    scores: Mapping[str, float | None],
+    coverage: Mapping[str, float],
+    answers: Mapping[str, Answer] | None = None,
+) -> Result:
+    """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9)."""
+    from .roadmap import build_roadmap  # roadmap imports this module's types
+
+    answers = answers or {}
+    overall = overall_index(questionnaire, scores)
+    classification = classify(questionnaire, scores, overall)
+    dims = dimension_scores(questionnaire, scores, coverage, answers)
+    return Result(
+        questionnaire=questionnaire,
+        answers=dict(answers),
+        dimensions=dims,
+        overall=overall,
+        stage=None if overall is None else questionnaire.stage_for(overall),
+        classification=classification,
+        roadmap=build_roadmap(questionnaire, dims, classification),
+    )
+
+
+def score(questionnaire: Questionnaire, answers: object) -> Result:
+    """Validate and score one respondent's answers (raises InvalidAnswers)."""
+    clean = validate_answers(questionnaire, answers)
+    scores: dict[str, float | None] = {}
+    coverage: dict[str, float] = {}
+    for d in questionnaire.dimensions:
+        scores[d.id], coverage[d.id] = score_dimension(questionnaire, d.id, clean)
+    return result_from_scores(questionnaire, scores, coverage, clean)
+
+
+def display(value: float | None, digits: int = 0) -> str:
+    """Round for display only; '–' for a null score."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}"

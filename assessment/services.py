@@ -1,0 +1,259 @@
+"""Application services: where the domain meets the database. No Flask here either, so the CLI,
+the web views and the benchmarks share one implementation of every use case."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
+from .domain.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire, questionnaire_files
+from .domain.scoring import AnswerProblem, InvalidAnswers, Result, score, validate_answers
+
+
+class NotFound(LookupError):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _parse_cached(content_hash: str, source: str, name: str) -> Questionnaire:
+    return parse_questionnaire(source, name)
+
+
+def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
+    """The definition an assessment was answered on, from the stored text (cached by hash)."""
+    return _parse_cached(
+        version.content_hash, version.source, f"{version.questionnaire_id}@{version.version}"
+    )
+
+
+class QuestionnaireRegistry:
+    """The questionnaire files of a folder and their versions in the database."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def files(self) -> list[Questionnaire]:
+        return [load_questionnaire(p) for p in questionnaire_files(self.directory)]
+
+    def register_all(self, session: Session) -> list[tuple[QuestionnaireVersion, bool]]:
+        """Record every file's current version; returns (row, newly added) pairs. Idempotent."""
+        out = []
+        for q in self.files():
+            row = session.scalar(
+                select(QuestionnaireVersion).where(
+                    QuestionnaireVersion.questionnaire_id == q.id,
+                    QuestionnaireVersion.content_hash == q.content_hash,
+                )
+            )
+            added = row is None
+            session.execute(
+                update(QuestionnaireVersion)
+                .where(QuestionnaireVersion.questionnaire_id == q.id)
+                .values(is_current=False)
+            )
+            if row is None:
+                row = QuestionnaireVersion(
+                    questionnaire_id=q.id,
+                    version=q.version,
+                    content_hash=q.content_hash,
+                    source=Path(q.source).read_text(encoding="utf-8"),
+                    title=q.title,
+                )
+                session.add(row)
+            row.is_current = True
+            out.append((row, added))
+        session.flush()
+        return out
+
+
+def current_versions(session: Session) -> list[QuestionnaireVersion]:
+    return list(
+        session.scalars(
+            select(QuestionnaireVersion)
+            .where(QuestionnaireVersion.is_current.is_(True))
+            .order_by(QuestionnaireVersion.questionnaire_id)
+        )
+    )
+
+
+def current_version(session: Session, questionnaire_id: str) -> QuestionnaireVersion:
+    row = session.scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.is_current.is_(True),
+        )
+    )
+    if row is None:
+        raise NotFound(f"no questionnaire {questionnaire_id!r}")
+    return row
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+def start_assessment(
+    session: Session,
+    version: QuestionnaireVersion,
+    *,
+    organisation: str = "",
+    sector: str = "",
+    size_band: str = "",
+    role: str = "",
+    group: Group | None = None,
+    series: str | None = None,
+) -> Assessment:
+    assessment = Assessment(
+        questionnaire=version,
+        questionnaire_pk=version.pk,
+        organisation=organisation.strip()[:200],
+        sector=sector.strip()[:100],
+        size_band=size_band[:50],
+        role=role[:50],
+        group=group,
+        answers={},
+    )
+    if series:
+        assessment.series = series
+    session.add(assessment)
+    session.flush()
+    return assessment
+
+
+def save_answers(assessment: Assessment, answers: Mapping[str, object], *, page: int | None = None) -> None:
+    """Merge validated answers into the stored ones (raises InvalidAnswers, changing nothing).
+    ``None`` clears an answer."""
+    q = questionnaire_of(assessment.questionnaire)
+    cleared = [k for k, v in answers.items() if v is None]
+    clean = validate_answers(q, {k: v for k, v in answers.items() if v is not None})
+    merged = {k: v for k, v in (assessment.answers or {}).items() if k not in cleared}
+    merged.update(clean)
+    # A new dict, so SQLAlchemy sees the JSON column change.
+    assessment.answers = {i.id: merged[i.id] for i in q.items if i.id in merged}
+    if page is not None:
+        assessment.page = max(assessment.page or 0, page)
+    assessment.updated_at = datetime.now(UTC)
+
+
+def result_of(assessment: Assessment) -> Result:
+    return score(questionnaire_of(assessment.questionnaire), assessment.answers or {})
+
+
+def complete_assessment(session: Session, assessment: Assessment) -> Result:
+    """Score and mark complete. Idempotent: completing twice never makes two results."""
+    result = result_of(assessment)
+    if assessment.status != "complete":
+        assessment.status = "complete"
+        assessment.completed_at = datetime.now(UTC)
+    assessment.overall = result.overall
+    existing = {row.dimension: row for row in assessment.scores}
+    for d in result.dimensions:
+        row = existing.get(d.id)
+        if row is None:
+            assessment.scores.append(DimensionScoreRow(dimension=d.id, score=d.score, coverage=d.coverage))
+        else:
+            row.score, row.coverage = d.score, d.coverage
+    session.flush()
+    return result
+
+
+def submit(
+    session: Session,
+    questionnaire_id: str,
+    answers: object,
+    *,
+    organisation: str = "",
+    role: str = "",
+    group: Group | None = None,
+) -> tuple[Assessment, Result]:
+    """One complete submission (the API): validated first, so bad input saves nothing."""
+    version = current_version(session, questionnaire_id) if group is None else group.questionnaire
+    q = questionnaire_of(version)
+    clean = validate_answers(q, answers)
+    check_role(q, role, group)
+    assessment = start_assessment(session, version, organisation=organisation, role=role, group=group)
+    assessment.answers = clean
+    return assessment, complete_assessment(session, assessment)
+
+
+def roles_offered(q: Questionnaire, group: Group | None = None) -> list[str]:
+    """The role ids a respondent may pick: the group's choice, else the questionnaire's."""
+    if group is not None and group.settings.get("roles"):
+        return list(group.settings["roles"])
+    return [r.id for r in q.roles]
+
+
+def check_role(q: Questionnaire, role: str, group: Group | None = None) -> None:
+    allowed = roles_offered(q, group)
+    if role and allowed and role not in allowed:
+        raise InvalidAnswers([AnswerProblem("role", f"unknown role {role!r} (one of: {', '.join(allowed)})")])
+
+
+def get_assessment(session: Session, assessment_id: str) -> Assessment:
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("no such assessment")
+    return assessment
+
+
+def assessment_by_token(session: Session, token: str) -> Assessment:
+    assessment = session.scalar(select(Assessment).where(Assessment.token == token))
+    if assessment is None:
+        raise NotFound("no such assessment")
+    return assessment
+
+
+def series_history(session: Session, assessment: Assessment) -> list[Assessment]:
+    """The complete assessments of the same private series, oldest first."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.series == assessment.series, Assessment.status == "complete")
+            .order_by(Assessment.completed_at, Assessment.created_at)
+        )
+    )
+
+
+def payload(assessment: Assessment, result: Result, report_url: str) -> dict[str, Any]:
+    """DESIGN.md's response body for one assessment."""
+    body = {"id": assessment.id}
+    body.update(result.to_dict())
+    body.update(
+        {
+            "status": assessment.status,
+            "organisation": assessment.organisation,
+            "role": assessment.role or None,
+            "group": assessment.group_id,
+            "created_at": _iso(assessment.created_at),
+            "completed_at": _iso(assessment.completed_at),
+            "report_url": report_url,
+        }
+    )
+    return body
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+__all__ = [
+    "InvalidAnswers",
+    "NotFound",
+    "QuestionnaireRegistry",
+    "complete_assessment",
+    "payload",
+    "questionnaire_of",
+    "save_answers",
+    "start_assessment",
+    "submit",
+]

@@ -1,0 +1,23 @@
+"""The web layer: Flask blueprints, forms and templates. Views stay thin: they call services."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+
+def db() -> Session:
+    """The request's database session, closed when the request ends."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["database"].session()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def register_web(app: Flask) -> None:
+    app.teardown_appcontext(_close_session)

@@ -1,0 +1,105 @@
+"""Fixtures in the manner of Flask's tutorial: ``app``, ``client``, ``runner``.
+
+Each test gets an empty database: a fresh SQLite file by default, or, when TEST_DATABASE_URL is
+set (CI sets a PostgreSQL URL), that database migrated once per run and emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from assessment import create_app
+from assessment.db import Database
+from assessment.db.models import Base
+from assessment.domain.questionnaire import Questionnaire, load_questionnaire
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+V1 = REPO / "questionnaires" / "social-organisation.yaml"
+EXTERNAL_DB = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def v1() -> Questionnaire:
+    return load_questionnaire(V1)
+
+
+@pytest.fixture(scope="session")
+def seven() -> Questionnaire:
+    return load_questionnaire(DATA / "seven-point.yaml")
+
+
+@pytest.fixture(scope="session")
+def _external_db() -> Iterator[str | None]:
+    if not EXTERNAL_DB:
+        yield None
+        return
+    database = Database(EXTERNAL_DB)
+    with database.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    database.upgrade()
+    database.engine.dispose()
+    yield EXTERNAL_DB
+
+
+def _empty(url: str) -> None:
+    database = Database(url)
+    with database.engine.begin() as connection:
+        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    database.engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, _external_db: str | None) -> Iterator[str]:
+    if _external_db:
+        _empty(_external_db)
+        yield _external_db
+        _empty(_external_db)
+    else:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def questionnaire_dir(tmp_path: Path) -> Path:
+    """The shipped questionnaires, copied so a test may add or edit files."""
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(REPO / "questionnaires", folder, ignore=shutil.ignore_patterns("*.json", "*.md"))
+    return folder
+
+
+@pytest.fixture
+def app(database_url: str, questionnaire_dir: Path, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": database_url,
+            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    yield app
+    app.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
