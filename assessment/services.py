@@ -21,6 +21,19 @@ class NotFound(LookupError):
     pass
 
 
+class GroupClosed(RuntimeError):
+    """The assessment's workshop or cohort no longer accepts answers."""
+
+    def __init__(self, group: Group):
+        self.group = group
+        super().__init__(f"{group.name!r} is closed and no longer accepts answers")
+
+
+def ensure_open(group: Group | None) -> None:
+    if group is not None and not group.is_open:
+        raise GroupClosed(group)
+
+
 @lru_cache(maxsize=64)
 def _parse_cached(content_hash: str, source: str, name: str) -> Questionnaire:
     return parse_questionnaire(source, name)
@@ -128,7 +141,8 @@ def start_assessment(
 
 def save_answers(assessment: Assessment, answers: Mapping[str, object], *, page: int | None = None) -> None:
     """Merge validated answers into the stored ones (raises InvalidAnswers, changing nothing).
-    ``None`` clears an answer."""
+    ``None`` clears an answer. Raises GroupClosed when the assessment's group is closed."""
+    ensure_open(assessment.group)
     q = questionnaire_of(assessment.questionnaire)
     cleared = [k for k, v in answers.items() if v is None]
     clean = validate_answers(q, {k: v for k, v in answers.items() if v is not None})
@@ -169,15 +183,37 @@ def submit(
     answers: object,
     *,
     organisation: str = "",
+    sector: str = "",
+    size_band: str = "",
     role: str = "",
     group: Group | None = None,
 ) -> tuple[Assessment, Result]:
-    """One complete submission (the API): validated first, so bad input saves nothing."""
+    """One complete submission (the API): validated first, so bad input saves nothing.
+    InvalidAnswers names every bad answer and a bad role together."""
+    ensure_open(group)
     version = current_version(session, questionnaire_id) if group is None else group.questionnaire
     q = questionnaire_of(version)
-    clean = validate_answers(q, answers)
-    check_role(q, role, group)
-    assessment = start_assessment(session, version, organisation=organisation, role=role, group=group)
+    problems: list[AnswerProblem] = []
+    clean: dict[str, Any] = {}
+    try:
+        clean = validate_answers(q, answers)
+    except InvalidAnswers as exc:
+        problems.extend(exc.problems)
+    try:
+        check_role(q, role, group)
+    except InvalidAnswers as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InvalidAnswers(problems)
+    assessment = start_assessment(
+        session,
+        version,
+        organisation=organisation,
+        sector=sector,
+        size_band=size_band,
+        role=role,
+        group=group,
+    )
     assessment.answers = clean
     return assessment, complete_assessment(session, assessment)
 
@@ -202,8 +238,13 @@ def get_assessment(session: Session, assessment_id: str) -> Assessment:
     return assessment
 
 
-def assessment_by_token(session: Session, token: str) -> Assessment:
-    assessment = session.scalar(select(Assessment).where(Assessment.token == token))
+def assessment_by_token(session: Session, token: str, *, for_update: bool = False) -> Assessment:
+    """The assessment of a private link; ``for_update`` locks its row (PostgreSQL) so two
+    submissions of the same page are handled one after the other."""
+    query = select(Assessment).where(Assessment.token == token)
+    if for_update:
+        query = query.with_for_update()
+    assessment = session.scalar(query)
     if assessment is None:
         raise NotFound("no such assessment")
     return assessment
@@ -217,6 +258,29 @@ def series_history(session: Session, assessment: Assessment) -> list[Assessment]
             .where(Assessment.series == assessment.series, Assessment.status == "complete")
             .order_by(Assessment.completed_at, Assessment.created_at)
         )
+    )
+
+
+def group_by_join_code(session: Session, code: str) -> Group:
+    """The group a participant joins with a short code (case and spaces forgiven)."""
+    cleaned = "".join(code.split()).upper()
+    group = session.scalar(select(Group).where(Group.join_code == cleaned))
+    if group is None:
+        raise NotFound("no group with this code")
+    return group
+
+
+def retake(session: Session, previous: Assessment) -> Assessment:
+    """A new assessment in the same private series, on the questionnaire's current version."""
+    version = current_version(session, previous.questionnaire.questionnaire_id)
+    return start_assessment(
+        session,
+        version,
+        organisation=previous.organisation,
+        sector=previous.sector,
+        size_band=previous.size_band,
+        role=previous.role,
+        series=previous.series,
     )
 
 
@@ -247,12 +311,14 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 __all__ = [
+    "GroupClosed",
     "InvalidAnswers",
     "NotFound",
     "QuestionnaireRegistry",
     "complete_assessment",
     "payload",
     "questionnaire_of",
+    "retake",
     "save_answers",
     "start_assessment",
     "submit",
