@@ -264,7 +264,7 @@ def series_history(session: Session, assessment: Assessment) -> list[Assessment]
 def group_by_join_code(session: Session, code: str) -> Group:
     """The group a participant joins with a short code (case and spaces forgiven)."""
     cleaned = "".join(code.split()).upper()
-    group = session.scalar(select(Group).where(Group.join_code == cleaned))
+    group = session.scalar(select(Group).where(Group.join_code.in_({code.strip(), cleaned})))
     if group is None:
         raise NotFound("no group with this code")
     return group
