@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .domain.questionnaire import QuestionnaireError, load_questionnaire
 from .domain.scoring import InvalidAnswers, score
@@ -37,6 +37,7 @@ def validate_command(files: tuple[str, ...]) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database and register the questionnaire files (safe to run twice)."""
     db = current_app.extensions["database"]
@@ -59,6 +60,7 @@ def _safe_url(url: str) -> str:
 
 
 @click.command("score")
+@with_appcontext
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 def score_command(file) -> None:  # type: ignore[no-untyped-def]
     """Score FILE.json ({"questionnaire": id, "answers": {...}}) and print the result JSON."""

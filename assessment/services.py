@@ -303,11 +303,7 @@ def payload(assessment: Assessment, result: Result, report_url: str) -> dict[str
 
 
 def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
+    return None if moment is None else moment.isoformat()
 
 
 __all__ = [

@@ -41,11 +41,9 @@ def check_answer(item: Item, value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int):
         allowed = "an integer" + (" or 'unsure'" if item.allow_unsure else "")
         return f"must be {allowed}, not {value!r}"
-    if item.type == "choice":
-        values = [o.value for o in item.options]
-        if value not in values:
-            return f"{value} is not one of the options ({', '.join(map(str, values))})"
-    elif not item.lo <= value <= item.hi:
+    # SCORING.md rule 1: a choice item's scale is its lowest to highest option value, and any
+    # integer on that scale is an answer (rule 2 places it linearly).
+    if not item.lo <= value <= item.hi:
         return f"{value} is outside the scale {item.lo}..{item.hi}"
     return None
 

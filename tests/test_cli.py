@@ -1,0 +1,85 @@
+"""The command line: questionnaire validate, score, init."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import DATA, REPO, V1
+
+
+def write_json(tmp_path, body) -> str:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return str(path)
+
+
+def test_validate_prints_ok_for_good_files(runner):
+    result = runner.invoke(args=["questionnaire", "validate", str(V1), str(DATA / "seven-point.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output and "social-organisation 1.0" in result.output
+    assert "seven-point 2.3" in result.output
+
+
+def test_validate_lists_errors_with_file_and_line_and_fails(runner, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = (DATA / "seven-point.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("{id: b1, dimension: beta,", "{id: b1, dimension: delta,"), encoding="utf-8")
+    result = runner.invoke(args=["questionnaire", "validate", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:" in result.output
+    assert "item 'b1': unknown dimension 'delta'" in result.output
+
+
+def test_score_prints_the_result_json(runner, tmp_path, v1):
+    answers = {i.id: (i.lo if i.reverse else i.hi) for i in v1.items}
+    result = runner.invoke(args=["score", write_json(tmp_path, {"questionnaire": v1.id, "answers": answers})])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["scores"]["overall"] == 100.0
+    assert body["stage"] == {"id": "networked", "label": "Networked"}
+    assert body["classification"]["id"] == "social_organisation"
+    assert body["roadmap"]
+
+
+def test_score_matches_the_domain_for_the_seven_point_file(runner, tmp_path, questionnaire_dir):
+    (questionnaire_dir / "seven-point.yaml").write_text(
+        (DATA / "seven-point.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    answers = {"a1": 7, "a2": 1, "a3": 4, "b1": 4, "b2": 2, "g1": 1, "g2": 7}
+    result = runner.invoke(
+        args=["score", write_json(tmp_path, {"questionnaire": "seven-point", "answers": answers})]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["scores"]["overall"] == 58.75
+
+
+def test_score_names_each_bad_item_and_fails(runner, tmp_path):
+    body = {
+        "questionnaire": "social-organisation",
+        "answers": {"dl_public_criticism": 9, "nope": 1, "in_who_replies": "x"},
+    }
+    result = runner.invoke(args=["score", write_json(tmp_path, body)])
+    assert result.exit_code != 0
+    assert "dl_public_criticism: 9 is outside the scale" in result.output
+    assert "nope: unknown item id" in result.output
+    assert "in_who_replies: must be an integer" in result.output
+
+
+def test_score_rejects_unknown_questionnaire_and_bad_json(runner, tmp_path):
+    result = runner.invoke(args=["score", write_json(tmp_path, {"questionnaire": "nope", "answers": {}})])
+    assert result.exit_code != 0 and "unknown questionnaire 'nope'" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(args=["score", str(broken)])
+    assert result.exit_code != 0 and "is not valid JSON" in result.output
+
+
+def test_init_refuses_a_broken_questionnaire_with_its_line(runner, questionnaire_dir):
+    text = (REPO / "questionnaires" / "social-organisation.yaml").read_text(encoding="utf-8")
+    (questionnaire_dir / "social-organisation.yaml").write_text(text.replace("  social: 60", "  social: 600"))
+    result = runner.invoke(args=["init"])
+    assert result.exit_code != 0
+    assert (
+        "social-organisation.yaml:" in result.output
+        and "600 is greater than the maximum of 100" in result.output
+    )

@@ -1,0 +1,266 @@
+"""SCORING.md rules 1-8 with hand-computed expectations.
+
+Most cases use tests/data/seven-point.yaml (scale 1..7; thresholds social 70, floor 50,
+min_coverage 0.5; stages low 0 / mid 50 / high 75; alpha has weight 2), which shows the engine
+reads everything from the file. Item score on 1..7: s = (v - 1) / 6.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.domain.questionnaire import Questionnaire, parse_questionnaire
+from assessment.domain.scoring import InvalidAnswers, classify, item_score, score
+
+ALL_MAX = {"a1": 7, "a2": 1, "a3": 7, "b1": 7, "b2": 10, "g1": 7, "g2": 7}
+
+
+def worked_example_questionnaire(third_answer_weight: int = 2) -> Questionnaire:
+    """SCORING.md section 10: one dimension, three likert items 1..5, weights 1, 1, 2."""
+    text = f"""
+id: worked
+version: "1"
+title: Worked example
+description: SCORING.md section 10
+poles: {{low: {{label: Low}}, high: {{label: High}}}}
+classifications:
+  social_organisation: {{label: Social}}
+  using_social_media: {{label: Using}}
+stages:
+  - {{id: broadcasting, label: Broadcasting, min: 0}}
+  - {{id: experimenting, label: Experimenting, min: 20}}
+  - {{id: participating, label: Participating, min: 40}}
+  - {{id: conversing, label: Conversing, min: 60}}
+  - {{id: networked, label: Networked, min: 80}}
+dimensions: [{{id: d, label: D, description: The dimension.}}]
+items:
+  - {{id: i1, dimension: d, type: likert, text: One}}
+  - {{id: i2, dimension: d, type: likert, text: Two, reverse: true}}
+  - {{id: i3, dimension: d, type: likert, text: Three, weight: {third_answer_weight}, allow_unsure: true}}
+recommendations:
+"""
+    for stage in ("broadcasting", "experimenting", "participating", "conversing", "networked"):
+        text += (
+            f"  - {{id: r_{stage}, dimension: d, stage: {stage}, title: From {stage}, why: W,"
+            " actions: [A], effort: low, impact: 2, horizon: now, owner: HR}\n"
+        )
+    return parse_questionnaire(text, "worked.yaml")
+
+
+def test_worked_example_unsure_drops_coverage_below_the_cut_off():
+    q = worked_example_questionnaire()
+    result = score(q, {"i1": 4, "i2": 2, "i3": "unsure"})
+    d = result.dimension("d")
+    assert item_score(q.item("i1"), 4) == 0.75
+    assert item_score(q.item("i2"), 2) == 0.75  # reverse-keyed: 1 - (2-1)/4
+    assert d.coverage == 0.5  # (1+1)/(1+1+2)
+    assert d.score is None
+    assert result.overall is None
+    assert result.stage is None
+    assert result.to_dict()["scores"]["dimensions"] == {"d": None}
+
+
+def test_worked_example_fully_answered_is_87_5_networked():
+    result = score(worked_example_questionnaire(), {"i1": 4, "i2": 2, "i3": 5})
+    d = result.dimension("d")
+    assert d.coverage == 1.0
+    assert d.score == 87.5  # 100 * (0.75 + 0.75 + 2*1.0) / 4
+    assert d.stage.id == "networked"
+    assert result.overall == 87.5
+    assert result.stage.id == "networked"
+    assert d.target == 100.0  # already in the top stage
+
+
+def test_unsure_is_kept_but_not_scored(seven):
+    result = score(seven, {"a1": 7, "a2": 1, "a3": "unsure", "g1": 1, "g2": 7})
+    alpha = result.dimension("alpha")
+    # a1 = 1.0, a2 reversed = 1.0; a3 (weight 2) unsure: coverage 2/4 = 0.5, exactly min_coverage.
+    assert alpha.coverage == 0.5
+    assert alpha.score == 100.0
+    assert alpha.unsure == 1
+    assert result.answers["a3"] == "unsure"
+    assert result.dimension("beta").score is None  # nothing answered
+    assert result.dimension("beta").coverage == 0.0
+
+
+def test_coverage_just_below_the_cut_off_gives_null(seven):
+    # Only a1 answered: coverage 1/4 = 0.25 < 0.5.
+    result = score(seven, {"a1": 7})
+    assert result.dimension("alpha").coverage == 0.25
+    assert result.dimension("alpha").score is None
+
+
+def test_hand_computed_case_with_weights_choice_scale_and_reverse(seven):
+    answers = {"a1": 7, "a2": 1, "a3": 4, "b1": 4, "b2": 2, "g1": 1, "g2": 7}
+    result = score(seven, answers)
+    # alpha: a1 (7-1)/6 = 1; a2 reverse 1 - 0 = 1; a3 3/6 = 0.5 with weight 2 -> 100*(1+1+1)/4 = 75
+    # beta:  b1 3/6 = 0.5; b2 choice on 0..10, value 2 -> 0.2 -> 100*0.7/2 = 35
+    # gamma: g1 0, g2 1 -> 50
+    assert result.dimension("alpha").score == pytest.approx(75.0)
+    assert result.dimension("beta").score == pytest.approx(35.0)
+    assert result.dimension("gamma").score == pytest.approx(50.0)
+    # overall with dimension weights 2, 1, 1: (150 + 35 + 50) / 4
+    assert result.overall == pytest.approx(58.75)
+    assert result.stage.id == "mid"
+    assert result.classification.id == "using_social_media"
+    assert result.classification.bottleneck == "beta"
+    assert not result.classification.held_back
+    # A score exactly on a stage bound belongs to that stage: 75 is "high", 50 is "mid".
+    assert result.dimension("alpha").stage.id == "high"
+    assert result.dimension("gamma").stage.id == "mid"
+    # Targets and gaps (rule 8): alpha top stage -> 100 (gap 25), beta -> 50 (15), gamma -> 75 (25).
+    assert [(d.target, d.gap) for d in result.dimensions] == [(100.0, 25.0), (50.0, 15.0), (75.0, 25.0)]
+
+
+def test_roadmap_bottleneck_first_then_weighted_gap_then_horizon_impact_effort(seven):
+    answers = {"a1": 7, "a2": 1, "a3": 4, "b1": 4, "b2": 2, "g1": 1, "g2": 7}
+    result = score(seven, answers)
+    # Floor fails (beta 35 < 50) -> beta first; then W*gap: alpha 2*25 = 50 before gamma 25.
+    # Chosen: beta/low b_low (now, impact 3), alpha/high a_high (later), gamma/mid g_mid (now, impact 2).
+    # Grouped by horizon: now [b_low (3), g_mid (2)], later [a_high].
+    assert [e.recommendation.id for e in result.roadmap] == ["b_low", "g_mid", "a_high"]
+    assert [e["rank"] for e in result.to_dict()["roadmap"]] == [1, 2, 3]
+    entry = result.to_dict()["roadmap"][0]
+    assert {k: entry[k] for k in ("dimension", "title", "horizon", "effort", "impact", "owner")} == {
+        "dimension": "beta",
+        "title": "Beta from low",
+        "horizon": "now",
+        "effort": "low",
+        "impact": 3,
+        "owner": "communications",
+    }
+
+
+def test_roadmap_inside_a_horizon_lower_effort_wins_at_equal_impact(seven):
+    # alpha in "low" (two recs, both now/impact 3: a_low high effort, a_low2 low effort).
+    answers = {"a1": 1, "a2": 7, "a3": 1, "b1": 7, "b2": 10, "g1": 7, "g2": 7}
+    ids = [e.recommendation.id for e in score(seven, answers).roadmap]
+    assert ids.index("a_low2") < ids.index("a_low")
+
+
+def test_roadmap_ties_in_weighted_gap_keep_file_order(seven):
+    result = score(seven, ALL_MAX)
+    # Everything at 100: top stage, target 100, gap 0 for all; floor holds; file order.
+    assert [e.recommendation.id for e in result.roadmap] == ["a_high", "b_high", "g_high"]
+
+
+def test_social_organisation_when_overall_and_floor_both_hold(seven):
+    result = score(seven, ALL_MAX)
+    assert result.overall == 100.0
+    assert result.classification.id == "social_organisation"
+    assert result.classification.label == "Open organisation"  # the file's label, not a constant
+    assert not result.classification.held_back
+
+
+def test_floor_rule_holds_back_a_high_overall(seven):
+    answers = dict(ALL_MAX, g1=1, g2=3)
+    result = score(seven, answers)
+    # gamma: (0 + 2/6) / 2 = 1/6 -> 16.67; overall (200 + 100 + 16.67) / 4 = 79.17 >= 70
+    assert result.dimension("gamma").score == pytest.approx(100 / 6)
+    assert result.overall == pytest.approx((200 + 100 + 100 / 6) / 4)
+    assert result.overall >= seven.thresholds.social
+    assert result.classification.id == "using_social_media"
+    assert result.classification.held_back
+    assert result.classification.bottleneck == "gamma"
+    assert result.roadmap[0].dimension == "gamma"
+
+
+def test_overall_exactly_on_the_social_threshold_counts(seven):
+    # The comparison is ">=": an overall index of exactly 70 passes (all dimensions above floor 50).
+    scores = {"alpha": 70.0, "beta": 70.0, "gamma": 70.0}
+    assert classify(seven, scores, 70.0).id == "social_organisation"
+    assert classify(seven, scores, 69.999).id == "using_social_media"
+
+
+def test_floor_exactly_on_the_bound_passes(seven):
+    scores = {"alpha": 90.0, "beta": 50.0, "gamma": 90.0}  # floor is 50: 50 is not below it
+    assert classify(seven, scores, 80.0).id == "social_organisation"
+    assert classify(seven, dict(scores, beta=49.99), 80.0).id == "using_social_media"
+
+
+def test_bottleneck_ties_go_to_the_earlier_dimension(seven):
+    # alpha: a1 4 (0.5), a2 4 reversed (0.5), a3 4 (0.5) -> 50
+    # beta: b1 7 (1.0), b2 0 (0.0) -> 50; gamma 100
+    result = score(seven, {"a1": 4, "a2": 4, "a3": 4, "b1": 7, "b2": 0, "g1": 7, "g2": 7})
+    assert result.dimension("alpha").score == 50.0
+    assert result.dimension("beta").score == 50.0
+    assert result.classification.bottleneck == "alpha"
+
+
+def test_null_dimension_makes_overall_null_and_verdict_provisional(seven):
+    result = score(seven, {"a1": 7, "a2": 1, "a3": 7, "b1": 7, "b2": 10})
+    assert result.dimension("gamma").score is None
+    assert result.overall is None
+    assert result.stage is None
+    assert result.classification.provisional
+    assert result.classification.id == "using_social_media"
+    # A dimension without a score has no stage, so no recommendations can be chosen for it.
+    assert all(e.dimension != "gamma" for e in result.roadmap)
+
+
+@pytest.mark.parametrize(
+    ("answers", "item", "fragment"),
+    [
+        ({"a1": 8}, "a1", "outside the scale 1..7"),
+        ({"a1": 0}, "a1", "outside the scale 1..7"),
+        ({"b2": 11}, "b2", "outside the scale 0..10"),
+        ({"b2": -1}, "b2", "outside the scale 0..10"),
+        ({"a1": "4"}, "a1", "must be an integer"),
+        ({"a1": 4.0}, "a1", "must be an integer"),
+        ({"a1": True}, "a1", "must be an integer"),
+        ({"a1": "unsure"}, "a1", "does not allow 'unsure'"),
+        ({"zz": 3}, "zz", "unknown item"),
+    ],
+)
+def test_invalid_input_names_the_item(seven, answers, item, fragment):
+    with pytest.raises(InvalidAnswers) as caught:
+        score(seven, answers)
+    assert [p.item for p in caught.value.problems] == [item]
+    assert fragment in caught.value.problems[0].message
+
+
+def test_every_bad_item_is_reported_at_once(seven):
+    with pytest.raises(InvalidAnswers) as caught:
+        score(seven, {"a1": 9, "a2": 3, "nope": 1, "g1": "maybe"})
+    assert sorted(p.item for p in caught.value.problems) == ["a1", "g1", "nope"]
+
+
+def test_choice_item_uses_its_option_values_as_scale(seven):
+    item = seven.item("b2")
+    assert (item.lo, item.hi) == (0, 10)
+    assert item_score(item, 10) == 1.0
+    assert item_score(item, 2) == 0.2
+
+
+def test_json_keeps_full_precision(seven):
+    result = score(seven, {"a1": 2, "a2": 3, "a3": 5, "b1": 6, "b2": 2, "g1": 2, "g2": 3}).to_dict()
+    # alpha: 1/6, 1-2/6, 4/6 (x2) -> 100 * (1/6 + 4/6 + 8/6) / 4 = 54.1666...
+    assert result["scores"]["dimensions"]["alpha"] == pytest.approx(100 * 13 / 24, abs=1e-12)
+    assert result["scores"]["dimensions"]["alpha"] != round(result["scores"]["dimensions"]["alpha"], 2)
+
+
+def test_result_json_shape(v1):
+    answers = {item.id: item.hi for item in v1.items}
+    body = score(v1, answers).to_dict()
+    assert set(body) >= {
+        "questionnaire",
+        "version",
+        "scores",
+        "coverage",
+        "stage",
+        "classification",
+        "roadmap",
+    }
+    assert body["questionnaire"] == "social-organisation"
+    assert set(body["scores"]["dimensions"]) == {
+        "dialogue",
+        "interaction",
+        "engagement",
+        "leadership",
+        "policy",
+    }
+    assert set(body["stage"]) == {"id", "label"}
+    assert set(body["classification"]) >= {"id", "label", "bottleneck"}
+    assert body["classification"]["id"] in ("social_organisation", "using_social_media")
+    for entry in body["roadmap"]:
+        assert set(entry) >= {"dimension", "title", "horizon", "effort", "impact", "owner"}

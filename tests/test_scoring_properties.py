@@ -1,0 +1,88 @@
+"""General rules of the scoring engine, checked with hypothesis over both questionnaires."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessment.domain.questionnaire import Option, Questionnaire, load_questionnaire
+from assessment.domain.scoring import UNSURE, score
+from tests.conftest import DATA, V1
+
+QUESTIONNAIRES = {"v1": load_questionnaire(V1), "seven": load_questionnaire(DATA / "seven-point.yaml")}
+
+
+def all_likert(q: Questionnaire) -> Questionnaire:
+    """The same questionnaire with every choice item turned into a likert item on its scale."""
+    points = tuple(Option(v, str(v)) for v in range(q.scale_min, q.scale_max + 1))
+    return replace(q, items=tuple(replace(i, type="likert", options=points) for i in q.items))
+
+
+LIKERT_ONLY = {name: all_likert(q) for name, q in QUESTIONNAIRES.items()}
+
+
+def answer_sets(
+    q: Questionnaire, unsure: bool = True, missing: bool = True
+) -> st.SearchStrategy[dict[str, Any]]:
+    def one(item):  # type: ignore[no-untyped-def]
+        choices = st.integers(item.lo, item.hi)
+        if unsure and item.allow_unsure:
+            choices = choices | st.just(UNSURE)
+        if missing:
+            choices = choices | st.none()
+        return choices
+
+    return st.fixed_dictionaries({item.id: one(item) for item in q.items}).map(
+        lambda answers: {k: v for k, v in answers.items() if v is not None}
+    )
+
+
+@st.composite
+def questionnaire_and_answers(draw, pool=QUESTIONNAIRES, **kwargs):  # type: ignore[no-untyped-def]
+    q = pool[draw(st.sampled_from(sorted(pool)))]
+    return q, draw(answer_sets(q, **kwargs))
+
+
+@settings(max_examples=150, deadline=None)
+@given(questionnaire_and_answers())
+def test_all_scores_lie_between_0_and_100(case):
+    q, answers = case
+    result = score(q, answers)
+    for d in result.dimensions:
+        assert 0.0 <= d.coverage <= 1.0
+        if d.score is not None:
+            assert 0.0 <= d.score <= 100.0
+            assert d.coverage >= q.thresholds.min_coverage
+    if result.overall is not None:
+        assert 0.0 <= result.overall <= 100.0
+        assert result.stage is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(questionnaire_and_answers(unsure=False, missing=False), st.data())
+def test_raising_a_non_reverse_answer_never_lowers_its_dimension(case, data):
+    q, answers = case
+    candidates = [i for i in q.items if not i.reverse and answers[i.id] < i.hi]
+    if not candidates:
+        return
+    item = data.draw(st.sampled_from(candidates))
+    raised = dict(answers, **{item.id: data.draw(st.integers(answers[item.id] + 1, item.hi))})
+    before = score(q, answers).dimension(item.dimension).score
+    after = score(q, raised).dimension(item.dimension).score
+    assert after >= before
+
+
+@settings(max_examples=150, deadline=None)
+@given(questionnaire_and_answers(pool=LIKERT_ONLY))
+def test_with_all_items_likert_mirroring_every_answer_maps_d_to_100_minus_d(case):
+    q, answers = case
+    mirrored = {k: (q.item(k).lo + q.item(k).hi - v if isinstance(v, int) else v) for k, v in answers.items()}
+    before, after = score(q, answers), score(q, mirrored)
+    for d in q.dimensions:
+        b, a = before.dimension(d.id).score, after.dimension(d.id).score
+        assert (b is None) == (a is None)
+        if b is not None:
+            assert abs(a - (100.0 - b)) < 1e-9
