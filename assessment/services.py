@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
-from .domain.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire, questionnaire_files
+from .domain.questionnaire import Questionnaire, load_directory, parse_questionnaire
 from .domain.scoring import AnswerProblem, InvalidAnswers, Result, score, validate_answers
 
 
@@ -53,7 +53,8 @@ class QuestionnaireRegistry:
         self.directory = Path(directory)
 
     def files(self) -> list[Questionnaire]:
-        return [load_questionnaire(p) for p in questionnaire_files(self.directory)]
+        """Every file of the folder; a broken file or two files with one id raise QuestionnaireError."""
+        return list(load_directory(self.directory).values())
 
     def register_all(self, session: Session) -> list[tuple[QuestionnaireVersion, bool]]:
         """Record every file's current version; returns (row, newly added) pairs. Idempotent."""
