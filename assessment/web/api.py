@@ -1,0 +1,201 @@
+"""JSON API v1: questionnaires and assessments (DESIGN.md). Described by /api/v1/openapi.json.
+
+Errors: ``422 {"errors": [{"item", "message"}]}`` for input that parses but is wrong (every bad
+field and answer named at once, nothing saved); ``{"error": message}`` with 400/404/405/409/413
+otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Flask, Request, jsonify, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from .. import services
+from ..domain.scoring import AnswerProblem, InvalidAnswers
+from ..extensions import csrf
+from . import db
+from .openapi import build_spec
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies are used for these endpoints, so there is no session to forge
+
+# Optional text fields of a submission and their longest allowed length.
+TEXT_FIELDS = {"organisation": 200, "sector": 100, "size_band": 50, "role": 50, "group_code": 20}
+FIELDS = {"questionnaire", "answers", *TEXT_FIELDS}
+
+
+def error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+def invalid(problems: list[AnswerProblem]) -> tuple[Response, int]:
+    return jsonify({"errors": [p.to_dict() for p in problems]}), 422
+
+
+def report_url(assessment_id: str) -> str:
+    # The PDF route is another blueprint's; its address is part of this API's contract.
+    return url_for("api.get_assessment", assessment_id=assessment_id, _external=True) + "/report.pdf"
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(build_spec(request.url_root.rstrip("/") + bp.url_prefix))
+
+
+@bp.get("/questionnaires")
+def list_questionnaires() -> Response:
+    out = []
+    for version in services.current_versions(db()):
+        q = services.questionnaire_of(version)
+        out.append(
+            {
+                "id": q.id,
+                "version": q.version,
+                "title": q.title,
+                "description": q.description,
+                "language": q.language,
+                "estimated_minutes": q.estimated_minutes,
+                "dimensions": len(q.dimensions),
+                "items": len(q.items),
+                "url": url_for("api.get_questionnaire", questionnaire_id=q.id, _external=True),
+            }
+        )
+    return jsonify({"questionnaires": out})
+
+
+@bp.get("/questionnaires/<questionnaire_id>")
+def get_questionnaire(questionnaire_id: str) -> Response | tuple[Response, int]:
+    try:
+        version = services.current_version(db(), questionnaire_id)
+    except services.NotFound:
+        return error(404, f"no questionnaire {questionnaire_id!r}")
+    return jsonify(services.questionnaire_of(version).to_dict())
+
+
+def _json_body(req: Request) -> Any:
+    raw = req.get_data(cache=False, as_text=False)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedJSON(str(exc)) from None
+
+
+class MalformedJSON(ValueError):
+    pass
+
+
+def _field_problems(body: dict[str, Any]) -> list[AnswerProblem]:
+    problems = [AnswerProblem(key, "unknown field") for key in body if key not in FIELDS]
+    questionnaire = body.get("questionnaire")
+    if questionnaire is None:
+        problems.append(AnswerProblem("questionnaire", "required: the id of a questionnaire"))
+    elif not isinstance(questionnaire, str):
+        problems.append(AnswerProblem("questionnaire", "must be a string"))
+    if "answers" not in body:
+        problems.append(AnswerProblem("answers", "required: an object mapping item ids to answers"))
+    for name, longest in TEXT_FIELDS.items():
+        value = body.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            problems.append(AnswerProblem(name, "must be a string"))
+        elif len(value) > longest:
+            problems.append(AnswerProblem(name, f"must be at most {longest} characters"))
+    return problems
+
+
+@bp.post("/assessments")
+def create_assessment() -> tuple[Response, int]:
+    """One complete submission: validated as a whole, scored, saved in one transaction."""
+    try:
+        body = _json_body(request)
+    except MalformedJSON as exc:
+        return error(400, f"the request body is not valid JSON: {exc}")
+    if not isinstance(body, dict):
+        return error(400, "the request body must be a JSON object")
+    problems = _field_problems(body)
+    s = db()
+    group = None
+    code = body.get("group_code")
+    if isinstance(code, str) and code.strip():
+        try:
+            group = services.group_by_join_code(s, code)
+        except services.NotFound:
+            problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
+    questionnaire_id = body.get("questionnaire")
+    if isinstance(questionnaire_id, str):
+        if group is not None and group.questionnaire.questionnaire_id != questionnaire_id:
+            problems.append(
+                AnswerProblem(
+                    "questionnaire",
+                    f"this group answers {group.questionnaire.questionnaire_id!r}, not {questionnaire_id!r}",
+                )
+            )
+        elif group is None:
+            try:
+                services.current_version(s, questionnaire_id)
+            except services.NotFound:
+                problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+    if problems:
+        # Still check the answers when the questionnaire is known, so one reply names everything.
+        if isinstance(questionnaire_id, str) and not any(p.item == "questionnaire" for p in problems):
+            problems.extend(_answer_problems(questionnaire_id, body, group))
+        return invalid(problems)
+    text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
+    try:
+        assessment, result = services.submit(s, questionnaire_id, body["answers"], group=group, **text)
+    except InvalidAnswers as exc:
+        s.rollback()
+        return invalid(exc.problems)
+    except services.GroupClosed as exc:
+        s.rollback()
+        return error(409, str(exc))
+    s.commit()
+    response = jsonify(services.payload(assessment, result, report_url(assessment.id)))
+    response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
+    return response, 201
+
+
+def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) -> list[AnswerProblem]:
+    s = db()
+    try:
+        version = group.questionnaire if group is not None else services.current_version(s, questionnaire_id)
+        services.validate_answers(services.questionnaire_of(version), body.get("answers", {}))
+    except InvalidAnswers as exc:
+        return [p for p in exc.problems if p.item != "answers" or "answers" in body]
+    except services.NotFound:
+        return []
+    return []
+
+
+@bp.get("/assessments/<assessment_id>")
+def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
+    try:
+        assessment = services.get_assessment(db(), assessment_id)
+    except services.NotFound:
+        return error(404, "no assessment with this id")
+    result = services.result_of(assessment)
+    return jsonify(services.payload(assessment, result, report_url(assessment.id)))
+
+
+def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
+    """JSON errors for any /api/ address, including ones no route matches; a page elsewhere."""
+    code = exc.code or 500
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": exc.description or exc.name})
+        response.status_code = code
+        for name, value in exc.get_headers():
+            if name.lower() == "allow":
+                response.headers[name] = value
+        return response
+    return render_template("error.html", error=exc), code
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    for code in (400, 403, 404, 405, 409, 413):
+        app.register_error_handler(code, _http_error)

@@ -1,0 +1,124 @@
+"""WTForms classes. The answer forms are built from the questionnaire definition: every question,
+option label and "unsure" choice comes from the file, none is written here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..domain.questionnaire import Item, Questionnaire
+from ..domain.scoring import UNSURE
+
+UNSURE_LABEL = "Unsure / don't know"
+ANSWER_REQUIRED = "Please choose an answer before you go on."
+
+# Describing the respondent's organisation, not the questionnaire: these help compare like with
+# like later and are the same whatever questionnaire is answered.
+SECTORS = (
+    "Business and professional services",
+    "Charity and non-profit",
+    "Education",
+    "Financial services",
+    "Health and social care",
+    "Hospitality, travel and leisure",
+    "Manufacturing and engineering",
+    "Media, technology and telecoms",
+    "Public sector and government",
+    "Retail and consumer goods",
+    "Other",
+)
+SIZE_BANDS = (
+    ("1-9", "1 to 9 people"),
+    ("10-49", "10 to 49 people"),
+    ("50-249", "50 to 249 people"),
+    ("250-999", "250 to 999 people"),
+    ("1000+", "1,000 people or more"),
+)
+
+
+class StartForm(FlaskForm):
+    """The landing page's form: everything optional, so a director can start at once."""
+
+    questionnaire = HiddenField()
+    organisation = StringField(
+        "Organisation name",
+        validators=[Optional(), Length(max=200, message="Please keep the name under 200 characters.")],
+        description="Optional. Shown on your results and report.",
+    )
+    sector = SelectField(
+        "Sector",
+        choices=[("", "Prefer not to say")] + [(s, s) for s in SECTORS],
+        validators=[Optional()],
+    )
+    size_band = SelectField(
+        "Number of employees",
+        choices=[("", "Prefer not to say"), *SIZE_BANDS],
+        validators=[Optional()],
+    )
+    role = SelectField("Your role", validators=[Optional()])
+
+    def set_roles(self, roles: Iterable[tuple[str, str]]) -> None:
+        self.role.choices = [("", "Prefer not to say"), *roles]
+
+
+class RetakeForm(FlaskForm):
+    """Only a CSRF token: starting a retake changes state, so it is a POST."""
+
+
+def _choices(item: Item) -> list[tuple[str, str]]:
+    choices = [(str(o.value), o.label) for o in item.options]
+    if item.allow_unsure:
+        choices.append((UNSURE, UNSURE_LABEL))
+    return choices
+
+
+_FORM_CLASSES: dict[tuple[str, str], type[FlaskForm]] = {}
+
+
+def page_form_class(questionnaire: Questionnaire, dimension_id: str) -> type[FlaskForm]:
+    """A form class for one dimension's page: one radio group per item, in file order.
+
+    Cached per questionnaire version (content hash) and dimension: the class depends on nothing else.
+    """
+    key = (questionnaire.content_hash, dimension_id)
+    if key in _FORM_CLASSES:
+        return _FORM_CLASSES[key]
+    attrs: dict[str, Any] = {}
+    for item in questionnaire.items_of(dimension_id):
+        attrs[item.id] = RadioField(
+            item.text,
+            choices=_choices(item),
+            validators=[InputRequired(message=ANSWER_REQUIRED)],
+            description=item.help or "",
+        )
+    form_class = type(f"PageForm_{dimension_id}", (FlaskForm,), attrs)
+    _FORM_CLASSES[key] = form_class
+    return form_class
+
+
+def item_fields(form: FlaskForm, questionnaire: Questionnaire, dimension_id: str) -> list[Field]:
+    return [form[item.id] for item in questionnaire.items_of(dimension_id)]
+
+
+def initial_data(answers: Mapping[str, object]) -> dict[str, str]:
+    """Stored answers as the radio values to tick (ints become their string form)."""
+    return {k: str(v) for k, v in answers.items()}
+
+
+def answers_from(form: FlaskForm, questionnaire: Questionnaire, dimension_id: str) -> dict[str, int | str]:
+    """The page's answers that are present and valid, in the domain's types."""
+    out: dict[str, int | str] = {}
+    for field in item_fields(form, questionnaire, dimension_id):
+        if field.errors or field.data in (None, "", "None"):
+            continue
+        out[field.name] = UNSURE if field.data == UNSURE else int(field.data)
+    return out
+
+
+def only_missing(form: FlaskForm, questionnaire: Questionnaire, dimension_id: str) -> bool:
+    """True when every error on the page is a question left unanswered (going Back allows that)."""
+    return all(not field.raw_data for field in item_fields(form, questionnaire, dimension_id) if field.errors)

@@ -1,0 +1,174 @@
+"""The respondent's flow: landing page, start form, one page per dimension, finish.
+
+The flow works on the private token (``/a/<token>/...``); results live at the public id. It does
+not care how an assessment was started: a workshop's join page may create one with a group and a
+role and redirect the participant to ``respond.resume``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from .. import services
+from ..db.models import Assessment
+from ..domain.questionnaire import Questionnaire
+from . import db
+from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
+
+bp = Blueprint("respond", __name__)
+
+OWNED_KEY = "owned"  # public id -> private token of the assessments this browser has worked on
+OWNED_MAX = 20
+
+
+def remember(assessment: Assessment) -> None:
+    """Note in the (signed) session cookie that this browser holds the private link, so the
+    results page can offer a retake and "change answers" without printing the token."""
+    owned = dict(session.get(OWNED_KEY, {}))
+    owned.pop(assessment.id, None)
+    owned[assessment.id] = assessment.token
+    session[OWNED_KEY] = dict(list(owned.items())[-OWNED_MAX:])
+
+
+def owned_token(assessment_id: str) -> str | None:
+    return session.get(OWNED_KEY, {}).get(assessment_id)
+
+
+def _questionnaire_for_start(questionnaire_id: str | None) -> tuple[object, Questionnaire]:
+    wanted = questionnaire_id or current_app.config["DEFAULT_QUESTIONNAIRE"]
+    try:
+        version = services.current_version(db(), wanted)
+    except services.NotFound:
+        abort(404, description="This questionnaire is not available.")
+    return version, services.questionnaire_of(version)
+
+
+def _start_form(q: Questionnaire) -> StartForm:
+    form = StartForm()
+    form.set_roles((r.id, r.label) for r in q.roles)
+    if not form.questionnaire.data:
+        form.questionnaire.data = q.id
+    return form
+
+
+@bp.get("/")
+def landing() -> str:
+    _, q = _questionnaire_for_start(request.args.get("questionnaire"))
+    return render_template("respond/landing.html", q=q, form=_start_form(q))
+
+
+@bp.post("/start")
+def start() -> Response | tuple[str, int]:
+    version, q = _questionnaire_for_start(request.form.get("questionnaire"))
+    form = _start_form(q)
+    if not form.validate():
+        return render_template("respond/landing.html", q=q, form=form), 422
+    s = db()
+    assessment = services.start_assessment(
+        s,
+        version,  # type: ignore[arg-type]
+        organisation=form.organisation.data or "",
+        sector=form.sector.data or "",
+        size_band=form.size_band.data or "",
+        role=form.role.data or "",
+    )
+    s.commit()
+    remember(assessment)
+    return redirect(url_for("respond.page", token=assessment.token, number=1))
+
+
+def _by_token(token: str, *, for_update: bool = False) -> Assessment:
+    try:
+        return services.assessment_by_token(db(), token, for_update=for_update)
+    except services.NotFound:
+        abort(404, description="This private link does not match any assessment. Check it was copied whole.")
+
+
+@bp.get("/a/<token>")
+def resume(token: str) -> Response:
+    """The private link: back to where the respondent left off, or to the results when done."""
+    assessment = _by_token(token)
+    remember(assessment)
+    if assessment.status == "complete":
+        return redirect(url_for("results.show", assessment_id=assessment.id))
+    total = len(services.questionnaire_of(assessment.questionnaire).dimensions)
+    return redirect(url_for("respond.page", token=token, number=min(max(assessment.page, 1), total)))
+
+
+@bp.route("/a/<token>/<int:number>", methods=["GET", "POST"])
+def page(token: str, number: int) -> Response | str | tuple[str, int]:
+    s = db()
+    assessment = _by_token(token, for_update=request.method == "POST")
+    q = services.questionnaire_of(assessment.questionnaire)
+    total = len(q.dimensions)
+    if not 1 <= number <= total:
+        abort(404, description=f"This questionnaire has pages 1 to {total}.")
+    dimension = q.dimensions[number - 1]
+    form_class = page_form_class(q, dimension.id)
+    remember(assessment)
+
+    if request.method == "GET":
+        form = form_class(data=initial_data(assessment.answers or {}))
+        return _render_page(assessment, q, number, form)
+
+    form = form_class()
+    action = request.form.get("action", "next")
+    if action not in ("next", "back", "finish") or (action == "finish" and number != total):
+        action = "next"
+    valid = form.validate()
+    if not valid and not (action == "back" and only_missing(form, q, dimension.id)):
+        flash("Some answers on this page need your attention; see the messages below.", "error")
+        return _render_page(assessment, q, number, form), 422
+
+    target = {"next": number + 1, "back": number - 1, "finish": number}[action]
+    try:
+        services.save_answers(assessment, answers_from(form, q, dimension.id), page=max(target, 1))
+    except services.GroupClosed as closed:
+        s.rollback()
+        flash(
+            f"{closed.group.name} has been closed by its facilitator, so answers can no longer be "
+            "saved. Everything you saved before it closed is kept.",
+            "error",
+        )
+        return _render_page(assessment, q, number, form), 409
+    except services.InvalidAnswers as invalid:
+        s.rollback()
+        for problem in invalid.problems:
+            if problem.item in form:
+                form[problem.item].errors = [problem.message]
+        return _render_page(assessment, q, number, form), 422
+
+    if action == "finish":
+        try:
+            services.complete_assessment(s, assessment)
+            s.commit()
+        except IntegrityError:
+            # A second submission of the last page raced this one and already completed it.
+            s.rollback()
+        return redirect(url_for("results.show", assessment_id=assessment.id))
+    s.commit()
+    if target < 1:
+        return redirect(url_for("respond.landing"))
+    return redirect(url_for("respond.page", token=token, number=target))
+
+
+def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: object) -> str:
+    dimension = q.dimensions[number - 1]
+    answered = sum(1 for v in (assessment.answers or {}).values() if v is not None)
+    group = assessment.group
+    return render_template(
+        "respond/page.html",
+        q=q,
+        assessment=assessment,
+        dimension=dimension,
+        form=form,
+        fields=item_fields(form, q, dimension.id),  # type: ignore[arg-type]
+        number=number,
+        total=len(q.dimensions),
+        answered=answered,
+        item_count=len(q.items),
+        resume_url=url_for("respond.resume", token=assessment.token, _external=True),
+        closed=group is not None and not group.is_open,
+    )

@@ -1,0 +1,154 @@
+"""The results page (at the public id), retakes, and plotly.js served from the Python package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import plotly
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from werkzeug.wrappers import Response
+
+from .. import services
+from ..db.models import Assessment
+from ..domain.questionnaire import HORIZON_LABELS
+from ..domain.scoring import Result
+from . import charts, db
+from .forms import RetakeForm
+from .respond import owned_token, remember
+
+bp = Blueprint("results", __name__)
+
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+ROADMAP_PREVIEW = 6
+HISTORY_FROM = 3  # a line needs at least three points to say anything
+
+
+@bp.get("/assets/plotly.min.js")
+def plotly_js() -> Response:
+    """plotly.js from the installed plotly package: no CDN, so an offline laptop works."""
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)
+
+
+def plotly_url() -> str:
+    """Versioned, so the long cache lifetime never serves a stale file after an upgrade."""
+    return url_for("results.plotly_js", v=plotly.__version__)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One complete assessment of a series, as stored (scores of its own questionnaire version)."""
+
+    id: str
+    date: str
+    overall: float | None
+    dimensions: dict[str, float | None]
+
+
+def _point(assessment: Assessment) -> Point:
+    moment = assessment.completed_at or assessment.created_at
+    return Point(
+        id=assessment.id,
+        date=moment.strftime("%-d %b %Y, %H:%M"),
+        overall=assessment.overall,
+        dimensions={row.dimension: row.score for row in assessment.scores},
+    )
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def results_context(assessment: Assessment, result: Result, history: list[Assessment]) -> dict[str, Any]:
+    """Everything the results template shows, as plain values."""
+    q = result.questionnaire
+    points = [_point(a) for a in history]
+    mine = next((n for n, p in enumerate(points) if p.id == assessment.id), len(points) - 1)
+    previous = points[mine - 1] if mine > 0 else None
+    series_so_far = points[: mine + 1]
+    labels = [d.label for d in result.dimensions]
+    history_chart = None
+    if len(series_so_far) >= HISTORY_FROM:
+        history_chart = charts.history_figure(
+            [p.date for p in series_so_far],
+            [p.overall for p in series_so_far],
+            {d.label: [p.dimensions.get(d.id) for p in series_so_far] for d in q.dimensions},
+        )
+    bottleneck = (
+        result.dimension(result.classification.bottleneck) if result.classification.bottleneck else None
+    )
+    return {
+        "q": q,
+        "assessment": assessment,
+        "result": result,
+        "classification": result.classification,
+        "bottleneck": bottleneck,
+        "thresholds": q.thresholds,
+        "previous": previous,
+        "overall_change": _change(result.overall, previous.overall) if previous else None,
+        "changes": {
+            d.id: (_change(d.score, previous.dimensions.get(d.id)) if previous else None)
+            for d in result.dimensions
+        },
+        "series": series_so_far,
+        "radar": charts.radar_figure(
+            labels, [d.score for d in result.dimensions], [d.target for d in result.dimensions]
+        ),
+        "history_chart": history_chart,
+        "spectrum": charts.spectrum(
+            result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions]
+        ),
+        "roadmap": result.roadmap[:ROADMAP_PREVIEW],
+        "roadmap_total": len(result.roadmap),
+        "horizon_labels": HORIZON_LABELS,
+        "dimension_labels": {d.id: d.label for d in q.dimensions},
+    }
+
+
+def _complete(assessment_id: str) -> Assessment:
+    try:
+        assessment = services.get_assessment(db(), assessment_id)
+    except services.NotFound:
+        abort(404, description="There are no results at this address. Check the link was copied whole.")
+    if assessment.status != "complete":
+        abort(404, description="These results are not ready: the assessment has not been finished yet.")
+    return assessment
+
+
+@bp.get("/results/<assessment_id>")
+def show(assessment_id: str) -> str:
+    assessment = _complete(assessment_id)
+    result = services.result_of(assessment)
+    context = results_context(assessment, result, services.series_history(db(), assessment))
+    token = owned_token(assessment.id)
+    return render_template(
+        "results/show.html",
+        **context,
+        plotly_src=plotly_url(),
+        report_url=url_for("api.get_assessment", assessment_id=assessment.id) + "/report.pdf",
+        owner_token=token,
+        can_retake=token is not None and assessment.group_id is None,
+        retake_form=RetakeForm(),
+    )
+
+
+@bp.post("/results/<assessment_id>/retake")
+def retake(assessment_id: str) -> Response | tuple[str, int]:
+    """A new assessment in the same private series. Only the browser that holds the private link
+    may start one, so a shared results link cannot add to someone else's history."""
+    assessment = _complete(assessment_id)
+    form = RetakeForm()
+    if not form.validate():
+        abort(400, description="The form had expired. Please try again.")
+    if owned_token(assessment.id) is None:
+        flash("To retake, open your private link first: only its holder can add to this series.", "error")
+        return redirect(url_for("results.show", assessment_id=assessment.id))
+    if assessment.group_id is not None:
+        abort(403, description="Workshop assessments are retaken in a new workshop.")
+    s = db()
+    new = services.retake(s, assessment)
+    s.commit()
+    remember(new)
+    flash("A new assessment has started. Your earlier results stay as they were.", "info")
+    return redirect(url_for("respond.page", token=new.token, number=1))
