@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from .db import Database
-from .extensions import csrf
+from .extensions import csrf, login_manager
 from .services import QuestionnaireRegistry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["database"] = Database(app.config["DATABASE_URL"])
     app.extensions["questionnaires"] = QuestionnaireRegistry(app.config["QUESTIONNAIRE_DIR"])
     csrf.init_app(app)
+    login_manager.init_app(app)
 
     from . import cli
     from .web import register_web

@@ -90,3 +90,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(init_command)
     app.cli.add_command(score_command)
+
+    from . import workshop_cli
+
+    workshop_cli.register(app)  # user create, token create, demo

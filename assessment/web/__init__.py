@@ -27,3 +27,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(respond.bp)
     app.register_blueprint(results.bp)
     api.register(app)  # the API blueprint, and JSON errors under /api/
+
+    from . import api_groups, auth, facilitate
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(facilitate.bp)
+    api_groups.register(app)

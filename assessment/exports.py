@@ -1,0 +1,116 @@
+"""Anonymous response exports (CSV and XLSX) for a group: a row per respondent, a column per
+item id, the role and the dates rounded to the day. No name, address, token or id is written.
+
+Spreadsheet safety: a cell whose text begins with ``= + - @``, a tab or a carriage return could
+be run as a formula by a spreadsheet program; such cells get a leading apostrophe. In the XLSX
+every cell is written as a string cell (``data_type 's'``) or a number, never a formula.
+The data come from one query whatever the number of respondents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .db.models import Assessment, Group
+from .services import questionnaire_of
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str | int | None]]
+
+
+def neutralise(value: str) -> str:
+    """Prefix a formula-like text with an apostrophe so spreadsheets show it as text."""
+    return "'" + value if value.startswith(DANGEROUS_START) else value
+
+
+def _day(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def response_table(session: Session, group: Group) -> Table:
+    """One query: the group's assessments, complete first, each as role, status, dates, answers.
+
+    Rows are ordered by day and then at random-looking id, never by exact time, so the order does
+    not reveal who answered when (the export is anonymous)."""
+    q = questionnaire_of(group.questionnaire)
+    item_ids = [i.id for i in q.items]
+    header = ["respondent", "role", "status", "started", "completed", *item_ids]
+    rows: list[list[str | int | None]] = []
+    records = session.execute(
+        select(
+            Assessment.role,
+            Assessment.status,
+            Assessment.created_at,
+            Assessment.completed_at,
+            Assessment.answers,
+            Assessment.id,
+        ).where(Assessment.group_id == group.id)
+    ).all()
+    records.sort(key=lambda r: (r.status != "complete", _day(r.created_at) or "", r.id))
+    for number, record in enumerate(records, start=1):
+        answers = record.answers or {}
+        rows.append(
+            [
+                number,
+                record.role or "",
+                record.status,
+                _day(record.created_at),
+                _day(record.completed_at),
+                *[answers.get(item_id) for item_id in item_ids],
+            ]
+        )
+    return Table(header, rows)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else neutralise(str(value))
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_text(h) for h in table.header])
+    for row in table.rows:
+        writer.writerow([v if isinstance(v, int) and not isinstance(v, bool) else _text(v) for v in row])
+    return out.getvalue()
+
+
+def to_xlsx(table: Table) -> bytes:
+    """A one-sheet workbook. Texts are neutralised first, so none starts with "=" and openpyxl
+    types every one as a string cell ('s'); answers are numbers. No cell is ever a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    sheet.freeze_panes = "B2"
+    for values in [table.header, *table.rows]:
+        sheet.append([_xlsx_value(v) for v in values])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value: object) -> str | int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value  # type: ignore[return-value]
+    return neutralise(str(value))
+
+
+def filename(group: Group, extension: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", group.name).strip("-").lower()[:60] or "workshop"
+    return f"{slug}-{date.today().isoformat()}.{extension}"

@@ -1,0 +1,178 @@
+"""Facilitator accounts in the browser: sign up, log in, log out (Flask-Login), and the Bearer
+token check the group API uses. Respondents never log in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .. import accounts
+from ..db.models import User
+from ..extensions import login_manager
+from . import db
+
+bp = Blueprint("auth", __name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Facilitator(UserMixin):
+    """What Flask-Login keeps for a request: the id and a few plain values, never a live ORM
+    object (the request's session closes when the request ends)."""
+
+    def __init__(self, user: User):
+        self.id = user.id
+        self.email = user.email
+        self.name = user.name
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> Facilitator | None:
+    if not user_id.isdigit():
+        return None
+    user = db().get(User, int(user_id))
+    return None if user is None else Facilitator(user)
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see your workshops."
+login_manager.login_message_category = "info"
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(message="Please enter your e-mail address.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Please enter your password.")])
+
+
+class SignupForm(FlaskForm):
+    name = StringField(
+        "Your name", validators=[Length(max=200)], description="Optional. Shown as the consultant on reports."
+    )
+    email = EmailField("E-mail", validators=[DataRequired(message="Please enter your e-mail address.")])
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Please choose a password."),
+            Length(
+                min=accounts.MIN_PASSWORD,
+                max=200,
+                message=f"Please use at least {accounts.MIN_PASSWORD} characters.",
+            ),
+        ],
+        description=f"At least {accounts.MIN_PASSWORD} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[EqualTo("password", message="The two passwords are not the same.")],
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("facilitate.workshops")
+
+
+def _start_session(user: User) -> None:
+    # Whatever the browser carried before (a half-done form, another account) is dropped, so a
+    # session fixed by someone else before login is worthless after it.
+    session.clear()
+    login_user(Facilitator(user))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Any:
+    form = SignupForm()
+    if form.validate_on_submit():
+        s = db()
+        try:
+            user = accounts.create_user(s, form.email.data or "", form.password.data, form.name.data or "")
+        except accounts.AccountError as exc:
+            form.email.errors.append(str(exc)[0].upper() + str(exc)[1:] + ".")
+        else:
+            s.commit()
+            _start_session(user)
+            flash("Your account is ready. Create your first workshop below.", "success")
+            return redirect(url_for("facilitate.workshops"))
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        s = db()
+        user = accounts.authenticate(s, form.email.data or "", form.password.data or "")
+        if user is None:
+            form.password.errors.append("The e-mail address or the password is not right.")
+        else:
+            s.commit()  # a rehashed password is saved
+            target = _safe_next(request.args.get("next"))
+            _start_session(user)
+            return redirect(target)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def bearer_user() -> User | None:
+    """The user of an ``Authorization: Bearer TOKEN`` header, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return accounts.user_for_token(db(), token.strip())
+
+
+def token_required(view: F) -> F:
+    """API views: 401 without a valid Bearer token (cookies are not accepted, so the API is
+    safe from cross-site requests without CSRF tokens); ``g.api_user`` is the facilitator."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = bearer_user()
+        if user is None:
+            response = jsonify(
+                {
+                    "error": "unauthorised",
+                    "message": "send a valid API token as 'Authorization: Bearer TOKEN'",
+                }
+            )
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def current_user_id() -> int:
+    """The logged-in facilitator's id (views are behind login_required)."""
+    if not current_user.is_authenticated:
+        abort(401)
+    return int(current_user.id)

@@ -1,0 +1,210 @@
+// Live workshop pages: fetch the summary JSON every few seconds and update the numbers, tables
+// and charts in place. The server renders the same numbers first, so the page reads without JS.
+(function () {
+  "use strict";
+  var root = document.getElementById("live");
+  if (!root || !window.fetch) { return; }
+  var url = root.getAttribute("data-summary-url");
+  var INTERVAL = 4000;
+  var INK = "#1b2a41", PRIMARY = "#1d4e89", BAND = "rgba(29, 78, 137, 0.16)", GRID = "#d5dbe3";
+  var FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+
+  function fmt(value, digits) {
+    if (value === null || value === undefined) { return "\u2013"; }
+    return Number(value).toFixed(digits === undefined ? 1 : digits);
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+  function setText(id, text) {
+    var node = document.getElementById(id);
+    if (node && node.textContent !== String(text)) { node.textContent = text; }
+  }
+  function replace(id, node) {
+    var old = document.getElementById(id);
+    if (!old) { return; }
+    node.id = id;
+    old.parentNode.replaceChild(node, old);
+  }
+
+  function verdict(s) {
+    var p = el("p", { "class": "verdict" });
+    if (!s.n) { p.textContent = "No complete answers yet."; return p; }
+    var c = s.classification;
+    p.appendChild(el("strong", { text: c.label }));
+    var weakest = c.bottleneck ? s.dimensions[c.bottleneck].label : null;
+    var rest = "";
+    if (c.held_back) { rest = ": the group index clears the threshold, but " + weakest + " holds the group back."; }
+    else if (weakest) { rest = ". Weakest area: " + weakest + "."; }
+    if (c.provisional) { rest += " (Provisional: an area has no score yet.)"; }
+    p.appendChild(document.createTextNode(rest));
+    return p;
+  }
+
+  function statsTable(s) {
+    var body = el("tbody");
+    Object.keys(s.dimensions).forEach(function (id) {
+      var d = s.dimensions[id];
+      var agreement = d.rwg === null
+        ? el("td", {}, [el("span", { "class": "muted", text: d.agreement_reason || "\u2013" })])
+        : el("td", {}, [document.createTextNode(fmt(d.rwg, 2) + " "),
+                        el("span", { "class": "badge agree-" + d.agreement, text: d.agreement })]);
+      body.appendChild(el("tr", {}, [
+        el("th", { scope: "row", text: d.label }),
+        el("td", { "class": "num", text: String(d.n) }),
+        el("td", { "class": "num", text: fmt(d.mean) }),
+        el("td", { "class": "num", text: fmt(d.median) }),
+        el("td", { "class": "num", text: fmt(d.sd) }),
+        el("td", { "class": "num", text: fmt(d.min) }),
+        el("td", { "class": "num", text: fmt(d.max) }),
+        agreement
+      ]));
+    });
+    var table = document.getElementById("stats-table");
+    table.replaceChild(body, table.tBodies[0]);
+  }
+
+  function gap(s) {
+    var g = s.perception_gap;
+    var box = el("div");
+    if (g.withheld) { box.appendChild(el("p", { "class": "withheld", text: g.reason })); return box; }
+    var body = el("tbody");
+    Object.keys(g.dimensions).forEach(function (id) {
+      var row = g.dimensions[id];
+      var gapText = row.gap === null ? "withheld" : (row.gap >= 0 ? "+" : "") + fmt(row.gap);
+      body.appendChild(el("tr", {}, [
+        el("th", { scope: "row", text: s.dimensions[id].label }),
+        el("td", { "class": "num", text: fmt(row.leaders) }),
+        el("td", { "class": "num", text: fmt(row.others) }),
+        el("td", { "class": "num", text: gapText })
+      ]));
+    });
+    var head = el("thead", {}, [el("tr", {}, [
+      el("th", { scope: "col", text: "Area" }),
+      el("th", { scope: "col", "class": "num", text: "Leadership (" + g.subgroups.leaders + ")" }),
+      el("th", { scope: "col", "class": "num", text: "Others (" + g.subgroups.others + ")" }),
+      el("th", { scope: "col", "class": "num", text: "Gap" })
+    ])]);
+    box.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "data-table" }, [head, body])]));
+    box.appendChild(el("p", { "class": "hint", text: "A positive gap means leadership sees the organisation as more social than everyone else does." }));
+    return box;
+  }
+
+  function prompts(s) {
+    var list = el("ol", { "class": "prompts" });
+    if (!s.prompts.length) {
+      list.appendChild(el("li", { "class": "muted", text: "Prompts appear once at least two people have answered the same questions differently." }));
+      return list;
+    }
+    s.prompts.forEach(function (p) {
+      var most = Math.max.apply(null, p.distribution.map(function (o) { return o.count; })) || 1;
+      var body = el("tbody");
+      p.distribution.forEach(function (o) {
+        var bar = el("span", { "class": "bar" });
+        bar.style.width = (100 * o.count / most).toFixed(1) + "%";
+        body.appendChild(el("tr", {}, [
+          el("th", { scope: "row", text: o.label }),
+          el("td", { "class": "bar-cell" }, [bar]),
+          el("td", { "class": "num", text: String(o.count) })
+        ]));
+      });
+      list.appendChild(el("li", { "class": "prompt" }, [
+        el("p", { "class": "prompt-text" }, [
+          document.createTextNode(p.text + " "),
+          el("span", { "class": "muted", text: "(" + s.dimensions[p.dimension].label + ", SD " + fmt(p.sd, 2) + ", n " + p.n + ")" })
+        ]),
+        el("table", { "class": "bars" }, [el("caption", { "class": "visually-hidden", text: "Answers to: " + p.text }), body])
+      ]));
+    });
+    return list;
+  }
+
+  function layout(extra) {
+    var base = {
+      font: { family: FONT, color: INK, size: 13 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      margin: { l: 48, r: 48, t: 24, b: 32 }, showlegend: true,
+      legend: { orientation: "h", x: 0.5, xanchor: "center", y: -0.12 }
+    };
+    Object.keys(extra).forEach(function (k) { base[k] = extra[k]; });
+    return base;
+  }
+
+  function charts(s) {
+    if (!window.Plotly) { return; }
+    var ids = Object.keys(s.dimensions);
+    var labels = ids.map(function (id) { return s.dimensions[id].label; });
+    var closedLabels = labels.concat(labels.slice(0, 1));
+    function closed(key) {
+      var values = ids.map(function (id) { var v = s.dimensions[id][key]; return v === null ? null : Math.round(v * 10) / 10; });
+      return values.concat(values.slice(0, 1));
+    }
+    var radar = [
+      { type: "scatterpolar", r: closed("max"), theta: closedLabels, name: "Highest", mode: "lines",
+        line: { color: "rgba(29, 78, 137, 0.35)", width: 1 }, fill: "toself", fillcolor: BAND,
+        hovertemplate: "%{theta}: highest %{r:.0f}<extra></extra>" },
+      { type: "scatterpolar", r: closed("min"), theta: closedLabels, name: "Lowest", mode: "lines",
+        line: { color: "rgba(29, 78, 137, 0.35)", width: 1, dash: "dot" }, fill: "toself", fillcolor: "#ffffff",
+        hovertemplate: "%{theta}: lowest %{r:.0f}<extra></extra>" },
+      { type: "scatterpolar", r: closed("mean"), theta: closedLabels, name: "Group mean", mode: "lines+markers",
+        line: { color: PRIMARY, width: 3 }, marker: { size: 7 },
+        hovertemplate: "%{theta}: mean %{r:.1f}<extra></extra>" }
+    ];
+    Plotly.react("radar", radar, layout({
+      polar: { radialaxis: { range: [0, 100], tickvals: [0, 20, 40, 60, 80, 100], gridcolor: GRID },
+               angularaxis: { gridcolor: GRID } }
+    }), { displayModeBar: false, responsive: true });
+    var boxes = ids.map(function (id) {
+      return { type: "box", name: s.dimensions[id].label, y: s.dimensions[id].values, boxpoints: "all",
+               jitter: 0.45, pointpos: 0, marker: { color: PRIMARY, size: 6, opacity: 0.7 },
+               line: { color: INK, width: 1.5 }, fillcolor: "rgba(29, 78, 137, 0.10)",
+               hovertemplate: "%{y:.0f}<extra>" + s.dimensions[id].label + "</extra>" };
+    });
+    Plotly.react("distribution", boxes, layout({
+      showlegend: false, yaxis: { range: [-3, 103], title: { text: "Score" }, gridcolor: GRID, zeroline: false },
+      margin: { l: 56, r: 16, t: 16, b: 64 }
+    }), { displayModeBar: false, responsive: true });
+  }
+
+  function update(s) {
+    setText("count-started", s.started);
+    setText("count-complete", s.complete);
+    if (document.getElementById("stats-table")) {
+      setText("overall", fmt(s.scores.overall, 0));
+      setText("stage", s.stage ? s.stage.label : "\u2013");
+      replace("verdict", verdict(s));
+      statsTable(s);
+      replace("gap", gap(s));
+      replace("prompts", prompts(s));
+      charts(s);
+    }
+  }
+
+  var last = null;
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (text) {
+        var note = document.getElementById("updated");
+        if (note) { note.textContent = "Live: updated " + new Date().toLocaleTimeString(); }
+        if (text !== last) { last = text; update(JSON.parse(text)); }
+      })
+      .catch(function () {
+        var note = document.getElementById("updated");
+        if (note) { note.textContent = "Live updates paused (connection problem); retrying."; }
+      })
+      .then(function () { window.setTimeout(poll, INTERVAL); });
+  }
+  function start() {
+    if (document.getElementById("radar")) {
+      // Draw the charts at once from the first fetch, then keep polling.
+      last = null;
+    }
+    poll();
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

@@ -1,0 +1,362 @@
+"""Workshops (groups of kind "workshop"): creation, join codes, settings, branding, the live
+summary (SCORING.md rule 9) and the consultant's curation of the roadmap. No Flask here.
+
+Every query that reads a group's answers is a fixed number of statements whatever the number
+of respondents (the dashboard is polled every few seconds by a facilitator with 200 people in
+the room).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
+from .domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
+from .domain.questionnaire import Questionnaire
+from .domain.roadmap import RoadmapEntry
+from .services import NotFound, questionnaire_of
+
+# No 0/O, 1/I/L: a code read off a projector at the back of a room must not be misread.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+DEFAULT_ROLES = ("leadership", "manager", "staff", "communications")
+DEFAULT_LEADERSHIP = ("leadership",)
+LOGO_MAX_BYTES = 512 * 1024
+# Raster images only, recognised by their first bytes: an SVG can carry script and external
+# references, and a renamed file must not pass as an image.
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class WorkshopError(ValueError):
+    """Bad workshop settings, with a message fit to show the facilitator."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def check_logo(data: bytes) -> str:
+    """The MIME type of an acceptable logo, or WorkshopError saying why it is refused."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise WorkshopError(
+            "logo",
+            f"The logo is {len(data) // 1024} KB; "
+            f"please use an image of at most {LOGO_MAX_BYTES // 1024} KB.",
+        )
+    for signature, mime in LOGO_SIGNATURES.items():
+        if data.startswith(signature):
+            return mime
+    raise WorkshopError(
+        "logo", "The logo must be a PNG or JPEG image (SVG and other formats are not accepted)."
+    )
+
+
+@dataclass(frozen=True)
+class WorkshopSettings:
+    roles: tuple[str, ...]
+    leadership_roles: tuple[str, ...]
+    min_group_size: int
+    consultant: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "roles": list(self.roles),
+            "leadership_roles": list(self.leadership_roles),
+            "min_group_size": self.min_group_size,
+            "consultant": self.consultant,
+        }
+
+
+def check_settings(
+    q: Questionnaire,
+    roles: Sequence[str] | None,
+    leadership_roles: Sequence[str] | None,
+    min_group_size: int | None,
+    consultant: str = "",
+) -> WorkshopSettings:
+    """Validated settings; defaults where None. Roles must be the questionnaire's role ids."""
+    known = [r.id for r in q.roles]
+    chosen = list(DEFAULT_ROLES if roles is None else roles)
+    chosen = [r for r in known if r in chosen] + [r for r in chosen if r not in known]
+    unknown = [r for r in chosen if r not in known]
+    if unknown:
+        raise WorkshopError("roles", f"Unknown role(s): {', '.join(unknown)} (one of: {', '.join(known)}).")
+    if not chosen:
+        raise WorkshopError("roles", "Offer at least one role for participants to choose from.")
+    lead = list(DEFAULT_LEADERSHIP if leadership_roles is None else leadership_roles)
+    stray = [r for r in lead if r not in chosen]
+    if stray:
+        raise WorkshopError(
+            "leadership_roles", f"Leadership role(s) {', '.join(stray)} must also be among the roles offered."
+        )
+    size = MIN_GROUP_SIZE if min_group_size is None else min_group_size
+    try:
+        check_min_group_size(size)
+    except ValueError as exc:
+        raise WorkshopError("min_group_size", str(exc)[0].upper() + str(exc)[1:] + ".") from None
+    return WorkshopSettings(tuple(chosen), tuple(lead), size, consultant.strip()[:200])
+
+
+def create_workshop(
+    session: Session,
+    owner_id: int,
+    version: QuestionnaireVersion,
+    *,
+    name: str,
+    organisation: str = "",
+    settings: WorkshopSettings | None = None,
+    logo: bytes | None = None,
+    is_open: bool = True,
+    kind: str = "workshop",
+) -> Group:
+    name = name.strip()
+    if not name:
+        raise WorkshopError("name", "Please give the workshop a name.")
+    q = questionnaire_of(version)
+    settings = settings or check_settings(q, None, None, None)
+    logo_mime = check_logo(logo) if logo else None
+    for _ in range(10):
+        group = Group(
+            owner_id=owner_id,
+            kind=kind,
+            name=name[:200],
+            organisation=organisation.strip()[:200],
+            questionnaire=version,
+            questionnaire_pk=version.pk,
+            join_code=new_join_code(),
+            settings=settings.to_dict(),
+            is_open=is_open,
+            commentary="",
+            logo=logo or None,
+            logo_mime=logo_mime,
+        )
+        # A savepoint, so a rare code collision retries without losing the caller's transaction.
+        try:
+            with session.begin_nested():
+                session.add(group)
+        except IntegrityError:
+            continue
+        return group
+    raise RuntimeError("could not find a free join code after 10 tries")
+
+
+def settings_of(group: Group) -> WorkshopSettings:
+    s = group.settings or {}
+    return WorkshopSettings(
+        roles=tuple(s.get("roles") or DEFAULT_ROLES),
+        leadership_roles=tuple(s.get("leadership_roles") or DEFAULT_LEADERSHIP),
+        min_group_size=max(MIN_GROUP_SIZE, int(s.get("min_group_size") or MIN_GROUP_SIZE)),
+        consultant=s.get("consultant") or "",
+    )
+
+
+def update_settings(group: Group, settings: WorkshopSettings) -> None:
+    merged = dict(group.settings or {})
+    merged.update(settings.to_dict())
+    group.settings = merged  # a new dict, so the JSON column is seen as changed
+
+
+def owned_group(session: Session, owner_id: int, group_id: str) -> Group:
+    """The group if ``owner_id`` owns it; NotFound otherwise, the same as for a missing group, so
+    another facilitator cannot even learn that it exists."""
+    group = session.get(Group, group_id)
+    if group is None or group.owner_id != owner_id:
+        raise NotFound("no such workshop")
+    return group
+
+
+def groups_of(session: Session, owner_id: int) -> list[tuple[Group, int, int]]:
+    """The owner's groups, newest first, each with (started, complete) counts: two queries."""
+    groups = list(
+        session.scalars(select(Group).where(Group.owner_id == owner_id).order_by(Group.created_at.desc()))
+    )
+    counts: dict[tuple[str, str], int] = {}
+    if groups:
+        rows = session.execute(
+            select(Assessment.group_id, Assessment.status, func.count())
+            .where(Assessment.group_id.in_([g.id for g in groups]))
+            .group_by(Assessment.group_id, Assessment.status)
+        )
+        counts = {(gid, status): n for gid, status, n in rows}
+    return [
+        (
+            g,
+            counts.get((g.id, "in_progress"), 0) + counts.get((g.id, "complete"), 0),
+            counts.get((g.id, "complete"), 0),
+        )
+        for g in groups
+    ]
+
+
+def response_counts(session: Session, group: Group) -> tuple[int, int]:
+    """(started, complete): everyone who picked a role and began, and those who finished."""
+    rows = dict(
+        session.execute(
+            select(Assessment.status, func.count())
+            .where(Assessment.group_id == group.id)
+            .group_by(Assessment.status)
+        ).all()
+    )
+    complete = rows.get("complete", 0)
+    return sum(rows.values()), complete
+
+
+def members_of(session: Session, group: Group) -> list[Member]:
+    """The complete assessments as rule-9 members: two queries, whatever the group's size."""
+    rows = session.execute(
+        select(Assessment.id, Assessment.role, Assessment.answers)
+        .where(Assessment.group_id == group.id, Assessment.status == "complete")
+        .order_by(Assessment.completed_at, Assessment.id)
+    ).all()
+    scores: dict[str, dict[str, float | None]] = {}
+    for assessment_id, dimension, value in session.execute(
+        select(DimensionScoreRow.assessment_id, DimensionScoreRow.dimension, DimensionScoreRow.score)
+        .join(Assessment, Assessment.id == DimensionScoreRow.assessment_id)
+        .where(Assessment.group_id == group.id, Assessment.status == "complete")
+    ):
+        scores.setdefault(assessment_id, {})[dimension] = value
+    return [
+        Member(role=role or "", scores=scores.get(aid, {}), answers=answers or {})
+        for aid, role, answers in rows
+    ]
+
+
+@dataclass(frozen=True)
+class WorkshopView:
+    """A group's live state: counts, the rule-9 summary and its curated roadmap."""
+
+    group: Group
+    questionnaire: Questionnaire
+    settings: WorkshopSettings
+    started: int
+    complete: int
+    members: list[Member]
+    summary: GroupSummary
+    roadmap: list[RoadmapEntry]
+
+
+def workshop_view(session: Session, group: Group) -> WorkshopView:
+    q = questionnaire_of(group.questionnaire)
+    settings = settings_of(group)
+    started, complete = response_counts(session, group)
+    members = members_of(session, group)
+    summary = summarise(q, members, settings.leadership_roles, settings.min_group_size)
+    return WorkshopView(
+        group=group,
+        questionnaire=q,
+        settings=settings,
+        started=started,
+        complete=complete,
+        members=members,
+        summary=summary,
+        roadmap=curated_roadmap(group, summary.result.roadmap),
+    )
+
+
+def summary_dict(view: WorkshopView) -> dict[str, Any]:
+    """The JSON body of GET /api/v1/groups/<id>/summary (and of the dashboard's refresh)."""
+    q, summary = view.questionnaire, view.summary
+    result = summary.result
+    dimensions: dict[str, Any] = {}
+    for d in q.dimensions:
+        stats = summary.stats[d.id]
+        agreement = summary.agreement[d.id]
+        body = stats.to_dict()
+        body.update(
+            {
+                "label": d.label,
+                "rwg": agreement.rwg,
+                "agreement": agreement.label,
+                "agreement_reason": agreement.reason,
+                "stage": _stage(result.dimension(d.id).stage),
+                "target": result.dimension(d.id).target,
+                # Sorted, so the order says nothing about who answered when.
+                "values": sorted(m.scores[d.id] for m in view.members if m.scores.get(d.id) is not None),
+            }
+        )
+        dimensions[d.id] = body
+    gap = summary.gap.to_dict()
+    return {
+        "id": view.group.id,
+        "name": view.group.name,
+        "organisation": view.group.organisation,
+        "questionnaire": q.id,
+        "version": q.version,
+        "is_open": view.group.is_open,
+        "started": view.started,
+        "complete": view.complete,
+        "n": summary.n,
+        "scores": {
+            "overall": result.overall,
+            "dimensions": {d.id: summary.stats[d.id].mean for d in q.dimensions},
+        },
+        "dimensions": dimensions,
+        "stage": _stage(result.stage),
+        "classification": {
+            "id": result.classification.id,
+            "label": result.classification.label,
+            "bottleneck": result.classification.bottleneck,
+            "held_back": result.classification.held_back,
+            "provisional": result.classification.provisional,
+        },
+        "perception_gap": gap,
+        "prompts": [p.to_dict() for p in summary.prompts],
+        "roadmap": [entry.to_dict() for entry in view.roadmap],
+    }
+
+
+def _stage(stage: Any) -> dict[str, str] | None:
+    return None if stage is None else {"id": stage.id, "label": stage.label}
+
+
+# --------------------------------------------------------------------------- commentary and curation
+
+
+def curated_roadmap(group: Group, roadmap: Sequence[RoadmapEntry]) -> list[RoadmapEntry]:
+    """The roadmap as the consultant left it: hidden recommendations removed, the chosen order
+    first (ids listed in ``settings["order"]``), anything not placed after in rule-8 order."""
+    settings = group.settings or {}
+    hidden = set(settings.get("hidden") or [])
+    order = {rec_id: n for n, rec_id in enumerate(settings.get("order") or [])}
+    kept = [e for e in roadmap if e.recommendation.id not in hidden]
+    kept.sort(key=lambda e: (order.get(e.recommendation.id, len(order)), e.rank))
+    return kept
+
+
+def save_commentary(group: Group, commentary: str, hidden: Sequence[str], order: Sequence[str]) -> None:
+    """Store the executive commentary and the curation (ids only, so a later answer that changes
+    the roadmap never points at something that is not there: unknown ids are simply ignored)."""
+    group.commentary = commentary.strip()[:20000]
+    merged = dict(group.settings or {})
+    merged["hidden"] = list(dict.fromkeys(hidden))
+    merged["order"] = list(dict.fromkeys(order))
+    group.settings = merged
+
+
+def set_open(group: Group, is_open: bool) -> None:
+    group.is_open = is_open
+
+
+def group_by_code(session: Session, code: str) -> Group:
+    cleaned = normalise_code(code)
+    if len(cleaned) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in cleaned):
+        raise NotFound("no group with this code")
+    group = session.scalar(select(Group).where(Group.join_code == cleaned))
+    if group is None:
+        raise NotFound("no group with this code")
+    return group
