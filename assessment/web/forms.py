@@ -7,13 +7,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, RadioField, SelectField, StringField
+from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import UNSURE
 
 UNSURE_LABEL = "Unsure / don't know"
+NO_ANSWER = "Prefer not to say"
 ANSWER_REQUIRED = "Please choose an answer before you go on."
 
 # Describing the respondent's organisation, not the questionnaire: these help compare like with
@@ -51,28 +52,28 @@ class StartForm(FlaskForm):
     )
     sector = SelectField(
         "Sector",
-        choices=[("", "Prefer not to say")] + [(s, s) for s in SECTORS],
+        choices=[SelectChoice("", NO_ANSWER)] + [SelectChoice(s, s) for s in SECTORS],
         validators=[Optional()],
     )
     size_band = SelectField(
         "Number of employees",
-        choices=[("", "Prefer not to say"), *SIZE_BANDS],
+        choices=[SelectChoice("", NO_ANSWER)] + [SelectChoice(v, label) for v, label in SIZE_BANDS],
         validators=[Optional()],
     )
     role = SelectField("Your role", validators=[Optional()])
 
     def set_roles(self, roles: Iterable[tuple[str, str]]) -> None:
-        self.role.choices = [("", "Prefer not to say"), *roles]
+        self.role.choices = [SelectChoice("", NO_ANSWER)] + [SelectChoice(v, label) for v, label in roles]
 
 
 class RetakeForm(FlaskForm):
     """Only a CSRF token: starting a retake changes state, so it is a POST."""
 
 
-def _choices(item: Item) -> list[tuple[str, str]]:
-    choices = [(str(o.value), o.label) for o in item.options]
+def _choices(item: Item) -> list[SelectChoice]:
+    choices = [SelectChoice(str(o.value), o.label) for o in item.options]
     if item.allow_unsure:
-        choices.append((UNSURE, UNSURE_LABEL))
+        choices.append(SelectChoice(UNSURE, UNSURE_LABEL))
     return choices
 
 
