@@ -1,0 +1,823 @@
+"""The report's context: every value the template shows, as plain frozen dataclasses.
+
+``build_context`` turns a scored ``Result`` (one respondent, or a group's means from
+``assessment.domain.groups``) and a few plain arguments into a ``ReportContext``. The template
+sees only strings, numbers, tuples and these dataclasses: never database rows, never the
+questionnaire object, so nothing in a template can reach the database or run a query.
+
+A group report passes ``group=GroupData(...)`` (see ``group_data_from_summary``); the template
+then adds the workshop section (respondents, distribution per dimension, agreement, perception
+gap or the reason it is withheld, discussion prompts) and describes practices from the group's
+mean positions instead of one person's answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assessment.domain.groups import GroupSummary
+from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Questionnaire
+from assessment.domain.roadmap import RoadmapEntry
+from assessment.domain.scoring import UNSURE, Answer, DimensionScore, Result, display, item_score
+
+from . import charts
+from .fetcher import Asset, asset_url
+
+EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
+IMPACT_LABELS = {1: "Low", 2: "Medium", 3: "High"}
+AGREEMENT_LABELS = {"high": "High agreement", "moderate": "Moderate agreement", "low": "Low agreement"}
+LOGO_TYPES = frozenset({"image/png", "image/jpeg", "image/svg+xml"})
+MAX_LOGO_BYTES = 1024 * 1024
+HEADER_CHARS = 60  # the running header has one line; longer names are shortened there only
+
+
+# --------------------------------------------------------------------------- inputs for group reports
+
+
+@dataclass(frozen=True)
+class GroupDimension:
+    """A group's numbers for one dimension (SCORING.md rule 9); scores are 0..100."""
+
+    dimension: str
+    n: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+    rwg: float | None = None
+    agreement: str | None = None  # "high", "moderate", "low"; None when rwg cannot be computed
+    agreement_note: str | None = None  # why rwg is missing
+
+
+@dataclass(frozen=True)
+class GapRow:
+    dimension: str
+    leaders: float | None
+    others: float | None
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class GroupGap:
+    """Leaders vs others; ``withheld_reason`` set means no figures are shown at all."""
+
+    withheld_reason: str | None
+    leaders_n: int
+    others_n: int
+    rows: tuple[GapRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupPrompt:
+    item: str
+    dimension: str
+    text: str
+    sd: float
+    n: int
+    distribution: tuple[tuple[str, int], ...] = ()  # (answer label, count), in option order
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """What a group report adds. ``item_positions`` (item id -> mean rule-2 position, 0..1) and
+    ``unsure_counts`` (item id -> how many answered "unsure") replace one person's answers
+    when the report describes strongest, weakest and unknown practices."""
+
+    n: int
+    dimensions: tuple[GroupDimension, ...]
+    name: str = ""
+    gap: GroupGap | None = None
+    prompts: tuple[GroupPrompt, ...] = ()
+    item_positions: Mapping[str, float] = field(default_factory=dict)
+    item_counts: Mapping[str, int] = field(default_factory=dict)
+    unsure_counts: Mapping[str, int] = field(default_factory=dict)
+
+
+def group_data_from_summary(
+    summary: GroupSummary,
+    questionnaire: Questionnaire,
+    *,
+    answer_sets: Sequence[Mapping[str, Answer]] = (),
+    name: str = "",
+) -> GroupData:
+    """Adapt ``assessment.domain.groups.summarise(...)`` to the report. Pass the members'
+    answers as ``answer_sets`` to describe practices by the group's mean answers."""
+    dims = []
+    for d in questionnaire.dimensions:
+        s = summary.stats[d.id]
+        a = summary.agreement.get(d.id)
+        dims.append(
+            GroupDimension(
+                dimension=d.id,
+                n=s.n,
+                mean=s.mean,
+                median=s.median,
+                sd=s.sd,
+                min=s.min,
+                max=s.max,
+                rwg=None if a is None else a.rwg,
+                agreement=None if a is None else a.label,
+                agreement_note=None if a is None else a.reason,
+            )
+        )
+    g = summary.gap
+    gap = GroupGap(
+        withheld_reason=g.reason if g.withheld else None,
+        leaders_n=g.leaders,
+        others_n=g.others,
+        rows=tuple(
+            GapRow(dim, row.get("leaders"), row.get("others"), row.get("gap"))
+            for dim, row in g.dimensions.items()
+        ),
+    )
+    prompts = tuple(
+        GroupPrompt(
+            item=p.item,
+            dimension=p.dimension,
+            text=p.text,
+            sd=p.sd,
+            n=p.n,
+            distribution=tuple((label, count) for _, label, count in p.distribution),
+        )
+        for p in summary.prompts
+    )
+    positions: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    unsure: dict[str, int] = {}
+    for item in questionnaire.items:
+        given = [a.get(item.id) for a in answer_sets]
+        scored = [item_score(item, v) for v in given if isinstance(v, int) and not isinstance(v, bool)]
+        if scored:
+            positions[item.id] = sum(scored) / len(scored)
+            counts[item.id] = len(scored)
+        n_unsure = sum(1 for v in given if v == UNSURE)
+        if n_unsure:
+            unsure[item.id] = n_unsure
+    return GroupData(
+        n=summary.n,
+        dimensions=tuple(dims),
+        name=name,
+        gap=gap,
+        prompts=prompts,
+        item_positions=positions,
+        item_counts=counts,
+        unsure_counts=unsure,
+    )
+
+
+@dataclass(frozen=True)
+class Branding:
+    """A consultant's branding: a name for the cover, an accent colour (#rrggbb), a logo."""
+
+    name: str = ""
+    accent: str | None = None
+    logo: bytes | None = None
+    logo_mime: str | None = None
+
+
+# --------------------------------------------------------------------------- what the template sees
+
+
+@dataclass(frozen=True)
+class Practice:
+    item: str
+    text: str
+    answer: str  # the answer as the respondent saw it, or the group's mean position
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    rank: int | None
+    title: str
+    why: str
+    actions: tuple[str, ...]
+    dimension: str
+    dimension_label: str
+    owner: str
+    effort: str  # "Low", "Medium", "High"
+    impact: str
+    impact_value: int
+    horizon: str
+    horizon_label: str
+
+
+@dataclass(frozen=True)
+class Horizon:
+    id: str
+    label: str
+    entries: tuple[Recommendation, ...]
+
+
+@dataclass(frozen=True)
+class GroupDimensionView:
+    n: int
+    mean: str
+    median: str
+    sd: str
+    min: str
+    max: str
+    rwg: str
+    agreement: str  # "High agreement", ... or the reason it is missing
+
+
+@dataclass(frozen=True)
+class DimensionSection:
+    id: str
+    anchor: str
+    label: str
+    summary: str
+    description: str
+    score: float | None
+    score_display: str
+    stage_label: str | None
+    stage_description: str
+    target_display: str | None
+    next_stage_label: str | None
+    is_bottleneck: bool
+    below_floor: bool
+    coverage_display: str
+    answered: int
+    unsure_count: int
+    total: int
+    strongest: tuple[Practice, ...]
+    weakest: tuple[Practice, ...]
+    all_equal: bool
+    unsure: tuple[Practice, ...]
+    recommendations: tuple[Recommendation, ...]
+    social: str
+    broadcast: str
+    group: GroupDimensionView | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    number: int
+    item: str
+    text: str
+    answer: str
+    position: str  # rule-2 position as 0..100, after reversing; "–" when not scored
+    reverse: bool
+    weight: str | None
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    dimension_label: str
+    rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class StageRow:
+    label: str
+    range: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GapView:
+    dimension_label: str
+    leaders: str
+    others: str
+    gap: str
+
+
+@dataclass(frozen=True)
+class PromptView:
+    text: str
+    dimension_label: str
+    sd: str
+    n: int
+    distribution: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class GroupSection:
+    name: str
+    n: int
+    rows: tuple[tuple[str, GroupDimensionView], ...]  # (dimension label, numbers)
+    gap_withheld: str | None
+    gap_leaders_n: int
+    gap_others_n: int
+    gap_rows: tuple[GapView, ...]
+    prompts: tuple[PromptView, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    url: str  # report:asset/<name>.svg, served by the locked fetcher
+    svg: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything the report shows. Build it with ``build_context``."""
+
+    language: str
+    document_title: str
+    author: str
+    organisation: str
+    organisation_short: str
+    date_display: str
+    date_iso: str
+    prepared_by: str | None
+    respondent_label: str
+    questionnaire_title: str
+    questionnaire_version: str
+    questionnaire_id: str
+    questionnaire_hash: str
+    low_pole: str
+    low_pole_description: str
+    high_pole: str
+    high_pole_description: str
+    classification_id: str
+    classification_label: str
+    classification_summary: str
+    is_social: bool
+    held_back: bool
+    provisional: bool
+    verdict_explanation: str
+    overall: float | None
+    overall_display: str
+    stage_label: str | None
+    stage_description: str
+    bottleneck_label: str | None
+    bottleneck_score: str | None
+    bottleneck_anchor: str | None
+    priorities: tuple[Recommendation, ...]
+    dimensions: tuple[DimensionSection, ...]
+    roadmap: tuple[Horizon, ...]
+    roadmap_count: int
+    hidden_count: int
+    spectrum: Chart
+    radar: Chart
+    distribution: Chart | None
+    threshold_display: str
+    floor_display: str
+    min_coverage_display: str
+    scale_display: str
+    stages: tuple[StageRow, ...]
+    answers: tuple[AnswerGroup, ...]
+    group: GroupSection | None
+    commentary: tuple[str, ...]
+    brand_name: str
+    accent: str
+    logo_url: str | None
+    assets: Mapping[str, Asset] = field(repr=False, default_factory=dict)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _owner(owner: str) -> str:
+    return owner[:1].upper() + owner[1:] if owner and not owner.isupper() else owner
+
+
+def _recommendation(entry_rank: int | None, rec, dimension_label: str) -> Recommendation:  # type: ignore[no-untyped-def]
+    return Recommendation(
+        id=rec.id,
+        rank=entry_rank,
+        title=rec.title,
+        why=rec.why,
+        actions=tuple(rec.actions),
+        dimension=rec.dimension,
+        dimension_label=dimension_label,
+        owner=_owner(rec.owner),
+        effort=EFFORT_LABELS.get(rec.effort, rec.effort),
+        impact=IMPACT_LABELS.get(rec.impact, str(rec.impact)),
+        impact_value=rec.impact,
+        horizon=rec.horizon,
+        horizon_label=HORIZON_LABELS.get(rec.horizon, rec.horizon),
+    )
+
+
+def _roadmap(
+    entries: Iterable[RoadmapEntry], hidden: frozenset[str], order: Sequence[str] | None
+) -> list[RoadmapEntry]:
+    """SCORING.md section 8 order, less hidden recommendations; a facilitator's ``order``
+    (recommendation ids) reorders inside each horizon, unlisted ones following in rule-8 order.
+    Grouping by horizon always stays: it is the roadmap's meaning."""
+    kept = [e for e in entries if e.recommendation.id not in hidden]
+    if order:
+        position = {rec_id: n for n, rec_id in enumerate(order)}
+        rule8 = {e.recommendation.id: n for n, e in enumerate(kept)}
+        kept.sort(
+            key=lambda e: (
+                HORIZONS.index(e.recommendation.horizon),
+                position.get(e.recommendation.id, len(position)),
+                rule8[e.recommendation.id],
+            )
+        )
+    return kept
+
+
+def _practices(
+    q: Questionnaire, items: Sequence[Item], positions: Mapping[str, float], describe
+) -> tuple[tuple[Practice, ...], tuple[Practice, ...], bool]:  # type: ignore[no-untyped-def]
+    """The strongest and weakest practices: the highest and lowest rule-2 positions among the
+    dimension's scored items (ties in file order), at most two each and never the same item
+    twice. When every scored item sits at the same position there is no strongest or weakest."""
+    scored = [(positions[i.id], n, i) for n, i in enumerate(items) if i.id in positions]
+    if len(scored) < 2:
+        return (), (), False
+    if len({round(p, 9) for p, _, _ in scored}) == 1:
+        return (), (), True
+    k = min(2, len(scored) // 2)
+    best = sorted(scored, key=lambda s: (-s[0], s[1]))[:k]
+    worst = sorted(scored, key=lambda s: (s[0], s[1]))[:k]
+    return (
+        tuple(Practice(i.id, i.text, describe(i)) for _, _, i in best),
+        tuple(Practice(i.id, i.text, describe(i)) for _, _, i in worst),
+        False,
+    )
+
+
+def _date_display(date: dt.date) -> str:
+    # Not strftime("%B"): month names must not depend on the server's locale.
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    return f"{date.day} {months[date.month - 1]} {date.year}"
+
+
+def _short(text: str, limit: int = HEADER_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return display(value, digits)
+
+
+def _check_branding(branding: Branding | None) -> Branding:
+    branding = branding or Branding()
+    if branding.accent is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", branding.accent):
+        raise ValueError(f"branding accent must be a colour like #1d5c8f, not {branding.accent!r}")
+    if branding.logo is not None:
+        if branding.logo_mime not in LOGO_TYPES:
+            raise ValueError(
+                f"branding logo must be PNG, JPEG or SVG, not {branding.logo_mime or 'an unknown type'}"
+            )
+        if len(branding.logo) > MAX_LOGO_BYTES:
+            raise ValueError(f"branding logo is {len(branding.logo)} bytes; the limit is {MAX_LOGO_BYTES}")
+    return branding
+
+
+def _verdict(result: Result, q: Questionnaire, bottleneck: DimensionScore | None) -> str:
+    c = result.classification
+    t = q.thresholds
+    if c.provisional:
+        missing = ", ".join(d.label for d in result.dimensions if d.score is None)
+        return (
+            f"Not enough answers to score {missing}, so there is no overall index and this "
+            "verdict is provisional. Answer more of those questions for a sound result."
+        )
+    if c.id == "social_organisation":
+        return (
+            f"The overall index of {_fmt(result.overall)} clears the threshold of {_fmt(t.social)}, "
+            f"and no dimension is below the floor of {_fmt(t.floor)}."
+        )
+    if c.held_back and bottleneck is not None:
+        return (
+            f"The overall index of {_fmt(result.overall)} clears the threshold of {_fmt(t.social)}, "
+            f"but {bottleneck.label} ({_fmt(bottleneck.score)}) is below the floor of {_fmt(t.floor)} "
+            "and holds the organisation back: being social in some areas is not enough."
+        )
+    return (
+        f"The overall index of {_fmt(result.overall)} is below the threshold of {_fmt(t.social)} "
+        f"that a social organisation reaches (with every dimension at {_fmt(t.floor)} or more)."
+    )
+
+
+def build_context(
+    result: Result,
+    *,
+    organisation: str,
+    date: dt.date,
+    prepared_by: str | None = None,
+    respondent_label: str = "Self-assessment",
+    group: GroupData | None = None,
+    commentary: str | None = None,
+    hidden_recommendations: Iterable[str] = (),
+    recommendation_order: Sequence[str] | None = None,
+    branding: Branding | None = None,
+) -> ReportContext:
+    """Everything the report shows, from a scored result and plain arguments.
+
+    - ``result``: ``assessment.domain.scoring.score(...)`` for one respondent, or
+      ``GroupSummary.result`` for a group (its ``answers`` are empty; pass ``group``).
+    - ``organisation``, ``date``, ``prepared_by``: the cover. ``respondent_label`` says whose
+      view this is ("Self-assessment by the managing director", "Workshop, 14 participants").
+    - ``group``: ``GroupData`` (see ``group_data_from_summary``) adds the group sections.
+    - ``commentary``: a facilitator's own words, plain text; blank lines separate paragraphs.
+    - ``hidden_recommendations``: recommendation ids left out of the roadmap and sections.
+    - ``recommendation_order``: recommendation ids in a facilitator's preferred order inside
+      each horizon; without it the roadmap keeps SCORING.md section 8's order.
+    - ``branding``: a name, an accent colour and a logo; raises ValueError when invalid.
+
+    All text is passed through as text; the template escapes it.
+    """
+    q = result.questionnaire
+    branding = _check_branding(branding)
+    accent = branding.accent or charts.DEFAULT_ACCENT
+    hidden = frozenset(hidden_recommendations)
+    labels = {d.id: d.label for d in q.dimensions}
+    anchors = {d.id: f"dim-{n}" for n, d in enumerate(q.dimensions, start=1)}
+    c = result.classification
+    bottleneck = result.dimension(c.bottleneck) if c.bottleneck else None
+
+    # Roadmap and priorities.
+    ordered = _roadmap(result.roadmap, hidden, recommendation_order)
+    ranked = [_recommendation(n, e.recommendation, labels[e.dimension]) for n, e in enumerate(ordered, 1)]
+    rank_of = {r.id: r.rank for r in ranked}
+    horizons = tuple(
+        Horizon(h, HORIZON_LABELS[h], tuple(r for r in ranked if r.horizon == h))
+        for h in HORIZONS
+        if any(r.horizon == h for r in ranked)
+    )
+
+    # How to describe a practice: one person's answer, or the group's mean position.
+    answers = result.answers
+    if group is not None:
+        positions = dict(group.item_positions)
+
+        def describe(item: Item) -> str:
+            n = group.item_counts.get(item.id)
+            where = f"average {100 * positions[item.id]:.0f} of 100"
+            return f"{where} ({n} answers)" if n else where
+
+        def unsure_note(item: Item) -> str:
+            return f"{group.unsure_counts[item.id]} of {group.n} unsure"
+
+        unsure_ids = set(group.unsure_counts)
+    else:
+        positions = {
+            i.id: item_score(i, answers[i.id])
+            for i in q.items
+            if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
+        }
+
+        def describe(item: Item) -> str:
+            return f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
+
+        def unsure_note(item: Item) -> str:
+            return "answered \u201cunsure\u201d"
+
+        unsure_ids = {i for i, v in answers.items() if v == UNSURE}
+
+    group_dims = {g.dimension: g for g in group.dimensions} if group else {}
+
+    def group_view(dim_id: str) -> GroupDimensionView | None:
+        g = group_dims.get(dim_id)
+        if g is None:
+            return None
+        agreement = AGREEMENT_LABELS.get(g.agreement or "", "") or (g.agreement_note or "Not enough answers")
+        return GroupDimensionView(
+            n=g.n,
+            mean=_fmt(g.mean),
+            median=_fmt(g.median),
+            sd=_fmt(g.sd, 1),
+            min=_fmt(g.min),
+            max=_fmt(g.max),
+            rwg=_fmt(g.rwg, 2),
+            agreement=agreement,
+        )
+
+    sections = []
+    for d, ds in zip(q.dimensions, result.dimensions, strict=True):
+        items = q.items_of(d.id)
+        strongest, weakest, all_equal = _practices(q, items, positions, describe)
+        following = q.next_stage(ds.stage) if ds.stage else None
+        recs = (
+            ()
+            if ds.stage is None
+            else tuple(
+                _recommendation(rank_of.get(r.id), r, d.label)
+                for r in q.recommendations_for(d.id, ds.stage.id)
+                if r.id not in hidden
+            )
+        )
+        sections.append(
+            DimensionSection(
+                id=d.id,
+                anchor=anchors[d.id],
+                label=d.label,
+                summary=d.summary,
+                description=d.description,
+                score=ds.score,
+                score_display=_fmt(ds.score),
+                stage_label=ds.stage.label if ds.stage else None,
+                stage_description=(
+                    d.stage_descriptions.get(ds.stage.id) or ds.stage.description if ds.stage else ""
+                ),
+                target_display=None if ds.target is None else _fmt(ds.target),
+                next_stage_label=following.label if following else None,
+                is_bottleneck=c.bottleneck == d.id,
+                below_floor=ds.score is not None and ds.score < q.thresholds.floor,
+                coverage_display=_pct(ds.coverage),
+                answered=ds.answered,
+                unsure_count=ds.unsure,
+                total=ds.total,
+                strongest=strongest,
+                weakest=weakest,
+                all_equal=all_equal,
+                unsure=tuple(Practice(i.id, i.text, unsure_note(i)) for i in items if i.id in unsure_ids),
+                recommendations=recs,
+                social=d.social,
+                broadcast=d.broadcast,
+                group=group_view(d.id),
+            )
+        )
+
+    # Every answer, for the appendix (a group report shows the distributions instead).
+    answer_groups = []
+    if group is None:
+        number = 0
+        for d in q.dimensions:
+            rows = []
+            for item in q.items_of(d.id):
+                number += 1
+                value = answers.get(item.id)
+                if value == UNSURE:
+                    shown, position = "Unsure", "–"
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    shown = f"{item.option_label(value)} ({value})"
+                    position = _fmt(100 * item_score(item, value))
+                else:
+                    shown, position = "Not answered", "–"
+                rows.append(
+                    AnswerRow(
+                        number=number,
+                        item=item.id,
+                        text=item.text,
+                        answer=shown,
+                        position=position,
+                        reverse=item.reverse,
+                        weight=None if item.weight == 1 else f"{item.weight:g}",
+                    )
+                )
+            answer_groups.append(AnswerGroup(d.label, tuple(rows)))
+
+    # Charts, from the same Result numbers the web page shows.
+    marks = [charts.Mark(d.id, d.label, d.score, d.target) for d in result.dimensions]
+    bands = [
+        charts.Band(s.label, s.min, q.stages[n + 1].min if n + 1 < len(q.stages) else 100.0)
+        for n, s in enumerate(q.stages)
+    ]
+    overall_label = "Group" if group is not None else "Overall"
+    spectrum_svg = charts.spectrum_svg(
+        overall=result.overall,
+        overall_label=overall_label,
+        low_pole=q.poles["low"]["label"],
+        high_pole=q.poles["high"]["label"],
+        threshold=q.thresholds.social,
+        floor=q.thresholds.floor,
+        bands=bands,
+        marks=marks,
+        accent=accent,
+    )
+    radar_svg = charts.radar_svg(marks=marks, rings=[*(s.min for s in q.stages[1:]), 100.0], accent=accent)
+    assets = {
+        "spectrum.svg": Asset(spectrum_svg.encode(), "image/svg+xml"),
+        "radar.svg": Asset(radar_svg.encode(), "image/svg+xml"),
+    }
+    spectrum = Chart(asset_url("spectrum.svg"), spectrum_svg, _alt(spectrum_svg))
+    radar = Chart(asset_url("radar.svg"), radar_svg, _alt(radar_svg))
+
+    group_section = None
+    distribution = None
+    if group is not None:
+        spreads = [
+            charts.Spread(
+                g.dimension, labels.get(g.dimension, g.dimension), g.n, g.mean, g.median, g.sd, g.min, g.max
+            )
+            for g in group.dimensions
+        ]
+        dist_svg = charts.distribution_svg(spreads, accent)
+        assets["distribution.svg"] = Asset(dist_svg.encode(), "image/svg+xml")
+        distribution = Chart(asset_url("distribution.svg"), dist_svg, _alt(dist_svg))
+        gap = group.gap
+        group_section = GroupSection(
+            name=group.name,
+            n=group.n,
+            rows=tuple(
+                (labels.get(g.dimension, g.dimension), group_view(g.dimension))  # type: ignore[misc]
+                for g in group.dimensions
+            ),
+            gap_withheld=None if gap is None else gap.withheld_reason,
+            gap_leaders_n=0 if gap is None else gap.leaders_n,
+            gap_others_n=0 if gap is None else gap.others_n,
+            gap_rows=()
+            if gap is None or gap.withheld_reason
+            else tuple(
+                GapView(
+                    labels.get(r.dimension, r.dimension),
+                    _fmt(r.leaders),
+                    _fmt(r.others),
+                    "–" if r.gap is None else f"{r.gap:+.0f}",
+                )
+                for r in gap.rows
+            ),
+            prompts=tuple(
+                PromptView(p.text, labels.get(p.dimension, p.dimension), f"{p.sd:.1f}", p.n, p.distribution)
+                for p in group.prompts
+            ),
+        )
+
+    logo_url = None
+    if branding.logo is not None:
+        assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
+        logo_url = asset_url("logo")
+
+    t = q.thresholds
+    stage_rows = tuple(
+        StageRow(
+            s.label,
+            f"{_fmt(s.min)}–{_fmt(q.stages[n + 1].min)}" if n + 1 < len(q.stages) else f"{_fmt(s.min)}–100",
+            s.description,
+        )
+        for n, s in enumerate(q.stages)
+    )
+    organisation = " ".join(organisation.split()) or "Your organisation"
+    title = f"{q.title}: {organisation}"
+    return ReportContext(
+        language=q.language,
+        document_title=title,
+        author=prepared_by or branding.name or q.title,
+        organisation=organisation,
+        organisation_short=_short(organisation),
+        date_display=_date_display(date),
+        date_iso=date.isoformat(),
+        prepared_by=prepared_by or None,
+        respondent_label=respondent_label,
+        questionnaire_title=q.title,
+        questionnaire_version=q.version,
+        questionnaire_id=q.id,
+        questionnaire_hash=q.content_hash[:12],
+        low_pole=q.poles["low"]["label"],
+        low_pole_description=q.poles["low"].get("description", ""),
+        high_pole=q.poles["high"]["label"],
+        high_pole_description=q.poles["high"].get("description", ""),
+        classification_id=c.id,
+        classification_label=c.label,
+        classification_summary=c.summary,
+        is_social=c.id == "social_organisation",
+        held_back=c.held_back,
+        provisional=c.provisional,
+        verdict_explanation=_verdict(result, q, bottleneck),
+        overall=result.overall,
+        overall_display=_fmt(result.overall),
+        stage_label=result.stage.label if result.stage else None,
+        stage_description=result.stage.description if result.stage else "",
+        bottleneck_label=bottleneck.label if bottleneck else None,
+        bottleneck_score=_fmt(bottleneck.score) if bottleneck else None,
+        bottleneck_anchor=anchors[bottleneck.id] if bottleneck else None,
+        priorities=tuple(ranked[:3]),
+        dimensions=tuple(sections),
+        roadmap=horizons,
+        roadmap_count=len(ranked),
+        hidden_count=sum(1 for e in result.roadmap if e.recommendation.id in hidden),
+        spectrum=spectrum,
+        radar=radar,
+        distribution=distribution,
+        threshold_display=_fmt(t.social),
+        floor_display=_fmt(t.floor),
+        min_coverage_display=_pct(t.min_coverage),
+        scale_display=f"{q.scale_min} to {q.scale_max}",
+        stages=stage_rows,
+        answers=tuple(answer_groups),
+        group=group_section,
+        commentary=tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip()),
+        brand_name=branding.name,
+        accent=accent,
+        logo_url=logo_url,
+        assets=assets,
+    )
+
+
+def _alt(svg: str) -> str:
+    match = re.search(r'aria-label="([^"]*)"', svg)
+    # The label was escaped for an XML attribute; the template escapes again for HTML.
+    from html import unescape
+
+    return unescape(match.group(1)) if match else ""

@@ -1,0 +1,80 @@
+"""From a ReportContext to PDF bytes: Jinja (autoescaped) to HTML, then WeasyPrint with the
+locked fetcher. ``html_to_pdf`` is the one narrow function that touches WeasyPrint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .context import ReportContext
+from .fetcher import Asset, ReportURLFetcher
+
+REPORTS_DIR = Path(__file__).resolve().parent
+CSS_PARTS = ("1-fonts.css", "2-variables.css", "3-pages.css", "4-styles.css")
+# The base URL of the document: relative URLs resolve to report:... and so still go through
+# the fetcher's allow-list, never to a file next to the process.
+BASE_URL = "report:static/"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPORTS_DIR / "templates"),
+        autoescape=True,  # every template, whatever its extension: all user text is escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def stylesheet() -> str:
+    """The print CSS, its four parts in order."""
+    return "\n".join((REPORTS_DIR / "css" / name).read_text(encoding="utf-8") for name in CSS_PARTS)
+
+
+def render_html(context: ReportContext, template: str = "report.html") -> str:
+    return _environment().get_template(template).render(r=context)
+
+
+def _accent_css(accent: str) -> str:
+    # ``accent`` was validated as #rrggbb by build_context; checked again because it lands in CSS.
+    if not (len(accent) == 7 and accent[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in accent[1:])):
+        raise ValueError(f"not a colour: {accent!r}")
+    return f":root {{ --accent: {accent}; }}"
+
+
+def html_to_pdf(
+    html: str,
+    css: str,
+    assets: Mapping[str, Asset] | None = None,
+    *,
+    fetcher: ReportURLFetcher | None = None,
+) -> bytes:
+    """HTML and CSS strings to PDF bytes. Every resource either asks for goes through a
+    ``ReportURLFetcher`` (pass one to inspect what was asked for); the output is a tagged
+    PDF/UA-1 document whose title, author and language come from the HTML head."""
+    fetcher = fetcher if fetcher is not None else ReportURLFetcher()
+    if not isinstance(fetcher, ReportURLFetcher):
+        raise TypeError("the report renderer only runs with a ReportURLFetcher")
+    fetcher.assets.update(assets or {})
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    styles = CSS(string=css, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
+    return document.write_pdf(
+        stylesheets=[styles],
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",  # implies pdf_tags=True: a structure tree for screen readers
+        uncompressed_pdf=False,
+    )
+
+
+def render_pdf(context: ReportContext, *, fetcher: ReportURLFetcher | None = None) -> bytes:
+    """The report as PDF bytes."""
+    css = stylesheet() + "\n" + _accent_css(context.accent)
+    return html_to_pdf(render_html(context), css, context.assets, fetcher=fetcher)
