@@ -301,6 +301,8 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
         "started": view.started,
         "complete": view.complete,
         "n": summary.n,
+        # JSON objects are unordered (and Flask sorts keys): this is the questionnaire's order.
+        "dimension_order": [d.id for d in q.dimensions],
         "scores": {
             "overall": result.overall,
             "dimensions": {d.id: summary.stats[d.id].mean for d in q.dimensions},

@@ -97,6 +97,7 @@ class CommentaryForm(FlaskForm):
         "Executive commentary",
         validators=[Length(max=20000, message="Please keep the commentary under 20,000 characters.")],
         description="Your own reading of the results; it opens the report. Blank lines start new paragraphs.",
+        render_kw={"rows": 10},
     )
 
 
@@ -119,11 +120,13 @@ class RoleForm(FlaskForm):
 
 class CodeThrottle:
     """Counts wrong join codes per address in a sliding window. Correct codes are never counted,
-    so a whole room behind one NAT address can join at once, while guessing codes is slowed to
-    ``limit`` tries a ``window``. Per process: with several gunicorn workers the effective limit
-    is multiplied by the number of workers, which still makes guessing 31^6 codes hopeless."""
+    so a whole room behind one NAT address can join at once; once an address has made ``limit``
+    wrong tries in a ``window`` every lookup from it waits (a blocked guesser must not learn
+    which code is right). The limit leaves room for a roomful of typos. Per process: with
+    several gunicorn workers the effective limit is multiplied by the number of workers, which
+    still makes guessing one of 31^6 codes hopeless."""
 
-    def __init__(self, limit: int = 10, window: float = 60.0):
+    def __init__(self, limit: int = 30, window: float = 60.0):
         self.limit = limit
         self.window = window
         self._failures: dict[str, deque[float]] = defaultdict(deque)
@@ -185,8 +188,9 @@ def join_url(group: Group) -> str:
 
 def qr_svg(url: str, *, scale: int = 8) -> str:
     """A QR code as inline SVG; medium error correction survives a smudged projector."""
+    # omitsize: a viewBox instead of a fixed width and height, so CSS can scale it to the screen.
     return segno.make(url, error="m", micro=False).svg_inline(
-        scale=scale, dark="#000", light="#fff", title=f"QR code for {url}", border=2
+        scale=scale, dark="#000", light="#fff", title=f"QR code for {url}", border=2, omitsize=True
     )
 
 
@@ -304,8 +308,10 @@ def present(group_id: str) -> str:
     group = _owned(group_id)
     url = join_url(group)
     started, complete = workshops.response_counts(db(), group)
+    minutes = services.questionnaire_of(group.questionnaire).estimated_minutes
     return render_template(
         "facilitate/present.html",
+        minutes=minutes,
         group=group,
         join_url=url,
         qr=qr_svg(url),

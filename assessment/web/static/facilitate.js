@@ -48,7 +48,7 @@
 
   function statsTable(s) {
     var body = el("tbody");
-    Object.keys(s.dimensions).forEach(function (id) {
+    s.dimension_order.forEach(function (id) {
       var d = s.dimensions[id];
       var agreement = d.rwg === null
         ? el("td", {}, [el("span", { "class": "muted", text: d.agreement_reason || "\u2013" })])
@@ -74,7 +74,7 @@
     var box = el("div");
     if (g.withheld) { box.appendChild(el("p", { "class": "withheld", text: g.reason })); return box; }
     var body = el("tbody");
-    Object.keys(g.dimensions).forEach(function (id) {
+    s.dimension_order.filter(function (id) { return id in g.dimensions; }).forEach(function (id) {
       var row = g.dimensions[id];
       var gapText = row.gap === null ? "withheld" : (row.gap >= 0 ? "+" : "") + fmt(row.gap);
       body.appendChild(el("tr", {}, [
@@ -136,37 +136,49 @@
 
   function charts(s) {
     if (!window.Plotly) { return; }
-    var ids = Object.keys(s.dimensions);
-    var labels = ids.map(function (id) { return s.dimensions[id].label; });
+    var ids = s.dimension_order;
+    var narrow = document.getElementById("radar").clientWidth < 420;
+    // Long area names on two lines, so the radar's outer labels fit a phone screen.
+    function wrap(label) {
+      if (label.length <= 12 || label.indexOf(" ") < 0) { return label; }
+      var cut = label.lastIndexOf(" ", Math.ceil(label.length / 2) + 3);
+      if (cut <= 0) { cut = label.indexOf(" "); }
+      return label.slice(0, cut) + "<br>" + label.slice(cut + 1);
+    }
+    var labels = ids.map(function (id) { return wrap(s.dimensions[id].label); });
     var closedLabels = labels.concat(labels.slice(0, 1));
     function closed(key) {
       var values = ids.map(function (id) { var v = s.dimensions[id][key]; return v === null ? null : Math.round(v * 10) / 10; });
       return values.concat(values.slice(0, 1));
     }
     var radar = [
-      { type: "scatterpolar", r: closed("max"), theta: closedLabels, name: "Highest", mode: "lines",
-        line: { color: "rgba(29, 78, 137, 0.35)", width: 1 }, fill: "toself", fillcolor: BAND,
+      { type: "scatterpolar", r: closed("max"), theta: closedLabels, name: "Range: lowest to highest", mode: "lines",
+        line: { color: "rgba(29, 78, 137, 0.45)", width: 1 }, fill: "toself", fillcolor: BAND,
         hovertemplate: "%{theta}: highest %{r:.0f}<extra></extra>" },
-      { type: "scatterpolar", r: closed("min"), theta: closedLabels, name: "Lowest", mode: "lines",
-        line: { color: "rgba(29, 78, 137, 0.35)", width: 1, dash: "dot" }, fill: "toself", fillcolor: "#ffffff",
+      { type: "scatterpolar", r: closed("min"), theta: closedLabels, name: "Lowest", mode: "lines", showlegend: false,
+        line: { color: "rgba(29, 78, 137, 0.45)", width: 1 }, fill: "toself", fillcolor: "#ffffff",
         hovertemplate: "%{theta}: lowest %{r:.0f}<extra></extra>" },
       { type: "scatterpolar", r: closed("mean"), theta: closedLabels, name: "Group mean", mode: "lines+markers",
         line: { color: PRIMARY, width: 3 }, marker: { size: 7 },
         hovertemplate: "%{theta}: mean %{r:.1f}<extra></extra>" }
     ];
     Plotly.react("radar", radar, layout({
-      polar: { radialaxis: { range: [0, 100], tickvals: [0, 20, 40, 60, 80, 100], gridcolor: GRID },
-               angularaxis: { gridcolor: GRID } }
+      margin: narrow ? { l: 64, r: 64, t: 36, b: 28 } : { l: 90, r: 90, t: 36, b: 32 },
+      font: { family: FONT, color: INK, size: narrow ? 11 : 13 },
+      polar: { radialaxis: { range: [0, 100], tickvals: [20, 40, 60, 80, 100], gridcolor: GRID, angle: 54,
+                             tickangle: 54, tickfont: { size: 10 } },
+               angularaxis: { gridcolor: GRID, direction: "clockwise", rotation: 90 } }
     }), { displayModeBar: false, responsive: true });
-    var boxes = ids.map(function (id) {
-      return { type: "box", name: s.dimensions[id].label, y: s.dimensions[id].values, boxpoints: "all",
-               jitter: 0.45, pointpos: 0, marker: { color: PRIMARY, size: 6, opacity: 0.7 },
+    var boxes = ids.slice().reverse().map(function (id) {
+      var d = s.dimensions[id];
+      return { type: "box", orientation: "h", name: d.label, x: d.values, boxpoints: "all",
+               jitter: 0.5, pointpos: 0, marker: { color: PRIMARY, size: 6, opacity: 0.65 },
                line: { color: INK, width: 1.5 }, fillcolor: "rgba(29, 78, 137, 0.10)",
-               hovertemplate: "%{y:.0f}<extra>" + s.dimensions[id].label + "</extra>" };
+               hovertemplate: "%{x:.0f}<extra>" + d.label + "</extra>" };
     });
     Plotly.react("distribution", boxes, layout({
-      showlegend: false, yaxis: { range: [-3, 103], title: { text: "Score" }, gridcolor: GRID, zeroline: false },
-      margin: { l: 56, r: 16, t: 16, b: 64 }
+      showlegend: false, xaxis: { range: [-3, 103], title: { text: "Score (0–100)" }, gridcolor: GRID, zeroline: false },
+      yaxis: { automargin: true }, margin: { l: 16, r: 16, t: 16, b: 48 }
     }), { displayModeBar: false, responsive: true });
   }
 
@@ -191,7 +203,10 @@
       .then(function (text) {
         var note = document.getElementById("updated");
         if (note) { note.textContent = "Live: updated " + new Date().toLocaleTimeString(); }
-        if (text !== last) { last = text; update(JSON.parse(text)); }
+        if (text !== last) {
+          last = text;
+          try { update(JSON.parse(text)); } catch (e) { if (window.console) { console.error(e); } }
+        }
       })
       .catch(function () {
         var note = document.getElementById("updated");
