@@ -1,0 +1,144 @@
+"""Anonymous CSV and XLSX exports: a row per respondent, a column per item, role, dates to the
+day; formula-like cells neutralised; no XLSX formula; a fixed number of queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+from sqlalchemy import event
+
+from assessment import accounts, exports, services, workshops
+from assessment.db.models import Group
+from assessment.exports import Table, neutralise, to_csv, to_xlsx
+
+from .web_helpers import answers
+
+DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://x")']
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_formula_like_text_is_neutralised(value):
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["plain", "unsure", "2026-01-02", "a=b", " =x"])
+def test_ordinary_text_is_left_alone(value):
+    assert neutralise(value) == value
+
+
+def test_csv_and_xlsx_never_carry_a_live_formula():
+    table = Table(["respondent", "role", *DANGEROUS], [[1, value, *DANGEROUS] for value in DANGEROUS])
+    rows = list(csv.reader(io.StringIO(to_csv(table), newline="")))
+    assert all(cell.startswith("'") for cell in rows[0][2:])
+    assert [r[1] for r in rows[1:]] == ["'" + v for v in DANGEROUS]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert cells and all(c.data_type in ("s", "n") for c in cells)
+    assert not any(c.data_type == "f" for c in cells)
+    texts = [c.value for c in cells if c.data_type == "s"]
+    assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
+
+
+def _workshop(app, v1, n: int) -> Group:
+    with app.extensions["database"].session() as s:
+        user = accounts.create_user(s, f"owner{n}@example.org", None)
+        version = services.current_version(s, "social-organisation")
+        group = workshops.create_workshop(
+            s, user.id, version, name="Export test", organisation="=cmd|' /C calc'!A0"
+        )
+        roles = ["leadership", "staff", "manager"]
+        for i in range(n):
+            given = answers(v1, low=["policy"] if i % 2 else [])
+            if i == 0:
+                given[v1.items[0].id] = "unsure"
+            assessment, _ = services.submit(s, "social-organisation", given, role=roles[i % 3], group=group)
+            assessment.created_at = datetime(2026, 3, 4, 15, 47, 13, tzinfo=UTC)
+            assessment.completed_at = datetime(2026, 3, 4, 16, 2, 59, tzinfo=UTC)
+        services.start_assessment(s, version, role="staff", group=group)  # still answering
+        s.commit()
+        return group
+
+
+def test_response_table_is_anonymous_with_a_row_per_respondent(app, v1):
+    group = _workshop(app, v1, 4)
+    with app.extensions["database"].session() as s:
+        table = exports.response_table(s, s.get(Group, group.id))
+    assert table.header == ["respondent", "role", "status", "started", "completed", *[i.id for i in v1.items]]
+    assert len(table.rows) == 5
+    complete = [r for r in table.rows if r[2] == "complete"]
+    assert len(complete) == 4
+    assert {r[3] for r in complete} == {"2026-03-04"} and {r[4] for r in complete} == {"2026-03-04"}
+    assert "unsure" in [v for r in complete for v in r]
+    assert [r[0] for r in table.rows] == [1, 2, 3, 4, 5]  # numbers, not ids or tokens
+    flat = " ".join(str(v) for r in table.rows for v in r)
+    for secret in ("15:47", "=cmd", "owner4@example.org"):
+        assert secret not in flat
+
+
+def test_export_downloads(app, v1):
+    group = _workshop(app, v1, 3)
+    client = app.test_client()
+    with app.extensions["database"].session() as s:
+        accounts.set_password(s.get(Group, group.id).owner, "a long enough password")
+        s.commit()
+    client.post("/login", data={"email": "owner3@example.org", "password": "a long enough password"})
+    response = client.get(f"/workshops/{group.id}/export.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="export-test-')
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+    assert rows[0][:3] == ["respondent", "role", "status"] and len(rows) == 5
+    xlsx = client.get(f"/workshops/{group.id}/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:3] == ("respondent", "role", "status") and len(values) == 5
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_export_queries_do_not_grow_with_responses(app, v1):
+    counts = []
+    for n in (3, 30):
+        group = _workshop(app, v1, n)
+        statements: list[str] = []
+        engine = app.extensions["database"].engine
+
+        def count(conn, cursor, statement, *args, _s=statements):  # type: ignore[no-untyped-def]
+            _s.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with app.extensions["database"].session() as s:
+                table = exports.response_table(s, s.get(Group, group.id))
+                to_csv(table)
+                to_xlsx(table)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(table.rows) == n + 1
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 4
+
+
+def test_dashboard_summary_queries_do_not_grow_with_responses(app, v1):
+    counts = []
+    for n in (3, 30):
+        group = _workshop(app, v1, n)
+        statements: list[str] = []
+        engine = app.extensions["database"].engine
+
+        def count(conn, cursor, statement, *args, _s=statements):  # type: ignore[no-untyped-def]
+            _s.append(statement)
+
+        with app.extensions["database"].session() as s:
+            row = s.get(Group, group.id)
+            _ = row.questionnaire
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                summary = workshops.summary_dict(workshops.workshop_view(s, row))
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+        assert summary["n"] == n
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 4
