@@ -94,3 +94,7 @@ def register(app: Flask) -> None:
     from . import workshop_cli
 
     workshop_cli.register(app)  # user create, token create, demo
+
+    from . import report_cli
+
+    report_cli.register(app)  # report ID -o FILE

@@ -33,3 +33,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(facilitate.bp)
     api_groups.register(app)
+
+    from . import report_routes
+
+    report_routes.register(app)  # GET /api/v1/assessments/<id>/report.pdf

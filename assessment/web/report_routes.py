@@ -1,0 +1,55 @@
+"""GET /api/v1/assessments/<id>/report.pdf: one assessment's PDF report.
+
+- 200 ``application/pdf``, downloaded as ``<organisation>-social-organisation-report-<date>.pdf``;
+- 404 ``{"error": ...}`` for an unknown id;
+- 409 ``{"error": ...}`` while the assessment is still in progress (there is nothing finished
+  to report on). A complete assessment with too few answers in some dimension is reported,
+  honestly: those dimensions read "not enough answers" and the verdict is marked provisional.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Flask, jsonify, send_file
+from werkzeug.wrappers import Response
+
+from .. import services
+from ..extensions import csrf
+from ..report_service import ReportNotReady, assessment_report_filename, assessment_report_pdf
+from . import db
+
+bp = Blueprint("report", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # GET only; no cookies are needed
+
+
+def _error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+@bp.get("/assessments/<assessment_id>/report.pdf")
+def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
+    session = db()
+    try:
+        assessment = services.get_assessment(session, assessment_id)
+    except services.NotFound:
+        return _error(404, "no assessment with this id")
+    try:
+        pdf = assessment_report_pdf(session, assessment)
+    except ReportNotReady as exc:
+        return _error(409, str(exc))
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=assessment_report_filename(assessment),
+        max_age=0,
+    )
+    # The id is the only key to this report: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
