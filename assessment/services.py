@@ -39,11 +39,22 @@ def _parse_cached(content_hash: str, source: str, name: str) -> Questionnaire:
     return parse_questionnaire(source, name)
 
 
+_BY_HASH: dict[str, Questionnaire] = {}
+
+
 def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
-    """The definition an assessment was answered on, from the stored text (cached by hash)."""
-    return _parse_cached(
-        version.content_hash, version.source, f"{version.questionnaire_id}@{version.version}"
-    )
+    """The definition an assessment was answered on, from the stored text (cached by hash).
+
+    A dict look-up by hash first: hashing the whole stored text for the LRU key on every call
+    cost more than the scoring itself."""
+    cached = _BY_HASH.get(version.content_hash)
+    if cached is None:
+        cached = _parse_cached(
+            version.content_hash, version.source, f"{version.questionnaire_id}@{version.version}"
+        )
+        if len(_BY_HASH) < 256:
+            _BY_HASH[version.content_hash] = cached
+    return cached
 
 
 class QuestionnaireRegistry:
@@ -106,6 +117,8 @@ def current_version(session: Session, questionnaire_id: str) -> QuestionnaireVer
     )
     if row is None:
         raise NotFound(f"no questionnaire {questionnaire_id!r}")
+    if row.content_hash not in _BY_HASH:
+        questionnaire_of(row)  # parse while the session is open, so later calls never need the text
     return row
 
 
@@ -122,7 +135,10 @@ def start_assessment(
     role: str = "",
     group: Group | None = None,
     series: str | None = None,
+    flush: bool = True,
 ) -> Assessment:
+    """A new in-progress assessment. ``flush=False`` leaves the INSERT to the caller's next flush
+    (one round trip fewer when the caller completes it straight away)."""
     assessment = Assessment(
         questionnaire=version,
         questionnaire_pk=version.pk,
@@ -136,7 +152,8 @@ def start_assessment(
     if series:
         assessment.series = series
     session.add(assessment)
-    session.flush()
+    if flush:
+        session.flush()
     return assessment
 
 
@@ -160,9 +177,11 @@ def result_of(assessment: Assessment) -> Result:
     return score(questionnaire_of(assessment.questionnaire), assessment.answers or {})
 
 
-def complete_assessment(session: Session, assessment: Assessment) -> Result:
-    """Score and mark complete. Idempotent: completing twice never makes two results."""
-    result = result_of(assessment)
+def complete_assessment(session: Session, assessment: Assessment, result: Result | None = None) -> Result:
+    """Score and mark complete. Idempotent: completing twice never makes two results.
+    ``result``: the caller's result of these very answers, when it has one already."""
+    if result is None:
+        result = result_of(assessment)
     if assessment.status != "complete":
         assessment.status = "complete"
         assessment.completed_at = datetime.now(UTC)
@@ -195,16 +214,16 @@ def submit(
     version = current_version(session, questionnaire_id) if group is None else group.questionnaire
     q = questionnaire_of(version)
     problems: list[AnswerProblem] = []
-    clean: dict[str, Any] = {}
+    result: Result | None = None
     try:
-        clean = validate_answers(q, answers)
+        result = score(q, answers)  # validates, and is the result itself: the answers are checked once
     except InvalidAnswers as exc:
         problems.extend(exc.problems)
     try:
         check_role(q, role, group)
     except InvalidAnswers as exc:
         problems.extend(exc.problems)
-    if problems:
+    if problems or result is None:
         raise InvalidAnswers(problems)
     assessment = start_assessment(
         session,
@@ -214,9 +233,10 @@ def submit(
         size_band=size_band,
         role=role,
         group=group,
+        flush=False,  # still pending: its empty score list needs no query, and one flush inserts all
     )
-    assessment.answers = clean
-    return assessment, complete_assessment(session, assessment)
+    assessment.answers = dict(result.answers)
+    return assessment, complete_assessment(session, assessment, result)
 
 
 def roles_offered(q: Questionnaire, group: Group | None = None) -> list[str]:

@@ -135,7 +135,7 @@ def create_assessment() -> tuple[Response, int]:
                     f"this group answers {group.questionnaire.questionnaire_id!r}, not {questionnaire_id!r}",
                 )
             )
-        elif group is None:
+        elif group is None and problems:  # otherwise submit() finds out, with one query fewer
             try:
                 services.current_version(s, questionnaire_id)
             except services.NotFound:
@@ -151,6 +151,9 @@ def create_assessment() -> tuple[Response, int]:
     except InvalidAnswers as exc:
         s.rollback()
         return invalid(exc.problems)
+    except services.NotFound:
+        s.rollback()
+        return invalid([AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}")])
     except services.GroupClosed as exc:
         s.rollback()
         return error(409, str(exc))
