@@ -1,0 +1,288 @@
+"""Benchmark: a complete submission (POST /api/v1/assessments) against a bare Flask endpoint that
+inserts one row, both under gunicorn with the same settings on 127.0.0.1, in one run.
+
+DESIGN.md's budget: the submission keeps at least half the bare endpoint's throughput.
+
+    .venv/bin/python bench/bench_submit.py                 # SQLite (WAL) in a temporary folder
+    .venv/bin/python bench/bench_submit.py --requests 4000 --concurrency 8
+    .venv/bin/python bench/bench_submit.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+The load comes from separate client processes (no GIL shared with each other), each sending its
+share of requests one after another on a fresh connection, as gunicorn's sync workers expect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+BUDGET_RATIO = 0.5
+
+
+# --------------------------------------------------------------------------- the bare endpoint
+
+
+def bare_app():  # type: ignore[no-untyped-def]
+    """The baseline: parse the JSON body, insert one row, answer 201. Same engine settings
+    (WAL, busy timeout) as the application's."""
+    import uuid
+
+    from flask import Flask, jsonify, request
+    from sqlalchemy import Column, MetaData, String, Table, Text, insert
+
+    from assessment.db import make_engine
+
+    engine = make_engine(os.environ["DATABASE_URL"])
+    table = Table("bench_rows", MetaData(), Column("id", String(64), primary_key=True), Column("body", Text))
+    app = Flask("bare")
+
+    @app.post("/submit")
+    def submit():  # type: ignore[no-untyped-def]
+        body = request.get_json()
+        row_id = uuid.uuid4().hex
+        with engine.begin() as connection:
+            connection.execute(insert(table).values(id=row_id, body=json.dumps(body)))
+        return jsonify({"id": row_id}), 201
+
+    return app
+
+
+def _prepare_bare(database_url: str) -> None:
+    from sqlalchemy import Column, MetaData, String, Table, Text
+
+    from assessment.db import make_engine
+
+    engine = make_engine(database_url)
+    metadata = MetaData()
+    Table("bench_rows", metadata, Column("id", String(64), primary_key=True), Column("body", Text))
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    engine.dispose()
+
+
+def _prepare_app(database_url: str) -> dict:
+    """Create the schema, register the questionnaires; return a complete submission body."""
+    from assessment import create_app
+    from assessment.domain.questionnaire import load_questionnaire
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
+    result = app.test_cli_runner().invoke(args=["init"])
+    if result.exit_code != 0:
+        raise SystemExit(result.output)
+    app.extensions["database"].engine.dispose()
+    q = load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml")
+    # A realistic mix: middle-of-the-scale answers, one unsure where allowed.
+    answers: dict[str, object] = {i.id: i.options[len(i.options) // 2].value for i in q.items}
+    unsure = next((i for i in q.items if i.allow_unsure), None)
+    if unsure is not None:
+        answers[unsure.id] = "unsure"
+    return {"questionnaire": q.id, "answers": answers, "organisation": "Bench Ltd", "role": "leadership"}
+
+
+def _count(database_url: str, table: str) -> int:
+    from sqlalchemy import text
+
+    from assessment.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        n = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return int(n)
+
+
+# --------------------------------------------------------------------------- gunicorn and load
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(REPO),
+        "--pythonpath",
+        f"{REPO},{REPO / 'bench'}",
+        target,
+    ]
+    return subprocess.Popen(command, env=env)
+
+
+def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited before it was ready")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn did not listen on {port} within {timeout} s")
+
+
+def _client(port: int, path: str, body: bytes, n: int) -> tuple[list[float], int]:
+    """One client process: n requests one after another; returns latencies and failures."""
+    latencies: list[float] = []
+    failures = 0
+    headers = {"Content-Type": "application/json"}
+    for _ in range(n):
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 201:
+                failures += 1
+        finally:
+            connection.close()
+        latencies.append(time.perf_counter() - started)
+    return latencies, failures
+
+
+def _load(port: int, path: str, body: bytes, requests: int, concurrency: int) -> dict[str, float]:
+    share = [requests // concurrency + (1 if k < requests % concurrency else 0) for k in range(concurrency)]
+    with ProcessPoolExecutor(max_workers=concurrency) as pool:
+        # warm-up: imports, first connections, page cache
+        list(
+            pool.map(
+                _client, [port] * concurrency, [path] * concurrency, [body] * concurrency, [20] * concurrency
+            )
+        )
+        started = time.perf_counter()
+        results = list(
+            pool.map(_client, [port] * concurrency, [path] * concurrency, [body] * concurrency, share)
+        )
+        elapsed = time.perf_counter() - started
+    latencies = sorted(x for lat, _ in results for x in lat)
+    failures = sum(f for _, f in results)
+    return {
+        "requests": len(latencies),
+        "failures": failures,
+        "seconds": elapsed,
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+        "warmup": 20 * concurrency,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=1500, help="measured requests per round and target")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds (bare, app, bare, app, ...)"
+    )
+    parser.add_argument("--concurrency", type=int, default=4, help="client processes")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (both)")
+    parser.add_argument("--database-url", default=None, help="default: a SQLite file in a temporary folder")
+    args = parser.parse_args()
+    if args.requests * args.rounds > 30000:
+        parser.error("keep it bounded: at most 30000 requests per target")
+
+    with tempfile.TemporaryDirectory(prefix="bench-submit-") as folder:
+        app_url = args.database_url or f"sqlite:///{Path(folder) / 'app.sqlite'}"
+        bare_url = args.database_url or f"sqlite:///{Path(folder) / 'bare.sqlite'}"
+        submission = _prepare_app(app_url)
+        _prepare_bare(bare_url)
+        body = json.dumps(submission).encode()
+        base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+        database = "SQLite (WAL)" if not args.database_url else "the given database"
+        print(
+            f"gunicorn: {args.workers} sync workers each on 127.0.0.1; {args.concurrency} client processes; "
+            f"{args.rounds} alternating rounds of {args.requests} requests per target; {database}"
+        )
+        print(f"body: {len(body)} bytes, {len(submission['answers'])} answers; cores: {os.cpu_count()}")
+
+        # Both servers stay up; idle sync workers cost nothing, and alternating rounds spread any
+        # outside load on the machine over both targets alike.
+        targets = {
+            "bare": ("bench_submit:bare_app()", "/submit", {**base_env, "DATABASE_URL": bare_url}),
+            "app": (
+                "app:app",
+                "/api/v1/assessments",
+                {**base_env, "DATABASE_URL": app_url, "SECRET_KEY": "bench"},
+            ),
+        }
+        servers: dict[str, tuple[int, subprocess.Popen]] = {}
+        try:
+            for name, (target, _, env) in targets.items():
+                port = _free_port()
+                servers[name] = (port, _gunicorn(target, port, args.workers, env))
+            for port, process in servers.values():
+                _wait_ready(port, process)
+            rounds: dict[str, list[dict[str, float]]] = {"bare": [], "app": []}
+            for _ in range(args.rounds):
+                for name in ("bare", "app"):
+                    port = servers[name][0]
+                    rounds[name].append(_load(port, targets[name][1], body, args.requests, args.concurrency))
+        finally:
+            for _, process in servers.values():
+                process.terminate()
+            for _, process in servers.values():
+                process.wait(timeout=30)
+        saved = _count(app_url, "assessments")
+        rows = _count(bare_url, "bench_rows")
+        if args.database_url:
+            _prepare_bare(bare_url)  # leave no benchmark table behind in a real database
+
+    print()
+    print(f"{'round':<8}{'target':<28}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'failed':>8}")
+    for n in range(args.rounds):
+        for name, label in (("bare", "bare insert-one-row"), ("app", "POST /api/v1/assessments")):
+            r = rounds[name][n]
+            print(
+                f"{n + 1:<8}{label:<28}{r['per_second']:>10.0f}{r['p50_ms']:>10.1f}"
+                f"{r['p95_ms']:>10.1f}{r['failures']:>8}"
+            )
+    ratios = [a["per_second"] / b["per_second"] for a, b in zip(rounds["app"], rounds["bare"], strict=True)]
+    best = {name: max(rs, key=lambda r: r["per_second"]) for name, rs in rounds.items()}
+    print()
+    print(
+        f"best round: bare {best['bare']['per_second']:.0f}/s (p95 {best['bare']['p95_ms']:.1f} ms), "
+        f"submission {best['app']['per_second']:.0f}/s (p95 {best['app']['p95_ms']:.1f} ms)"
+    )
+    ratio = best["app"]["per_second"] / best["bare"]["per_second"]
+    print(f"throughput ratio, best rounds (submission / bare): {ratio:.2f}  (budget >= {BUDGET_RATIO})")
+    print(
+        f"throughput ratio per round: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"median {statistics.median(ratios):.2f}"
+    )
+    print(f"p95 ratio, best rounds (submission / bare): {best['app']['p95_ms'] / best['bare']['p95_ms']:.2f}")
+    sent = sum(r["requests"] + r["warmup"] for r in rounds["app"])
+    print(f"assessments saved: {saved} of {sent} sent; bare rows: {rows}")
+    print("within budget" if ratio >= BUDGET_RATIO else "OVER BUDGET")
+
+
+if __name__ == "__main__":
+    main()
