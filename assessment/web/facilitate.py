@@ -505,9 +505,7 @@ def _too_many() -> tuple[str, int, dict[str, str]] | None:
 
 @bp.route("/join", methods=["GET", "POST"])
 def join() -> Any:
-    form = JoinForm(
-        meta={"csrf": False}
-    )  # a code is no secret worth forging; phones may sit on this page long
+    form = JoinForm()
     if request.method == "POST" and form.validate():
         blocked = _too_many()
         if blocked:
@@ -535,7 +533,7 @@ def join_code(code: str) -> Any:
         group = workshops.group_by_code(s, code)
     except services.NotFound:
         throttle.failed(_address())
-        form = JoinForm(meta={"csrf": False})
+        form = JoinForm()
         form.code.data = code[:20]
         form.code.errors = [
             "There is no workshop with this code. Check the code on the screen and try again."
