@@ -40,7 +40,8 @@ def radar_figure(
     name: str = "Your scores",
 ) -> dict[str, Any]:
     """Scores against next-stage targets, one spoke per dimension; a null score leaves a gap."""
-    closed_labels = [*labels, labels[0]] if labels else []
+    wrapped = [wrap_label(label) for label in labels]
+    closed_labels = [*wrapped, wrapped[0]] if wrapped else []
 
     def closed(values: Sequence[float | None]) -> list[float | None]:
         rounded = [None if v is None else round(v, 1) for v in values]
@@ -87,6 +88,17 @@ def radar_figure(
             },
         ),
     }
+
+
+def wrap_label(label: str, width: int = 12) -> str:
+    """Break a long axis label over lines (Plotly takes <br>), so it fits a phone's width."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def history_figure(

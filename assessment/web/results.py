@@ -99,6 +99,10 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "spectrum": charts.spectrum(
             result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions]
         ),
+        # A phone gets its own layout: the wide one scaled down would make the text unreadable.
+        "spectrum_narrow": charts.spectrum(
+            result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions], width=340
+        ),
         "roadmap": result.roadmap[:ROADMAP_PREVIEW],
         "roadmap_total": len(result.roadmap),
         "horizon_labels": HORIZON_LABELS,

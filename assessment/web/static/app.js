@@ -24,6 +24,11 @@
     if (!window.Plotly) return;
     document.querySelectorAll("[data-figure]").forEach(function (el) {
       var figure = JSON.parse(el.getAttribute("data-figure"));
+      if (el.clientWidth < 480) {
+        // Phones: smaller text and margins that leave room for the spoke labels.
+        figure.layout.font = Object.assign({}, figure.layout.font, { size: 11 });
+        figure.layout.margin = Object.assign({}, figure.layout.margin, { l: 76, r: 76 });
+      }
       window.Plotly.newPlot(el, figure.data, figure.layout, {
         displayModeBar: false,
         responsive: true,
