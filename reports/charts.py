@@ -121,7 +121,9 @@ def spectrum_svg(
         f'<text x="{_n(SPECTRUM_LEFT)}" y="27" font-size="9" fill="{MUTED}">0</text>'
         f'<text x="{_n(SPECTRUM_RIGHT)}" y="27" font-size="9" fill="{MUTED}" text-anchor="end">100</text>'
     )
-    # Stage bands: tints that deepen towards the social pole.
+    # Stage bands: tints that deepen towards the social pole. Their names are drawn after the
+    # overall marker so that the marker never hides one.
+    band_labels: list[str] = []
     for index, band in enumerate(bands):
         x0, x1 = spectrum_x(band.lo), spectrum_x(band.hi)
         opacity = 0.12 + 0.16 * index
@@ -132,7 +134,7 @@ def spectrum_svg(
         )
         label_fill = "#ffffff" if opacity > 0.45 else INK
         if _text_width(band.label, 9) < (x1 - x0) - 4:
-            body.append(
+            band_labels.append(
                 f'<text x="{_n((x0 + x1) / 2)}" y="{_n(bar_top + 15.5)}" font-size="9" '
                 f'text-anchor="middle" fill="{label_fill}">{_t(band.label)}</text>'
             )
@@ -172,6 +174,7 @@ def spectrum_svg(
             f'text-anchor="middle" fill="{WARN}">{_t(overall_label)}: not enough answers for an '
             f"overall index</text>"
         )
+    body.extend(band_labels)
     # Dimensions: dots on a track below, labels in as many rows as it takes not to overlap.
     track_y = bar_bottom + 40
     body.append(
@@ -186,21 +189,29 @@ def spectrum_svg(
     positions = [(spectrum_x(m.score), _text_width(texts[i], label_size), i) for i, m in scored]
     rows = _rows_for_labels(positions)
     row_count = max(rows.values(), default=-1) + 1
+    leaders: list[str] = []
     for i, m in scored:
         x = spectrum_x(m.score)
-        half = _text_width(texts[i], label_size) / 2
-        lx = min(max(x, SPECTRUM_LEFT + half), SPECTRUM_RIGHT - half)
+        width = _text_width(texts[i], label_size)
+        lx = min(max(x, SPECTRUM_LEFT + width / 2), SPECTRUM_RIGHT - width / 2)
         ly = track_y + 18 + 14 * rows[i]
-        body.append(
-            f'<g class="dimension" data-dimension="{_t(m.id)}" data-score="{m.score!r}">'
+        # Leader lines go first and every label sits on a white patch, so a line running down
+        # to a lower row never strikes through a label above it.
+        leaders.append(
             f'<line x1="{_n(x)}" y1="{_n(track_y)}" x2="{_n(x)}" y2="{_n(ly - 9)}" stroke="{RULE}" '
             f'stroke-width="0.8"/>'
+        )
+        body.append(
+            f'<g class="dimension" data-dimension="{_t(m.id)}" data-score="{m.score!r}">'
             f'<circle cx="{_n(x)}" cy="{_n(track_y)}" r="4" fill="{accent}" stroke="#ffffff" '
             f'stroke-width="1"/>'
+            f'<rect x="{_n(lx - width / 2 - 2)}" y="{_n(ly - 9.5)}" width="{_n(width + 4)}" height="12.5" '
+            f'fill="#ffffff"/>'
             f'<text x="{_n(lx)}" y="{_n(ly)}" font-size="{label_size}" '
             f'text-anchor="middle">{_t(texts[i])}</text>'
             f"</g>"
         )
+    body.insert(len(body) - len(scored), '<g class="leaders">' + "".join(leaders) + "</g>")
     height = track_y + 18 + 14 * max(row_count - 1, 0) + 8
     missing = [m for m in marks if m.score is None]
     if missing:
@@ -383,9 +394,9 @@ class Spread:
     hi: float | None
 
 
-DIST_WIDTH = 680.0
-DIST_LEFT = 150.0
-DIST_RIGHT = 660.0
+DIST_WIDTH = 560.0
+DIST_LEFT = 128.0
+DIST_RIGHT = 545.0
 
 
 def distribution_x(score: float) -> float:

@@ -429,7 +429,9 @@ def _practices(
         return (), (), True
     k = min(2, len(scored) // 2)
     best = sorted(scored, key=lambda s: (-s[0], s[1]))[:k]
-    worst = sorted(scored, key=lambda s: (s[0], s[1]))[:k]
+    # Only practices clearly below the strongest count as weakest: a tie is neither.
+    floor = min(p for p, _, _ in best)
+    worst = sorted((s for s in scored if s[0] < floor), key=lambda s: (s[0], s[1]))[:k]
     return (
         tuple(Practice(i.id, i.text, describe(i)) for _, _, i in best),
         tuple(Practice(i.id, i.text, describe(i)) for _, _, i in worst),

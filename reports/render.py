@@ -3,7 +3,9 @@ locked fetcher. ``html_to_pdf`` is the one narrow function that touches WeasyPri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -49,6 +51,21 @@ def _accent_css(accent: str) -> str:
     return f":root {{ --accent: {accent}; }}"
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """WeasyPrint allocates hundreds of thousands of short-lived objects while it lays out a
+    report, and Python's cyclic collector then runs again and again over the whole heap: about
+    a third of the render time. Pausing it for the render (and only if it was running) leaves
+    the garbage for the next ordinary collection."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def html_to_pdf(
     html: str,
     css: str,
@@ -63,15 +80,15 @@ def html_to_pdf(
     if not isinstance(fetcher, ReportURLFetcher):
         raise TypeError("the report renderer only runs with a ReportURLFetcher")
     fetcher.assets.update(assets or {})
-    fonts = FontConfiguration()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    styles = CSS(string=css, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
-    return document.write_pdf(
-        stylesheets=[styles],
-        font_config=fonts,
-        pdf_variant="pdf/ua-1",  # implies pdf_tags=True: a structure tree for screen readers
-        uncompressed_pdf=False,
-    )
+    with _collector_paused():
+        fonts = FontConfiguration()
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+        styles = CSS(string=css, base_url=BASE_URL, url_fetcher=fetcher, font_config=fonts)
+        return document.write_pdf(
+            stylesheets=[styles],
+            font_config=fonts,
+            pdf_variant="pdf/ua-1",  # implies pdf_tags=True: a structure tree for screen readers
+        )
 
 
 def render_pdf(context: ReportContext, *, fetcher: ReportURLFetcher | None = None) -> bytes:

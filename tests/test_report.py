@@ -390,3 +390,31 @@ def test_group_distribution_chart_matches_the_group_numbers(group_report):
         assert float(el.get("data-mean")) == g.mean and int(el.get("data-n")) == g.n
         circle = el.find("{http://www.w3.org/2000/svg}circle")
         assert _attr(circle, "cx") == pytest.approx(ch.distribution_x(g.mean), abs=0.01)
+
+
+def test_executive_summary_fits_on_one_page(hostile, result):
+    pages = [" ".join(p.extract_text().split()) for p in hostile["reader"].pages]
+    (summary,) = [p for p in pages if "EXECUTIVE SUMMARY" in p]
+    for entry in result.roadmap[:3]:
+        assert entry.recommendation.title in summary
+    assert result.classification.label in summary and "Bottleneck".upper() in summary
+
+
+def test_a_practice_is_never_both_strongest_and_weakest(v1):
+    # Four answered items at 100, 50, 50 and 0: the two at 50 tie, so only one of them is
+    # "strongest" and neither is "weakest".
+    dimension = next(d.id for d in v1.dimensions if len(v1.items_of(d.id)) >= 4)
+    chosen = v1.items_of(dimension)[:4]
+    answers = {}
+    for item, position in zip(chosen, [1.0, 0.5, 0.5, 0.0], strict=True):
+        values = sorted(o.value for o in item.options)
+        value = values[round(position * (len(values) - 1))]
+        answers[item.id] = values[0] + values[-1] - value if item.reverse else value
+    r = score(v1, answers)
+    context = build_context(r, organisation="A", date=dt.date(2026, 1, 1))
+    section = next(d for d in context.dimensions if d.id == dimension)
+    likert = chosen
+    strong = {p.item for p in section.strongest}
+    weak = {p.item for p in section.weakest}
+    assert not strong & weak
+    assert likert[0].id in strong and likert[3].id in weak

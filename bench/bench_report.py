@@ -1,0 +1,86 @@
+"""Benchmark of the individual PDF report (DESIGN.md budget: warm median under 0.5 s; report
+assembly and charts under 20% of WeasyPrint's own time). Not a test: it prints figures.
+
+    .venv/bin/python bench/bench_report.py [--runs 15]
+
+Split: "assembly" is build_context (scores to plain values, both SVG charts) plus the Jinja
+template; "weasyprint" is html_to_pdf (layout, fonts, PDF). The answers are fixed, so every
+run renders the same report; the first runs warm the caches and are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assessment.domain.questionnaire import load_questionnaire
+from assessment.domain.scoring import UNSURE, score
+from reports import build_context, html_to_pdf, render_html
+from reports.render import _accent_css, stylesheet
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def answers_for(q):  # type: ignore[no-untyped-def]
+    """A middling organisation: answers vary by item, two are 'unsure'."""
+    out = {}
+    for n, item in enumerate(q.items):
+        values = sorted(o.value for o in item.options)
+        out[item.id] = values[(n * 3 + len(item.id)) % len(values)]
+    for item in [i for i in q.items if i.allow_unsure][:2]:
+        out[item.id] = UNSURE
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--warm", type=int, default=3)
+    parser.add_argument("--questionnaire", default=str(REPO / "questionnaires" / "social-organisation.yaml"))
+    args = parser.parse_args()
+
+    q = load_questionnaire(args.questionnaire)
+    result = score(q, answers_for(q))
+    css = stylesheet()
+    assembly, weasy, total, cpu = [], [], [], []
+    for run in range(args.warm + args.runs):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        context = build_context(
+            result,
+            organisation="Acme Housing Association",
+            date=dt.date(2026, 11, 22),
+            prepared_by="A. Consultant",
+        )
+        html = render_html(context)
+        t1 = time.perf_counter()
+        pdf = html_to_pdf(html, css + _accent_css(context.accent), context.assets)
+        t2 = time.perf_counter()
+        c2 = time.process_time()
+        if run >= args.warm:
+            assembly.append(t1 - t0)
+            weasy.append(t2 - t1)
+            total.append(t2 - t0)
+            cpu.append(c2 - c0)
+    med_a, med_w, med_t = (statistics.median(v) for v in (assembly, weasy, total))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"questionnaire {q.id} {q.version}: {len(q.items)} items, {len(result.roadmap)} roadmap entries")
+    print(f"runs {args.runs} (after {args.warm} warm-up), {len(pdf) // 1024} KB PDF, load average {load:.2f}")
+    print(f"assembly (context + charts + template): median {med_a * 1000:7.1f} ms")
+    print(f"weasyprint (layout + PDF):              median {med_w * 1000:7.1f} ms")
+    print(f"total per report:                       median {med_t * 1000:7.1f} ms  (budget 500 ms)")
+    print(f"assembly / weasyprint:                  {100 * med_a / med_w:6.1f} %   (budget 20 %)")
+    print(f"fastest total {min(total) * 1000:.1f} ms, slowest {max(total) * 1000:.1f} ms")
+    # Wall time suffers when other processes share the cores; CPU time much less so.
+    print(f"CPU time per report:                    median {statistics.median(cpu) * 1000:7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
