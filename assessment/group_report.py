@@ -32,7 +32,8 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         commentary=group.commentary or None,
         hidden_recommendations=curation.get("hidden") or (),
         recommendation_order=curation.get("order") or None,
-        branding=Branding(name=settings.consultant, logo=group.logo, logo_mime=group.logo_mime),
+        # The consultant appears once, as "prepared by"; the branding carries the logo.
+        branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
     )
 
 

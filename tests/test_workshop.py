@@ -18,20 +18,13 @@ from assessment import accounts
 from assessment.db.models import Assessment, Group
 from assessment.domain.groups import Member, summarise
 from assessment.domain.scoring import score
-from assessment.web.facilitate import throttle
-from assessment.workshops import CODE_ALPHABET
+from assessment.workshops import CODE_ALPHABET, CodeThrottle
 
+from .test_api_openapi import check
 from .web_helpers import answers, finish, load
 
 PASSWORD = "a long enough password"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    throttle.reset()
-    yield
-    throttle.reset()
 
 
 def facilitator(app: Flask, email: str) -> tuple[FlaskClient, str]:
@@ -254,7 +247,7 @@ def test_wrong_codes_are_throttled_per_address(app):
     code = group_row(app, create(owner)).join_code
     guesser = app.test_client()
     wrong = "ABCDEF" if code != "ABCDEF" else "ABCDEG"
-    for _ in range(throttle.limit):
+    for _ in range(CodeThrottle().limit):
         assert guesser.get(f"/join/{wrong}").status_code == 404
     blocked = guesser.get(f"/join/{wrong}")
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
@@ -264,6 +257,19 @@ def test_wrong_codes_are_throttled_per_address(app):
     # Another address is not affected.
     other = app.test_client()
     assert other.get(f"/join/{code}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+
+
+def test_wrong_codes_through_the_api_count_too(app, v1):
+    owner, _ = facilitator(app, "ann@example.org")
+    code = group_row(app, create(owner)).join_code
+    api = app.test_client()
+    body = {"questionnaire": "social-organisation", "answers": answers(v1), "role": "staff"}
+    for _ in range(CodeThrottle().limit):
+        response = api.post("/api/v1/assessments", json=body | {"group_code": "WRONG2"})
+        assert response.status_code == 422
+    blocked = api.post("/api/v1/assessments", json=body | {"group_code": code})
+    assert blocked.status_code == 429 and "too many wrong group codes" in blocked.get_json()["error"]
+    assert app.test_client().get(f"/join/{code}").status_code == 429  # the same address
 
 
 def test_sixty_joins_a_minute_from_one_address_all_succeed(app):
@@ -410,9 +416,14 @@ def test_group_api_create_submit_summary_report(app, v1):
         headers=auth,
     )
     assert created.status_code == 201
+    spec = api.get("/api/v1/openapi.json").get_json()
+    check(spec, "/groups", "post", created)
     body = created.get_json()
     assert set(body) >= {"id", "join_code", "join_url"}
     assert body["join_url"].endswith(f"/join/{body['join_code']}")
+    empty = api.get(f"/api/v1/groups/{body['id']}/summary", headers=auth)
+    check(spec, "/groups/{group_id}/summary", "get", empty)  # nulls everywhere, still as documented
+    assert empty.get_json()["n"] == 0 and empty.get_json()["scores"]["overall"] is None
     for role in ["leadership", "staff", "staff"]:
         submitted = api.post(
             "/api/v1/assessments",
@@ -424,7 +435,9 @@ def test_group_api_create_submit_summary_report(app, v1):
             },
         )
         assert submitted.status_code == 201
-    summary = api.get(f"/api/v1/groups/{body['id']}/summary", headers=auth).get_json()
+    response = api.get(f"/api/v1/groups/{body['id']}/summary", headers=auth)
+    check(spec, "/groups/{group_id}/summary", "get", response)
+    summary = response.get_json()
     assert summary["n"] == 3
     assert summary["scores"]["overall"] == pytest.approx(100.0)
     assert set(summary["dimensions"]["dialogue"]) >= {"mean", "median", "sd", "min", "max", "n", "rwg"}
@@ -435,6 +448,12 @@ def test_group_api_create_submit_summary_report(app, v1):
     assert summary["prompts"] == []  # no disagreement at all
     pdf = api.get(f"/api/v1/groups/{body['id']}/report.pdf", headers=auth)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    check(spec, "/groups/{group_id}/report.pdf", "get", pdf)
+    for path in ("/groups/{group_id}/summary", "/groups/{group_id}/report.pdf"):
+        url = "/api/v1" + path.replace("{group_id}", body["id"])
+        check(spec, path, "get", api.get(url))  # 401
+        check(spec, path, "get", api.get(url.replace(body["id"], "nope"), headers=auth))  # 404
+    check(spec, "/groups", "post", api.post("/api/v1/groups", json={}, headers=auth))  # 422
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
 from ..extensions import csrf
 from . import db
+from .facilitate import code_throttle
 from .openapi import build_spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -122,9 +123,17 @@ def create_assessment() -> tuple[Response, int]:
     group = None
     code = body.get("group_code")
     if isinstance(code, str) and code.strip():
+        # Wrong codes are throttled per address, as on the join page.
+        address = request.remote_addr or "unknown"
+        wait = code_throttle().blocked(address)
+        if wait:
+            response, status = error(429, f"too many wrong group codes; try again in {int(wait) + 1} seconds")
+            response.headers["Retry-After"] = str(int(wait) + 1)
+            return response, status
         try:
             group = services.group_by_join_code(s, code)
         except services.NotFound:
+            code_throttle().failed(address)
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
     questionnaire_id = body.get("questionnaire")
     if isinstance(questionnaire_id, str):

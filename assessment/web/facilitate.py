@@ -7,9 +7,6 @@ is a 404, the same as a group that does not exist.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
 from typing import Any
 
 import plotly
@@ -118,50 +115,9 @@ class RoleForm(FlaskForm):
 # --------------------------------------------------------------------------- throttling wrong codes
 
 
-class CodeThrottle:
-    """Counts wrong join codes per address in a sliding window. Correct codes are never counted,
-    so a whole room behind one NAT address can join at once; once an address has made ``limit``
-    wrong tries in a ``window`` every lookup from it waits (a blocked guesser must not learn
-    which code is right). The limit leaves room for a roomful of typos. Per process: with
-    several gunicorn workers the effective limit is multiplied by the number of workers, which
-    still makes guessing one of 31^6 codes hopeless."""
-
-    def __init__(self, limit: int = 30, window: float = 60.0):
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        failures = self._failures[address]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
-
-    def blocked(self, address: str) -> float:
-        """Seconds to wait before this address may try again; 0 when it may."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._recent(address, now)
-            if len(failures) < self.limit:
-                if not failures:
-                    self._failures.pop(address, None)
-                return 0.0
-            return max(1.0, failures[0] + self.window - now)
-
-    def failed(self, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(address, now).append(now)
-            if len(self._failures) > 10000:  # never grow without bound under a flood
-                self._failures.clear()
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
-
-
-throttle = CodeThrottle()
+def code_throttle() -> workshops.CodeThrottle:
+    """This app's throttle of wrong join codes, shared by the join pages and the API."""
+    return current_app.extensions.setdefault("code_throttle", workshops.CodeThrottle())
 
 
 def _address() -> str:
@@ -493,7 +449,7 @@ def report_pdf(group_id: str) -> Response:
 
 
 def _too_many() -> tuple[str, int, dict[str, str]] | None:
-    wait = throttle.blocked(_address())
+    wait = code_throttle().blocked(_address())
     if wait:
         form = JoinForm()
         form.code.errors = [
@@ -513,7 +469,7 @@ def join() -> Any:
         try:
             group = workshops.group_by_code(db(), form.code.data or "")
         except services.NotFound:
-            throttle.failed(_address())
+            code_throttle().failed(_address())
             form.code.errors.append(
                 "There is no workshop with this code. Check the code on the screen and try again."
             )
@@ -532,7 +488,7 @@ def join_code(code: str) -> Any:
     try:
         group = workshops.group_by_code(s, code)
     except services.NotFound:
-        throttle.failed(_address())
+        code_throttle().failed(_address())
         form = JoinForm()
         form.code.data = code[:20]
         form.code.errors = [

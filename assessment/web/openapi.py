@@ -409,6 +409,11 @@ PATHS: dict[str, dict[str, Any]] = {
     },
 }
 
+# The facilitators' group endpoints live with their blueprint (api_groups.py).
+from .openapi_groups import add_group_endpoints  # noqa: E402  (uses the helpers above)
+
+add_group_endpoints(SCHEMAS, PATHS)
+
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     "bearerAuth": {
         "type": "http",
