@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion, new_token
@@ -108,13 +108,14 @@ def current_versions(session: Session) -> list[QuestionnaireVersion]:
     )
 
 
+_CURRENT_VERSION = select(QuestionnaireVersion).where(
+    QuestionnaireVersion.questionnaire_id == bindparam("questionnaire_id"),
+    QuestionnaireVersion.is_current.is_(True),
+)
+
+
 def current_version(session: Session, questionnaire_id: str) -> QuestionnaireVersion:
-    row = session.scalar(
-        select(QuestionnaireVersion).where(
-            QuestionnaireVersion.questionnaire_id == questionnaire_id,
-            QuestionnaireVersion.is_current.is_(True),
-        )
-    )
+    row = session.scalar(_CURRENT_VERSION, {"questionnaire_id": questionnaire_id})
     if row is None:
         raise NotFound(f"no questionnaire {questionnaire_id!r}")
     if row.content_hash not in _BY_HASH:
@@ -197,6 +198,11 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
     return result
 
 
+# Built once: statements made per call spend longer on their construction than on the database.
+_INSERT_ASSESSMENT = insert(Assessment.__table__)
+_INSERT_SCORES = insert(DimensionScoreRow.__table__)
+
+
 def submit(
     session: Session,
     questionnaire_id: str,
@@ -248,9 +254,9 @@ def submit(
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the
     # roadmap together (DESIGN.md's submission budget; bench/bench_submit.py measures it).
-    session.execute(insert(Assessment.__table__).values(**values))
+    session.execute(_INSERT_ASSESSMENT, values)
     session.execute(
-        insert(DimensionScoreRow.__table__),
+        _INSERT_SCORES,
         [
             {"assessment_id": values["id"], "dimension": d.id, "score": d.score, "coverage": d.coverage}
             for d in result.dimensions
