@@ -71,7 +71,8 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
     history_chart = None
     if len(series_so_far) >= HISTORY_FROM:
         history_chart = charts.history_figure(
-            [p.date for p in series_so_far],
+            # Numbered, so two assessments in the same minute stay two points.
+            [f"{n}. {p.date.split(',')[0]}" for n, p in enumerate(series_so_far, start=1)],
             [p.overall for p in series_so_far],
             {d.label: [p.dimensions.get(d.id) for p in series_so_far] for d in q.dimensions},
         )
