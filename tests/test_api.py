@@ -235,3 +235,23 @@ def test_the_api_needs_no_csrf_token(database_url, questionnaire_dir, v1):
     response = post(app.test_client(), {"questionnaire": "social-organisation", "answers": answers(v1)})
     assert response.status_code == 201
     app.extensions["database"].engine.dispose()
+
+
+def test_a_submission_is_a_handful_of_statements_not_one_per_answer(app, client, v1):
+    """DESIGN.md: one transaction of a few statements, however many answers there are."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    engine = app.extensions["database"].engine
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = post(client, {"questionnaire": "social-organisation", "answers": answers(v1)})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 201
+    assert statements.count("INSERT") == 2  # the assessment, and its dimension scores in one executemany
+    assert len(statements) <= 4, statements
