@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
+import re
 import statistics
 import sys
 import time
@@ -37,6 +39,12 @@ def answers_for(q):  # type: ignore[no-untyped-def]
     for item in [i for i in q.items if i.allow_unsure][:2]:
         out[item.id] = UNSURE
     return out
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader  # a test dependency (requirements-dev.txt)
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def main() -> None:
@@ -80,6 +88,25 @@ def main() -> None:
     print(f"fastest total {min(total) * 1000:.1f} ms, slowest {max(total) * 1000:.1f} ms")
     # Wall time suffers when other processes share the cores; CPU time much less so.
     print(f"CPU time per report:                    median {statistics.median(cpu) * 1000:7.1f} ms")
+    print(f"pages per report: {_pages(pdf)}")
+
+    # Calibration against DESIGN.md's reference ("WeasyPrint alone renders a 6-page report with
+    # two SVG charts in about 0.24 s"): the same report without the dimension pages and the
+    # answers appendix is six pages with both charts.
+    short = re.sub(r'<section class="chapter (dimension|answers)".*?</section>', "", html, flags=re.S)
+    times = []
+    for run in range(args.warm + args.runs):
+        t0 = time.perf_counter()
+        six = html_to_pdf(short, css + _accent_css(context.accent), context.assets)
+        if run >= args.warm:
+            times.append(time.perf_counter() - t0)
+    six_pages = _pages(six)
+    reference = statistics.median(times)
+    print(
+        f"calibration: {six_pages}-page version with both charts, weasyprint median "
+        f"{reference * 1000:.1f} ms (DESIGN.md's reference machine: about 240 ms)"
+    )
+    print(f"full report scaled to the reference machine: about {med_t * 0.240 / reference * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
