@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
 from . import accounts, services, workshops
@@ -138,6 +138,7 @@ def build_demo(session: Session, version_id: str, *, seed: int = 7) -> tuple[Use
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Fill the database with an example workshop of 36 respondents and print how to see it."""
     database = current_app.extensions["database"]

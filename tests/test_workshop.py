@@ -556,3 +556,46 @@ def test_another_facilitator_gets_nothing_from_any_route(app, v1):
         if "GET" in methods:
             response = stranger.get(rule.replace("<group_id>", group_id).replace("<fmt>", "csv"))
             assert response.status_code == 302 and response.location.startswith("/login")
+
+
+# --------------------------------------------------------------------------- settings and the demo
+
+
+def test_settings_change_roles_size_and_logo(app):
+    owner, _ = facilitator(app, "ann@example.org")
+    group_id = create(owner, logo=(io.BytesIO(PNG), "logo.png"))
+    page = owner.get(f"/workshops/{group_id}/settings").get_data(as_text=True)
+    assert 'value="Board away-day"' in page and "Remove the current logo" in page
+    data = {
+        "name": "Board away-day (afternoon)",
+        "organisation": "Acme Housing",
+        "roles": ["leadership", "staff"],
+        "leadership_roles": ["leadership"],
+        "min_group_size": "5",
+        "consultant": "Clear View",
+        "remove_logo": "1",
+    }
+    assert owner.post(f"/workshops/{group_id}/settings", data=data).status_code == 302
+    group = group_row(app, group_id)
+    assert group.name == "Board away-day (afternoon)" and group.is_open is False  # unticked: closed
+    assert group.settings["roles"] == ["leadership", "staff"] and group.settings["min_group_size"] == 5
+    assert group.logo is None
+    too_small = owner.post(f"/workshops/{group_id}/settings", data=data | {"min_group_size": "1"})
+    assert too_small.status_code == 422 and "never be below 3" in too_small.get_data(as_text=True)
+    assert group_row(app, group_id).settings["min_group_size"] == 5  # nothing lost
+
+
+def test_demo_fills_a_workshop_to_look_at(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"password: (\S+)", result.output).group(1)
+    dashboard = re.search(r"(/workshops/\S+);", result.output).group(1)
+    client = app.test_client()
+    assert client.post("/login", data={"email": "demo@example.org", "password": password}).status_code == 302
+    summary = client.get(dashboard + "/summary.json").get_json()
+    assert (summary["complete"], summary["started"]) == (36, 38)
+    assert summary["perception_gap"]["withheld"] is False
+    gaps = summary["perception_gap"]["dimensions"]
+    assert all(row["gap"] > 0 for row in gaps.values())  # leaders see it rosier
+    assert {d["agreement"] for d in summary["dimensions"].values()} >= {"high", "moderate"}
+    assert len(summary["prompts"]) == 5
