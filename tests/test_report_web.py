@@ -108,3 +108,26 @@ def test_download_names_are_safe(organisation, expected):
     from assessment.report_service import report_filename
 
     assert report_filename(organisation, dt.date(2026, 11, 22)) == expected
+
+
+def test_report_charts_show_the_numbers_the_api_and_results_page_show(app, client, assessments):
+    """The PDF's charts are drawn from the same scores the JSON API (and the web page) gives."""
+    import xml.etree.ElementTree as ET
+
+    from assessment.report_service import assessment_report_context
+
+    ids, _ = assessments
+    body = client.get(f"/api/v1/assessments/{ids['done']}").get_json()
+    with app.extensions["database"].session() as session:
+        context = assessment_report_context(services.get_assessment(session, ids["done"]))
+    radar = ET.fromstring(context.radar.svg)
+    drawn = {
+        p.get("data-dimension"): float(p.get("data-score"))
+        for p in radar.iter()
+        if p.get("class") == "score-point"
+    }
+    assert drawn == {k: v for k, v in body["scores"]["dimensions"].items() if v is not None}
+    spectrum = ET.fromstring(context.spectrum.svg)
+    (overall,) = [g for g in spectrum.iter() if g.get("class") == "overall"]
+    assert float(overall.get("data-score")) == body["scores"]["overall"]
+    assert context.classification_label == body["classification"]["label"]
