@@ -142,3 +142,11 @@ def test_dashboard_summary_queries_do_not_grow_with_responses(app, v1):
         assert summary["n"] == n
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 4
+
+
+def test_xlsx_text_round_trips_and_sheet_is_usable():
+    table = Table(["respondent", "note"], [[1, "a < b & c > d"], [2, "line\rbreak"], [3, "bell\x07gone"]])
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    assert sheet.title == "Responses" and sheet.freeze_panes == "B2"
+    assert [c.value for c in sheet["B"]] == ["note", "a < b & c > d", "line\rbreak", "bellgone"]
+    assert [c.data_type for c in sheet["A"]] == ["s", "n", "n", "n"]
