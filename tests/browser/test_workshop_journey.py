@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from assessment.domain.questionnaire import Questionnaire
 
+from .test_accessibility import serious
+
 
 def _answer_all_pages(page: Page, q: Questionnaire, high: bool) -> None:
     for number, dimension in enumerate(q.dimensions, start=1):
@@ -46,6 +48,9 @@ def test_facilitator_sees_two_participants_finish_live(live_server, new_context,
         phone.goto(live_server("/join"))
         phone.get_by_label("Workshop code").fill(code.lower())
         phone.get_by_role("button", name="Join").click()
+        if n == 0:
+            assert serious(phone) == [], "role page"
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         phone.get_by_label(role).check()
         phone.get_by_role("button", name="Start answering").click()
         _answer_all_pages(phone, v1, high=n == 0)
@@ -57,5 +62,6 @@ def test_facilitator_sees_two_participants_finish_live(live_server, new_context,
     expect(facilitator.locator("#radar .main-svg").first).to_be_attached()
     expect(facilitator.locator("#gap")).to_contain_text("Withheld")
     expect(facilitator.locator("#prompts li.prompt").first).to_be_visible()
+    assert serious(facilitator) == [], "dashboard"
     assert facilitator.evaluate("performance.getEntriesByType('navigation').length") == 1
     assert facilitator.evaluate("performance.getEntriesByType('navigation')[0].type") != "reload"
