@@ -98,7 +98,7 @@
   function prompts(s) {
     var list = el("ol", { "class": "prompts" });
     if (!s.prompts.length) {
-      list.appendChild(el("li", { "class": "muted", text: "Prompts appear once at least two people have answered the same questions differently." }));
+      list.appendChild(el("li", { "class": "muted prompt-none", text: "Prompts appear once at least two people have answered the same questions differently." }));
       return list;
     }
     s.prompts.forEach(function (p) {
@@ -136,6 +136,12 @@
 
   function charts(s) {
     if (!window.Plotly) { return; }
+    var empty = !s.n;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-empty-note]"), function (note) {
+      note.hidden = !empty;
+    });
+    ["radar", "distribution"].forEach(function (id) { document.getElementById(id).hidden = empty; });
+    if (empty) { return; }
     var ids = s.dimension_order;
     var narrow = document.getElementById("radar").clientWidth < 420;
     // Long area names on two lines, so the radar's outer labels fit a phone screen.
