@@ -286,3 +286,43 @@ def test_every_form_needs_its_csrf_token(csrf_app, v1):
     assert 'name="csrf_token"' in page
     assert client.post(f"/a/{token}/1", data=page_data(v1, 1, answers(v1))).status_code == 400
     assert count_assessments(csrf_app, status="complete") == 0
+
+
+@pytest.fixture
+def seven_app(database_url, questionnaire_dir):
+    """The app with the tests' seven-point questionnaire installed beside the shipped one."""
+    import shutil
+    from pathlib import Path
+
+    shutil.copy(Path(__file__).parent / "data" / "seven-point.yaml", questionnaire_dir / "seven-point.yaml")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": database_url,
+            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    yield app
+    app.extensions["database"].engine.dispose()
+
+
+def test_the_flow_reads_everything_from_the_questionnaire_file(seven_app, seven):
+    """Another file (1-7 scale, three dimensions, its own roles and labels) drives the same pages."""
+    client = seven_app.test_client()
+    landing = client.get("/?questionnaire=seven-point").get_data(as_text=True)
+    assert seven.title in landing and 'value="boss"' in landing and 'value="leadership"' not in landing
+    response = client.post("/start", data={"questionnaire": "seven-point", "role": "worker"})
+    token = response.location.split("/")[2]
+    page = client.get(f"/a/{token}/1").get_data(as_text=True)
+    assert "Page 1 of 3" in page and "<h1>Alpha</h1>" in page
+    assert "Very rarely" in page and 'name="a1" value="7"' in page
+    assert page.count('value="unsure"') == 1  # only a3 allows it
+    given = {i.id: (i.lo if i.reverse else i.hi) for i in seven.items}
+    location = finish(client, seven, token, given)
+    html = client.get(location).get_data(as_text=True)
+    assert seven.classifications["social_organisation"]["label"] in html
+    assert html.count('<article class="card') == 3
+    assert "five" not in html.lower() and "minutes" not in landing  # no count or timing from v1
