@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from .. import services
-from ..db.models import Assessment
+from ..db.models import Assessment, QuestionnaireVersion
 from ..domain.questionnaire import Questionnaire
 from . import db
 from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
@@ -36,7 +36,7 @@ def owned_token(assessment_id: str) -> str | None:
     return session.get(OWNED_KEY, {}).get(assessment_id)
 
 
-def _questionnaire_for_start(questionnaire_id: str | None) -> tuple[object, Questionnaire]:
+def _questionnaire_for_start(questionnaire_id: str | None) -> tuple[QuestionnaireVersion, Questionnaire]:
     wanted = questionnaire_id or current_app.config["DEFAULT_QUESTIONNAIRE"]
     try:
         version = services.current_version(db(), wanted)
@@ -68,7 +68,7 @@ def start() -> Response | tuple[str, int]:
     s = db()
     assessment = services.start_assessment(
         s,
-        version,  # type: ignore[arg-type]
+        version,
         organisation=form.organisation.data or "",
         sector=form.sector.data or "",
         size_band=form.size_band.data or "",
