@@ -126,6 +126,8 @@ def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subp
         "sync",
         "--log-level",
         "warning",
+        # Two servers run side by side; gunicorn 27's control socket would be shared otherwise.
+        "--no-control-socket",
         "--chdir",
         str(REPO),
         "--pythonpath",

@@ -65,14 +65,14 @@ class Item:
     weight: float = 1.0
     allow_unsure: bool = False
     help: str | None = None
+    # The item's scale (rule 1): derived once, since scoring asks for it on every answer.
+    lo: int = field(init=False, repr=False, compare=False)
+    hi: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def lo(self) -> int:
-        return min(o.value for o in self.options)
-
-    @property
-    def hi(self) -> int:
-        return max(o.value for o in self.options)
+    def __post_init__(self) -> None:
+        values = [o.value for o in self.options]
+        object.__setattr__(self, "lo", min(values))
+        object.__setattr__(self, "hi", max(values))
 
     def option_label(self, value: int) -> str:
         for option in self.options:
@@ -151,11 +151,14 @@ class Questionnaire:
     source: str = ""
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
+    _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen for safety; the look-up tables are derived once here.
         object.__setattr__(self, "_item_index", {i.id: i for i in self.items})
         object.__setattr__(self, "_dimension_index", {d.id: d for d in self.dimensions})
+        by_dimension = {d.id: tuple(i for i in self.items if i.dimension == d.id) for d in self.dimensions}
+        object.__setattr__(self, "_items_by_dimension", by_dimension)
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self._item_index
@@ -170,7 +173,7 @@ class Questionnaire:
         return next(s for s in self.stages if s.id == stage_id)
 
     def items_of(self, dimension_id: str) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.dimension == dimension_id)
+        return self._items_by_dimension.get(dimension_id, ())
 
     def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
         return tuple(r for r in self.recommendations if r.dimension == dimension_id and r.stage == stage_id)
