@@ -72,6 +72,9 @@ def test_unfinished_assessment_is_409_with_a_reason(client, assessments):
     response = client.get(f"/api/v1/assessments/{ids['pending']}/report.pdf")
     assert response.status_code == 409
     assert "not finished" in response.get_json()["error"]
+    # The refusal is part of the published contract.
+    documented = client.get("/api/v1/openapi.json").json["paths"]["/assessments/{assessment_id}/report.pdf"]
+    assert "409" in documented["get"]["responses"]
 
 
 def test_cli_writes_the_report(runner, assessments, tmp_path):

@@ -404,6 +404,7 @@ PATHS: dict[str, dict[str, Any]] = {
                     },
                 },
                 "404": response("No such assessment", "Error"),
+                "409": response("The assessment is still in progress: finish it first", "Error"),
             },
         }
     },
