@@ -24,6 +24,7 @@ from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersio
 from .domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
 from .domain.questionnaire import Questionnaire
 from .domain.roadmap import RoadmapEntry
+from .logos import LogoError, sanitise_svg
 from .services import NotFound, questionnaire_of
 
 # No 0/O, 1/I/L: a code read off a projector at the back of a room must not be misread.
@@ -32,8 +33,8 @@ CODE_LENGTH = 6
 DEFAULT_ROLES = ("leadership", "manager", "staff", "communications")
 DEFAULT_LEADERSHIP = ("leadership",)
 LOGO_MAX_BYTES = 512 * 1024
-# Raster images only, recognised by their first bytes: an SVG can carry script and external
-# references, and a renamed file must not pass as an image.
+# Raster images are recognised by their first bytes, so a renamed file cannot pass as an image;
+# an SVG is rebuilt from an allow-list (logos.sanitise_svg).
 LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -96,8 +97,8 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def check_logo(data: bytes) -> str:
-    """The MIME type of an acceptable logo, or WorkshopError saying why it is refused."""
+def prepare_logo(data: bytes) -> tuple[bytes, str]:
+    """The logo as it will be stored, with its MIME type; or WorkshopError saying why not."""
     if len(data) > LOGO_MAX_BYTES:
         raise WorkshopError(
             "logo",
@@ -106,10 +107,13 @@ def check_logo(data: bytes) -> str:
         )
     for signature, mime in LOGO_SIGNATURES.items():
         if data.startswith(signature):
-            return mime
-    raise WorkshopError(
-        "logo", "The logo must be a PNG or JPEG image (SVG and other formats are not accepted)."
-    )
+            return data, mime
+    if b"<svg" in data[:4096]:
+        try:
+            return sanitise_svg(data), "image/svg+xml"
+        except LogoError as exc:
+            raise WorkshopError("logo", str(exc)) from None
+    raise WorkshopError("logo", "The logo must be a PNG, JPEG or SVG image.")
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,7 @@ def create_workshop(
         raise WorkshopError("name", "Please give the workshop a name.")
     q = questionnaire_of(version)
     settings = settings or check_settings(q, None, None, None)
-    logo_mime = check_logo(logo) if logo else None
+    logo, logo_mime = prepare_logo(logo) if logo else (None, None)
     for _ in range(10):
         group = Group(
             owner_id=owner_id,

@@ -123,13 +123,14 @@ def test_leadership_roles_must_be_offered(app):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "PNG or JPEG"),
-        (b"GIF89a" + b"\x00" * 10, "PNG or JPEG"),
+        (b"GIF89a" + b"\x00" * 10, "must be a PNG, JPEG or SVG"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * (512 * 1024), "at most 512 KB"),
+        (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "DOCTYPE"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', "could not be read"),
     ],
-    ids=["svg", "gif", "too-big"],
+    ids=["gif", "too-big", "svg-entities", "svg-broken"],
 )
-def test_logo_must_be_a_small_png_or_jpeg(app, data, message):
+def test_logo_must_be_a_small_png_jpeg_or_clean_svg(app, data, message):
     client, _ = facilitator(app, "ann@example.org")
     response = client.post(
         "/workshops/new",
@@ -155,6 +156,49 @@ def test_png_logo_is_kept_and_served_only_to_the_owner(app):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     other, _ = facilitator(app, "bob@example.org")
     assert other.get(f"/workshops/{group_id}/logo").status_code == 404
+
+
+HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+ viewBox="0 0 10 10" onload="alert(1)">
+  <script>alert(2)</script>
+  <style>.a{fill:#123456} .b{background:url(http://evil.example/x.png)}</style>
+  <rect class="a" width="10" height="10" style="fill:url(https://evil.example/y)"/>
+  <circle cx="5" cy="5" r="3" fill="#abcdef" onclick="alert(3)"/>
+  <image href="file:///etc/passwd" width="1" height="1"/>
+  <use xlink:href="https://evil.example/z.svg#a"/>
+  <use href="#keep"/>
+  <foreignObject><body xmlns="http://www.w3.org/1999/xhtml"><iframe src="x"/></body></foreignObject>
+  <a href="javascript:alert(4)"><text>Acme</text></a>
+</svg>"""
+
+
+def test_svg_logo_is_kept_without_anything_that_could_run_or_fetch(app):
+    client, _ = facilitator(app, "ann@example.org")
+    group_id = create(client, logo=(io.BytesIO(HOSTILE_SVG), "logo.svg"))
+    response = client.get(f"/workshops/{group_id}/logo")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    kept = response.get_data(as_text=True)
+    for gone in (
+        "alert",
+        "script",
+        "onload",
+        "onclick",
+        "evil.example",
+        "/etc/passwd",
+        "foreignObject",
+        "iframe",
+        "javascript",
+        "<image",
+        "<a ",
+    ):
+        assert gone not in kept, gone
+    # The drawing itself survives: shapes, their colours, internal references.
+    assert 'fill="#abcdef"' in kept and "<rect" in kept and 'href="#keep"' in kept
+    assert 'viewBox="0 0 10 10"' in kept
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    # And the cleaned logo goes on the workshop report's cover.
+    pdf = client.get(f"/workshops/{group_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
 def test_present_page_shows_code_link_and_an_svg_qr_code(app):

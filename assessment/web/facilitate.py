@@ -85,7 +85,7 @@ class WorkshopForm(FlaskForm):
         validators=[Length(max=200)],
         description="Shown as “prepared by” on the report.",
     )
-    logo = FileField("Logo", description="PNG or JPEG, at most 512 KB. Shown on the report cover.")
+    logo = FileField("Logo", description="PNG, JPEG or SVG, at most 512 KB. Shown on the report cover.")
     is_open = BooleanField("Open for answers now", default=True)
 
 
@@ -337,8 +337,7 @@ def settings(group_id: str) -> Any:
                 form.min_group_size.data,
                 form.consultant.data or "",
             )
-            logo = _uploaded_logo(form)
-            mime = workshops.check_logo(logo) if logo else None
+            logo, mime = workshops.prepare_logo(upload) if (upload := _uploaded_logo(form)) else (None, None)
         except workshops.WorkshopError as exc:
             getattr(form, exc.field).errors.append(str(exc))
         else:
