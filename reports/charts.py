@@ -79,8 +79,10 @@ def spectrum_x(score: float) -> float:
     return SPECTRUM_LEFT + (SPECTRUM_RIGHT - SPECTRUM_LEFT) * score / 100.0
 
 
-def _rows_for_labels(positions: list[tuple[float, float, int]], gap: float = 8.0) -> dict[int, int]:
-    """Put labels centred at x with width w into rows so that none overlaps; returns index -> row."""
+def label_rows(positions: list[tuple[float, float, int]], gap: float = 8.0) -> dict[int, int]:
+    """Put labels centred at x with width w into rows so that none overlaps; returns index -> row.
+
+    Shared with the web page's spectrum, so both pictures stack close labels the same way."""
     rows: list[float] = []  # right edge of the last label in each row
     placed: dict[int, int] = {}
     for x, w, index in sorted(positions):
@@ -187,7 +189,7 @@ def spectrum_svg(
     label_size = 9.5
     texts = {i: f"{m.label} {m.score:.0f}" for i, m in scored}
     positions = [(spectrum_x(m.score), _text_width(texts[i], label_size), i) for i, m in scored]
-    rows = _rows_for_labels(positions)
+    rows = label_rows(positions)
     row_count = max(rows.values(), default=-1) + 1
     leaders: list[str] = []
     for i, m in scored:
@@ -248,7 +250,8 @@ def radar_point(index: int, count: int, score: float) -> tuple[float, float]:
     return RADAR_CX + r * math.cos(angle), RADAR_CY + r * math.sin(angle)
 
 
-def _wrap(text: str, width: int = 16) -> list[str]:
+def wrap_words(text: str, width: int = 16) -> list[str]:
+    """Greedy word wrap for chart labels (a word longer than ``width`` gets a line of its own)."""
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
@@ -338,7 +341,7 @@ def radar_svg(
         ly = RADAR_CY + (RADAR_R + 14) * math.sin(angle)
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
-        lines = _wrap(m.label)
+        lines = wrap_words(m.label)
         value = "not enough answers" if m.score is None else f"{m.score:.0f}"
         if m.score is not None and m.target is not None:
             value += f" \u2192 {m.target:.0f}"

@@ -199,6 +199,8 @@ def test_svg_logo_is_kept_without_anything_that_could_run_or_fetch(app):
     # And the cleaned logo goes on the workshop report's cover.
     pdf = client.get(f"/workshops/{group_id}/report.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "private, no-store"
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_present_page_shows_code_link_and_an_svg_qr_code(app):
@@ -492,6 +494,8 @@ def test_group_api_create_submit_summary_report(app, v1):
     assert summary["prompts"] == []  # no disagreement at all
     pdf = api.get(f"/api/v1/groups/{body['id']}/report.pdf", headers=auth)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "private, no-store"
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
     check(spec, "/groups/{group_id}/report.pdf", "get", pdf)
     for path in ("/groups/{group_id}/summary", "/groups/{group_id}/report.pdf"):
         url = "/api/v1" + path.replace("{group_id}", body["id"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+import io
+
+from flask import Flask, Response, current_app, g, send_file
 from sqlalchemy.orm import Session
 
 
@@ -11,6 +13,21 @@ def db() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["database"].session()
     return g.db_session
+
+
+def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> Response:
+    """A report as a download. Report URLs carry unguessable ids or need a login: keep the bytes
+    out of shared caches, and never let a browser guess another type."""
+    response = send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=attachment,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _close_session(_exc: BaseException | None) -> None:

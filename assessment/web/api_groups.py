@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 from .. import services, workshops
 from ..db.models import Group
 from ..extensions import csrf
-from . import db
+from . import db, pdf_response
 from .auth import token_required
 from .facilitate import join_url
 
@@ -160,10 +160,7 @@ def report(group_id: str) -> Response | tuple[Response, int]:
     group = _owned(group_id)
     if group is None:
         return _error(404, "no group with this id in your account")
-    response = Response(render_group_pdf(db(), group), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename(group, "pdf")}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(render_group_pdf(db(), group), filename(group, "pdf"))
 
 
 def register(app: Flask) -> None:

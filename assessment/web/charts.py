@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reports.charts import label_rows, wrap_words
+
 INK = "#1b2a41"
 PRIMARY = "#1d4e89"
 ACCENT = "#b4530a"
@@ -92,13 +94,7 @@ def radar_figure(
 
 def wrap_label(label: str, width: int = 12) -> str:
     """Break a long axis label over lines (Plotly takes <br>), so it fits a phone's width."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
+    return "<br>".join(wrap_words(label, width))
 
 
 def history_figure(
@@ -178,19 +174,11 @@ def spectrum(
     def x_of(value: float) -> float:
         return left + (right - left) * max(0.0, min(100.0, value)) / 100.0
 
-    marks: list[SpectrumMark] = []
-    row_ends: list[float] = []  # right-most label edge used in each row
-    for label, value in sorted(((lab, v) for lab, v in dimensions if v is not None), key=lambda p: p[1]):
-        x = x_of(value)
-        # Labels are centred on their mark; estimate their width to keep them apart.
-        half = (len(label) + 4) * char_width / 2 + 6
-        x = min(max(x, left), right)
-        row = next((r for r, end in enumerate(row_ends) if x - half > end), len(row_ends))
-        if row == len(row_ends):
-            row_ends.append(x + half)
-        else:
-            row_ends[row] = x + half
-        marks.append(SpectrumMark(label=label, value=value, x=x, row=row))
+    scored = sorted(((lab, v) for lab, v in dimensions if v is not None), key=lambda p: p[1])
+    # Labels are centred on their mark; their width is estimated to keep them apart.
+    positions = [(x_of(v), (len(lab) + 4) * char_width + 12, i) for i, (lab, v) in enumerate(scored)]
+    row_of = label_rows(positions, gap=0.0)
+    marks = [SpectrumMark(label=lab, value=v, x=x_of(v), row=row_of[i]) for i, (lab, v) in enumerate(scored)]
     return Spectrum(
         width=width,
         left=left,
@@ -200,5 +188,5 @@ def spectrum(
         threshold=threshold,
         threshold_x=x_of(threshold),
         marks=tuple(marks),
-        rows=max(1, len(row_ends)),
+        rows=max(1, len(set(row_of.values()))),
     )

@@ -41,7 +41,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from .. import exports, services, workshops
 from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
-from . import db
+from . import db, pdf_response
 from .auth import current_user_id
 from .respond import remember
 
@@ -437,11 +437,7 @@ def report_pdf(group_id: str) -> Response:
     from ..group_report import render_group_pdf
 
     group = _owned(group_id)
-    pdf = render_group_pdf(db(), group)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{exports.filename(group, "pdf")}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(render_group_pdf(db(), group), exports.filename(group, "pdf"))
 
 
 # --------------------------------------------------------------------------- participants

@@ -9,15 +9,13 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Flask, jsonify, send_file
+from flask import Blueprint, Flask, jsonify
 from werkzeug.wrappers import Response
 
 from .. import services
 from ..extensions import csrf
 from ..report_service import ReportNotReady, assessment_report_filename, assessment_report_pdf
-from . import db
+from . import db, pdf_response
 
 bp = Blueprint("report", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # GET only; no cookies are needed
@@ -38,17 +36,7 @@ def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
         pdf = assessment_report_pdf(session, assessment)
     except ReportNotReady as exc:
         return _error(409, str(exc))
-    response = send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=assessment_report_filename(assessment),
-        max_age=0,
-    )
-    # The id is the only key to this report: keep it out of shared caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_response(pdf, assessment_report_filename(assessment), attachment=True)
 
 
 def register(app: Flask) -> None:
