@@ -48,7 +48,11 @@ def test_v1_meets_the_content_brief(v1):
             assert all(r.actions and r.why for r in recs)
             assert d.stage_descriptions.get(stage.id), (d.id, stage.id)
     assert any(i.allow_unsure for i in v1.items)
-    assert {o.label for o in v1.items[0].options}  # choice options describe behaviours
+    # Choice options describe distinct behaviours, each with its own wording and value.
+    for item in (i for i in v1.items if i.type == "choice"):
+        labels = [o.label for o in item.options]
+        assert len(set(labels)) == len(labels) >= 3, item.id
+        assert [o.value for o in item.options] == sorted(o.value for o in item.options), item.id
 
 
 def test_seven_point_file_reads_its_own_scale_and_thresholds(seven):
