@@ -10,7 +10,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .domain.questionnaire import QuestionnaireError, load_questionnaire
-from .domain.scoring import InvalidAnswers, score
+from .domain.result import score
+from .domain.scoring import InvalidAnswers
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with questionnaire files.")
 

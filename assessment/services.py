@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion, new_token
 from .domain.questionnaire import Questionnaire, load_directory, parse_questionnaire
-from .domain.scoring import AnswerProblem, InvalidAnswers, Result, score, validate_answers
+from .domain.result import Result, score
+from .domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
 
 
 class NotFound(LookupError):

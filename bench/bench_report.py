@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assessment.domain.questionnaire import load_questionnaire
-from assessment.domain.scoring import UNSURE, score
+from assessment.domain.result import score
+from assessment.domain.scoring import UNSURE
 from reports import build_context, html_to_pdf, render_html
 from reports.render import _accent_css, stylesheet
 

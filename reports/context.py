@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Questionnaire
+from assessment.domain.result import Result
 from assessment.domain.roadmap import RoadmapEntry
-from assessment.domain.scoring import UNSURE, Answer, DimensionScore, Result, display, item_score
+from assessment.domain.scoring import UNSURE, Answer, DimensionScore, display, item_score
 
 from . import charts
 from .fetcher import Asset, asset_url
@@ -526,7 +527,7 @@ def build_context(
 ) -> ReportContext:
     """Everything the report shows, from a scored result and plain arguments.
 
-    - ``result``: ``assessment.domain.scoring.score(...)`` for one respondent, or
+    - ``result``: ``assessment.domain.result.score(...)`` for one respondent, or
       ``GroupSummary.result`` for a group (its ``answers`` are empty; pass ``group``).
     - ``organisation``, ``date``, ``prepared_by``: the cover. ``respondent_label`` says whose
       view this is ("Self-assessment by the managing director", "Workshop, 14 participants").

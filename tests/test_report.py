@@ -15,7 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.domain.groups import Member, summarise
-from assessment.domain.scoring import UNSURE, display, score
+from assessment.domain.result import score
+from assessment.domain.scoring import UNSURE, display
 from reports import (
     Branding,
     GroupData,

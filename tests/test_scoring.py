@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from assessment.domain.questionnaire import Questionnaire, parse_questionnaire
-from assessment.domain.scoring import InvalidAnswers, classify, item_score, score
+from assessment.domain.result import score
+from assessment.domain.scoring import InvalidAnswers, classify, item_score
 
 ALL_MAX = {"a1": 7, "a2": 1, "a3": 7, "b1": 7, "b2": 10, "g1": 7, "g2": 7}
 

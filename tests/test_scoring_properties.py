@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.domain.questionnaire import Option, Questionnaire, load_questionnaire
-from assessment.domain.scoring import UNSURE, score
+from assessment.domain.result import score
+from assessment.domain.scoring import UNSURE
 from tests.conftest import DATA, V1
 
 QUESTIONNAIRES = {"v1": load_questionnaire(V1), "seven": load_questionnaire(DATA / "seven-point.yaml")}

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from assessment import accounts
 from assessment.db.models import Assessment, Group
 from assessment.domain.groups import Member, summarise
-from assessment.domain.scoring import score
+from assessment.domain.result import score
 from assessment.workshops import CODE_ALPHABET, CodeThrottle
 
 from .test_api_openapi import check

@@ -11,7 +11,8 @@ from .questionnaire import (
     load_questionnaire,
     parse_questionnaire,
 )
-from .scoring import UNSURE, InvalidAnswers, Result, score
+from .result import Result, score
+from .scoring import UNSURE, InvalidAnswers
 
 __all__ = [
     "UNSURE",

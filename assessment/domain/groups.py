@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .questionnaire import Item, Questionnaire
-from .scoring import UNSURE, Answer, Result, result_from_scores
+from .result import Result, result_from_scores
+from .scoring import UNSURE, Answer
 
 MIN_GROUP_SIZE = 3  # rule 9: a subgroup smaller than this is never shown on its own
 HIGH_AGREEMENT = 0.7

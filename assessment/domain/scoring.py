@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from .questionnaire import Item, Questionnaire, Stage
 
@@ -105,46 +104,7 @@ class Classification:
     provisional: bool  # O is null: not enough answers for a sound verdict
 
 
-@dataclass(frozen=True)
-class Result:
-    questionnaire: Questionnaire
-    answers: Mapping[str, Answer]
-    dimensions: tuple[DimensionScore, ...]
-    overall: float | None
-    stage: Stage | None
-    classification: Classification
-    roadmap: tuple[Any, ...]  # RoadmapEntry, see roadmap.py
-
-    def dimension(self, dimension_id: str) -> DimensionScore:
-        return next(d for d in self.dimensions if d.id == dimension_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md's POST /api/v1/assessments response (less id/report_url)."""
-        q = self.questionnaire
-        return {
-            "questionnaire": q.id,
-            "version": q.version,
-            "scores": {
-                "overall": self.overall,
-                "dimensions": {d.id: d.score for d in self.dimensions},
-            },
-            "coverage": {d.id: d.coverage for d in self.dimensions},
-            "stage": _stage_dict(self.stage),
-            "dimension_stages": {d.id: _stage_dict(d.stage) for d in self.dimensions},
-            "targets": {d.id: d.target for d in self.dimensions},
-            "classification": {
-                "id": self.classification.id,
-                "label": self.classification.label,
-                "bottleneck": self.classification.bottleneck,
-                "held_back": self.classification.held_back,
-                "provisional": self.classification.provisional,
-            },
-            "roadmap": [entry.to_dict() for entry in self.roadmap],
-            "answers": dict(self.answers),
-        }
-
-
-def _stage_dict(stage: Stage | None) -> dict[str, str] | None:
+def stage_dict(stage: Stage | None) -> dict[str, str] | None:
     return None if stage is None else {"id": stage.id, "label": stage.label}
 
 
@@ -238,40 +198,6 @@ def dimension_scores(
             )
         )
     return tuple(out)
-
-
-def result_from_scores(
-    questionnaire: Questionnaire,
-    scores: Mapping[str, float | None],
-    coverage: Mapping[str, float],
-    answers: Mapping[str, Answer] | None = None,
-) -> Result:
-    """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9)."""
-    from .roadmap import build_roadmap  # roadmap imports this module's types
-
-    answers = answers or {}
-    overall = overall_index(questionnaire, scores)
-    classification = classify(questionnaire, scores, overall)
-    dims = dimension_scores(questionnaire, scores, coverage, answers)
-    return Result(
-        questionnaire=questionnaire,
-        answers=dict(answers),
-        dimensions=dims,
-        overall=overall,
-        stage=None if overall is None else questionnaire.stage_for(overall),
-        classification=classification,
-        roadmap=build_roadmap(questionnaire, dims, classification),
-    )
-
-
-def score(questionnaire: Questionnaire, answers: object) -> Result:
-    """Validate and score one respondent's answers (raises InvalidAnswers)."""
-    clean = validate_answers(questionnaire, answers)
-    scores: dict[str, float | None] = {}
-    coverage: dict[str, float] = {}
-    for d in questionnaire.dimensions:
-        scores[d.id], coverage[d.id] = score_dimension(questionnaire, d.id, clean)
-    return result_from_scores(questionnaire, scores, coverage, clean)
 
 
 def display(value: float | None, digits: int = 0) -> str:

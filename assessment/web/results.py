@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment
 from ..domain.questionnaire import HORIZON_LABELS
-from ..domain.scoring import Result
+from ..domain.result import Result
 from . import charts, db
 from .forms import RetakeForm
 from .respond import owned_token, remember
