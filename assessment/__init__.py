@@ -14,8 +14,8 @@ from typing import Any
 from flask import Flask
 
 from .db import Database
-from .extensions import csrf, login_manager
-from .services import QuestionnaireRegistry
+from .services.questionnaires import QuestionnaireRegistry
+from .web.extensions import csrf, login_manager
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -32,10 +32,12 @@ def main() -> None:
 
     from sqlalchemy import event, text
 
-    from assessment import accounts, create_app, exports, services, workshops
+    from assessment import create_app
+    from assessment.cli.facilitators import demo_answers
     from assessment.db import Database
     from assessment.db.models import Base, Group
-    from assessment.workshop_cli import demo_answers
+    from assessment.services import accounts, exports, self_assessment, workshops
+    from assessment.services.questionnaires import current_version, questionnaire_of
 
     with tempfile.TemporaryDirectory(prefix="bench-exports-") as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'app.sqlite'}"
@@ -50,12 +52,12 @@ def main() -> None:
         rng = random.Random(1)
         with app.extensions["database"].session() as s:
             user = accounts.create_user(s, "bench@example.org", None)
-            version = services.current_version(s, "social-organisation")
-            q = services.questionnaire_of(version)
+            version = current_version(s, "social-organisation")
+            q = questionnaire_of(version)
             group = workshops.create_workshop(s, user.id, version, name="Export bench")
             for k in range(args.responses):
                 role = ("leadership", "manager", "staff", "communications")[k % 4]
-                services.submit(s, q.id, demo_answers(q, role, rng), role=role, group=group)
+                self_assessment.submit(s, q.id, demo_answers(q, role, rng), role=role, group=group)
             s.commit()
             group_id = group.id
 

@@ -48,9 +48,11 @@ def _prepare(database_url: str) -> dict[str, str]:
     """A fresh schema, the questionnaires, a facilitator with a token and an open workshop."""
     from sqlalchemy import text
 
-    from assessment import accounts, create_app, services, workshops
+    from assessment import create_app
     from assessment.db import Database
     from assessment.db.models import Base
+    from assessment.services import accounts, workshops
+    from assessment.services.questionnaires import current_version
 
     if not database_url.startswith("sqlite"):
         database = Database(database_url)
@@ -65,7 +67,7 @@ def _prepare(database_url: str) -> dict[str, str]:
     with app.extensions["database"].session() as s:
         user = accounts.create_user(s, "bench@example.org", None)
         token = accounts.create_token(s, user)
-        version = services.current_version(s, "social-organisation")
+        version = current_version(s, "social-organisation")
         group = workshops.create_workshop(
             s, user.id, version, name="Bench workshop", organisation="Bench Ltd"
         )
@@ -76,8 +78,8 @@ def _prepare(database_url: str) -> dict[str, str]:
 
 
 def _answers(rng: random.Random, role: str) -> dict[str, object]:
+    from assessment.cli.facilitators import demo_answers
     from assessment.domain.questionnaire import load_questionnaire
-    from assessment.workshop_cli import demo_answers
 
     q = load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml")
     return demo_answers(q, role, rng)

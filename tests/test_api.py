@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assessment.db.models import Group, User
-from assessment.services import current_version
+from assessment.services.questionnaires import current_version
 
 from .web_helpers import answers, count_assessments
 

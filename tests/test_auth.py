@@ -7,8 +7,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from assessment import accounts, create_app
+from assessment import create_app
 from assessment.db.models import ApiToken, User
+from assessment.services import accounts
 
 PASSWORD = "correct horse battery"
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text
 
 from assessment.db.models import ApiToken, Assessment, DimensionScoreRow, Group, QuestionnaireVersion, User
-from assessment.services import (
+from assessment.services.self_assessment import (
     complete_assessment,
     current_version,
     questionnaire_of,

@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from sqlalchemy import event
 
-from assessment import accounts, exports, services, workshops
 from assessment.db.models import Group
-from assessment.exports import Table, neutralise, to_csv, to_xlsx
+from assessment.services import accounts, exports, self_assessment, workshops
+from assessment.services.exports import Table, neutralise, to_csv, to_xlsx
+from assessment.services.questionnaires import current_version
 
 from .web_helpers import answers
 
@@ -46,7 +47,7 @@ def test_csv_and_xlsx_never_carry_a_live_formula():
 def _workshop(app, v1, n: int) -> Group:
     with app.extensions["database"].session() as s:
         user = accounts.create_user(s, f"owner{n}@example.org", None)
-        version = services.current_version(s, "social-organisation")
+        version = current_version(s, "social-organisation")
         group = workshops.create_workshop(
             s, user.id, version, name="Export test", organisation="=cmd|' /C calc'!A0"
         )
@@ -55,10 +56,12 @@ def _workshop(app, v1, n: int) -> Group:
             given = answers(v1, low=["policy"] if i % 2 else [])
             if i == 0:
                 given[v1.items[0].id] = "unsure"
-            assessment, _ = services.submit(s, "social-organisation", given, role=roles[i % 3], group=group)
+            assessment, _ = self_assessment.submit(
+                s, "social-organisation", given, role=roles[i % 3], group=group
+            )
             assessment.created_at = datetime(2026, 3, 4, 15, 47, 13, tzinfo=UTC)
             assessment.completed_at = datetime(2026, 3, 4, 16, 2, 59, tzinfo=UTC)
-        services.start_assessment(s, version, role="staff", group=group)  # still answering
+        self_assessment.start_assessment(s, version, role="staff", group=group)  # still answering
         s.commit()
         return group
 

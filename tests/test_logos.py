@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.logos import LogoError, sanitise_svg
+from assessment.services.logos import LogoError, sanitise_svg
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40">%s</svg>'
 

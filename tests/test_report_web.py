@@ -8,8 +8,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessment import services
 from assessment.domain.scoring import UNSURE
+from assessment.services import self_assessment
+from assessment.services.questionnaires import current_version
 
 
 def _answers(v1):
@@ -26,11 +27,11 @@ def assessments(app, v1):
     """A complete assessment by a Greek organisation and one still in progress."""
     db = app.extensions["database"]
     with db.session() as session, session.begin():
-        done, result = services.submit(
+        done, result = self_assessment.submit(
             session, v1.id, _answers(v1), organisation="Ωmega Housing Trust", role="leadership"
         )
-        version = services.current_version(session, v1.id)
-        pending = services.start_assessment(session, version, organisation="Half Done Ltd")
+        version = current_version(session, v1.id)
+        pending = self_assessment.start_assessment(session, version, organisation="Half Done Ltd")
         ids = {"done": done.id, "pending": pending.id}
     return ids, result
 
@@ -108,7 +109,7 @@ def test_cli_names_the_problem(runner, assessments, tmp_path):
 def test_download_names_are_safe(organisation, expected):
     import datetime as dt
 
-    from assessment.report_service import report_filename
+    from assessment.services.reports import report_filename
 
     assert report_filename(organisation, dt.date(2026, 11, 22)) == expected
 
@@ -117,12 +118,12 @@ def test_report_charts_show_the_numbers_the_api_and_results_page_show(app, clien
     """The PDF's charts are drawn from the same scores the JSON API (and the web page) gives."""
     import xml.etree.ElementTree as ET
 
-    from assessment.report_service import assessment_report_context
+    from assessment.services.reports import assessment_report_context
 
     ids, _ = assessments
     body = client.get(f"/api/v1/assessments/{ids['done']}").get_json()
     with app.extensions["database"].session() as session:
-        context = assessment_report_context(services.get_assessment(session, ids["done"]))
+        context = assessment_report_context(self_assessment.get_assessment(session, ids["done"]))
     radar = ET.fromstring(context.radar.svg)
     drawn = {
         p.get("data-dimension"): float(p.get("data-score"))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from assessment import create_app
 from assessment.db.models import Assessment, DimensionScoreRow, Group, User
-from assessment.services import current_version
+from assessment.services.questionnaires import current_version
 
 from .web_helpers import answers, count_assessments, finish, load, page_data, start
 

@@ -50,7 +50,7 @@ def test_a_dimension_with_too_few_answers_gets_a_coverage_warning(client, v1):
     given = {k: v for k, v in given.items() if v is not None}
     token = start(client)
     # the flow requires an answer per item, so the gaps come from the API's kind of input
-    from assessment.services import assessment_by_token, complete_assessment
+    from assessment.services.self_assessment import assessment_by_token, complete_assessment
 
     db = client.application.extensions["database"]
     with db.session() as session, session.begin():

@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from assessment import accounts
 from assessment.db.models import Assessment, Group
 from assessment.domain.groups import Member, summarise
 from assessment.domain.result import score
-from assessment.workshops import CODE_ALPHABET, CodeThrottle
+from assessment.services import accounts
+from assessment.services.workshops import CODE_ALPHABET, CodeThrottle
 
 from .test_api_openapi import check
 from .web_helpers import answers, finish, load

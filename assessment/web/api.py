@@ -16,8 +16,10 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..extensions import csrf
+from ..services import self_assessment
+from ..services.questionnaires import current_version, current_versions, questionnaire_of
 from . import db
+from .extensions import csrf
 from .facilitate import code_throttle
 from .openapi import build_spec
 
@@ -50,8 +52,8 @@ def openapi() -> Response:
 @bp.get("/questionnaires")
 def list_questionnaires() -> Response:
     out = []
-    for version in services.current_versions(db()):
-        q = services.questionnaire_of(version)
+    for version in current_versions(db()):
+        q = questionnaire_of(version)
         out.append(
             {
                 "id": q.id,
@@ -71,10 +73,10 @@ def list_questionnaires() -> Response:
 @bp.get("/questionnaires/<questionnaire_id>")
 def get_questionnaire(questionnaire_id: str) -> Response | tuple[Response, int]:
     try:
-        version = services.current_version(db(), questionnaire_id)
+        version = current_version(db(), questionnaire_id)
     except services.NotFound:
         return error(404, f"no questionnaire {questionnaire_id!r}")
-    return jsonify(services.questionnaire_of(version).to_dict())
+    return jsonify(questionnaire_of(version).to_dict())
 
 
 def _json_body(req: Request) -> Any:
@@ -131,7 +133,7 @@ def create_assessment() -> tuple[Response, int]:
             response.headers["Retry-After"] = str(int(wait) + 1)
             return response, status
         try:
-            group = services.group_by_join_code(s, code)
+            group = self_assessment.group_by_join_code(s, code)
         except services.NotFound:
             code_throttle().failed(address)
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
@@ -146,7 +148,7 @@ def create_assessment() -> tuple[Response, int]:
             )
         elif group is None and problems:  # otherwise submit() finds out, with one query fewer
             try:
-                services.current_version(s, questionnaire_id)
+                current_version(s, questionnaire_id)
             except services.NotFound:
                 problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
     if problems:
@@ -156,7 +158,7 @@ def create_assessment() -> tuple[Response, int]:
         return invalid(problems)
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
     try:
-        assessment, result = services.submit(s, questionnaire_id, body["answers"], group=group, **text)
+        assessment, result = self_assessment.submit(s, questionnaire_id, body["answers"], group=group, **text)
     except InvalidAnswers as exc:
         s.rollback()
         return invalid(exc.problems)
@@ -167,7 +169,7 @@ def create_assessment() -> tuple[Response, int]:
         s.rollback()
         return error(409, str(exc))
     s.commit()
-    response = jsonify(services.payload(assessment, result, report_url(assessment.id)))
+    response = jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
     response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
     return response, 201
 
@@ -175,8 +177,8 @@ def create_assessment() -> tuple[Response, int]:
 def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) -> list[AnswerProblem]:
     s = db()
     try:
-        version = group.questionnaire if group is not None else services.current_version(s, questionnaire_id)
-        services.validate_answers(services.questionnaire_of(version), body.get("answers", {}))
+        version = group.questionnaire if group is not None else current_version(s, questionnaire_id)
+        self_assessment.validate_answers(questionnaire_of(version), body.get("answers", {}))
     except InvalidAnswers as exc:
         return [p for p in exc.problems if p.item != "answers" or "answers" in body]
     except services.NotFound:
@@ -187,11 +189,11 @@ def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) ->
 @bp.get("/assessments/<assessment_id>")
 def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
     try:
-        assessment = services.get_assessment(db(), assessment_id)
+        assessment = self_assessment.get_assessment(db(), assessment_id)
     except services.NotFound:
         return error(404, "no assessment with this id")
-    result = services.result_of(assessment)
-    return jsonify(services.payload(assessment, result, report_url(assessment.id)))
+    result = self_assessment.result_of(assessment)
+    return jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
 
 
 def _http_error(exc: HTTPException) -> Response | tuple[str, int]:

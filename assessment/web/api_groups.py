@@ -12,11 +12,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 
-from .. import services, workshops
+from .. import services
 from ..db.models import Group
-from ..extensions import csrf
+from ..services import workshops
+from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
+from .extensions import csrf
 from .facilitate import join_url
 
 bp = Blueprint("api_groups", __name__, url_prefix="/api/v1")
@@ -101,14 +103,18 @@ def create_group() -> tuple[Response, int]:
         problems.append(_problem("questionnaire", "required: the id of a questionnaire"))
     else:
         try:
-            version = services.current_version(s, questionnaire_id)
+            version = current_version(s, questionnaire_id)
         except services.NotFound:
             problems.append(_problem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
     settings = None
     if version is not None:
         try:
             settings = workshops.check_settings(
-                services.questionnaire_of(version), roles, leadership, size, body.get("consultant") or ""
+                questionnaire_of(version),
+                roles,
+                leadership,
+                size,
+                body.get("consultant") or "",
             )
         except workshops.WorkshopError as exc:
             problems.append(_problem(exc.field, str(exc)))
@@ -154,8 +160,8 @@ def summary(group_id: str) -> Response | tuple[Response, int]:
 @bp.get("/groups/<group_id>/report.pdf")
 @token_required
 def report(group_id: str) -> Response | tuple[Response, int]:
-    from ..exports import filename
-    from ..group_report import render_group_pdf
+    from ..services.exports import filename
+    from ..services.reports import render_group_pdf
 
     group = _owned(group_id)
     if group is None:

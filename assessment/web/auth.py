@@ -14,10 +14,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .. import accounts
 from ..db.models import User
-from ..extensions import login_manager
+from ..services import accounts
 from . import db
+from .extensions import login_manager
 
 bp = Blueprint("auth", __name__)
 

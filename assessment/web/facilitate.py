@@ -38,9 +38,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from .. import exports, services, workshops
+from .. import services
 from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
+from ..services import exports, self_assessment, workshops
+from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response
 from .auth import current_user_id
 from .respond import remember
@@ -151,21 +153,21 @@ def qr_svg(url: str, *, scale: int = 8) -> str:
 
 
 def _role_labels(group: Group) -> list[tuple[str, str]]:
-    q = services.questionnaire_of(group.questionnaire)
+    q = questionnaire_of(group.questionnaire)
     labels = {r.id: r.label for r in q.roles}
     return [(r, labels.get(r, r)) for r in workshops.settings_of(group).roles]
 
 
 def _form_choices(form: WorkshopForm, group: Group | None = None) -> list[Any]:
     s = db()
-    versions = services.current_versions(s)
+    versions = current_versions(s)
     form.questionnaire.choices = [(v.questionnaire_id, f"{v.title} (version {v.version})") for v in versions]
     default = current_app.config["DEFAULT_QUESTIONNAIRE"]
     chosen = form.questionnaire.data or (group.questionnaire.questionnaire_id if group else default)
     version = next((v for v in versions if v.questionnaire_id == chosen), versions[0] if versions else None)
     if version is None:
         abort(503, description="No questionnaire is registered yet: run `flask --app app init`.")
-    q = services.questionnaire_of(version)
+    q = questionnaire_of(version)
     form.roles.choices = [(r.id, r.label) for r in q.roles]
     form.leadership_roles.choices = [(r.id, r.label) for r in q.roles]
     return [version, q]
@@ -264,7 +266,7 @@ def present(group_id: str) -> str:
     group = _owned(group_id)
     url = join_url(group)
     started, complete = workshops.response_counts(db(), group)
-    minutes = services.questionnaire_of(group.questionnaire).estimated_minutes
+    minutes = questionnaire_of(group.questionnaire).estimated_minutes
     return render_template(
         "facilitate/present.html",
         minutes=minutes,
@@ -434,7 +436,7 @@ def export(group_id: str, fmt: str) -> Response:
 @bp.get("/workshops/<group_id>/report.pdf")
 @login_required
 def report_pdf(group_id: str) -> Response:
-    from ..group_report import render_group_pdf
+    from ..services.reports import render_group_pdf
 
     group = _owned(group_id)
     return pdf_response(render_group_pdf(db(), group), exports.filename(group, "pdf"))
@@ -495,7 +497,7 @@ def join_code(code: str) -> Any:
     if not group.is_open:
         return render_template("facilitate/join_role.html", group=group, form=form, closed=True), 409
     if form.validate_on_submit():
-        assessment = services.start_assessment(
+        assessment = self_assessment.start_assessment(
             s, group.questionnaire, organisation=group.organisation, role=form.role.data or "", group=group
         )
         s.commit()

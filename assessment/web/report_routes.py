@@ -13,9 +13,10 @@ from flask import Blueprint, Flask, jsonify
 from werkzeug.wrappers import Response
 
 from .. import services
-from ..extensions import csrf
-from ..report_service import ReportNotReady, assessment_report_filename, assessment_report_pdf
+from ..services import self_assessment
+from ..services.reports import ReportNotReady, assessment_report_filename, assessment_report_pdf
 from . import db, pdf_response
+from .extensions import csrf
 
 bp = Blueprint("report", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # GET only; no cookies are needed
@@ -29,7 +30,7 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
     session = db()
     try:
-        assessment = services.get_assessment(session, assessment_id)
+        assessment = self_assessment.get_assessment(session, assessment_id)
     except services.NotFound:
         return _error(404, "no assessment with this id")
     try:

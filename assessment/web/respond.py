@@ -14,6 +14,8 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment, QuestionnaireVersion
 from ..domain.questionnaire import Questionnaire
+from ..services import self_assessment
+from ..services.questionnaires import current_version, questionnaire_of
 from . import db
 from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
 
@@ -39,10 +41,10 @@ def owned_token(assessment_id: str) -> str | None:
 def _questionnaire_for_start(questionnaire_id: str | None) -> tuple[QuestionnaireVersion, Questionnaire]:
     wanted = questionnaire_id or current_app.config["DEFAULT_QUESTIONNAIRE"]
     try:
-        version = services.current_version(db(), wanted)
+        version = current_version(db(), wanted)
     except services.NotFound:
         abort(404, description="This questionnaire is not available.")
-    return version, services.questionnaire_of(version)
+    return version, questionnaire_of(version)
 
 
 def _start_form(q: Questionnaire) -> StartForm:
@@ -66,7 +68,7 @@ def start() -> Response | tuple[str, int]:
     if not form.validate():
         return render_template("respond/landing.html", q=q, form=form), 422
     s = db()
-    assessment = services.start_assessment(
+    assessment = self_assessment.start_assessment(
         s,
         version,
         organisation=form.organisation.data or "",
@@ -81,7 +83,7 @@ def start() -> Response | tuple[str, int]:
 
 def _by_token(token: str, *, for_update: bool = False) -> Assessment:
     try:
-        return services.assessment_by_token(db(), token, for_update=for_update)
+        return self_assessment.assessment_by_token(db(), token, for_update=for_update)
     except services.NotFound:
         abort(404, description="This private link does not match any assessment. Check it was copied whole.")
 
@@ -93,7 +95,7 @@ def resume(token: str) -> Response:
     remember(assessment)
     if assessment.status == "complete":
         return redirect(url_for("results.show", assessment_id=assessment.id))
-    total = len(services.questionnaire_of(assessment.questionnaire).dimensions)
+    total = len(questionnaire_of(assessment.questionnaire).dimensions)
     return redirect(url_for("respond.page", token=token, number=min(max(assessment.page, 1), total)))
 
 
@@ -101,7 +103,7 @@ def resume(token: str) -> Response:
 def page(token: str, number: int) -> Response | str | tuple[str, int]:
     s = db()
     assessment = _by_token(token, for_update=request.method == "POST")
-    q = services.questionnaire_of(assessment.questionnaire)
+    q = questionnaire_of(assessment.questionnaire)
     total = len(q.dimensions)
     if not 1 <= number <= total:
         abort(404, description=f"This questionnaire has pages 1 to {total}.")
@@ -124,7 +126,7 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
 
     target = {"next": number + 1, "back": number - 1, "finish": number}[action]
     try:
-        services.save_answers(assessment, answers_from(form, q, dimension.id), page=max(target, 1))
+        self_assessment.save_answers(assessment, answers_from(form, q, dimension.id), page=max(target, 1))
     except services.GroupClosed as closed:
         s.rollback()
         flash(
@@ -133,7 +135,7 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
             "error",
         )
         return _render_page(assessment, q, number, form), 409
-    except services.InvalidAnswers as invalid:
+    except self_assessment.InvalidAnswers as invalid:
         s.rollback()
         for problem in invalid.problems:
             if problem.item in form:
@@ -142,7 +144,7 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
 
     if action == "finish":
         try:
-            services.complete_assessment(s, assessment)
+            self_assessment.complete_assessment(s, assessment)
             s.commit()
         except IntegrityError:
             # A second submission of the last page raced this one and already completed it.

@@ -14,6 +14,7 @@ from .. import services
 from ..db.models import Assessment
 from ..domain.questionnaire import HORIZON_LABELS
 from ..domain.result import Result
+from ..services import self_assessment
 from . import charts, db
 from .forms import RetakeForm
 from .respond import owned_token, remember
@@ -113,7 +114,7 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
 
 def _complete(assessment_id: str) -> Assessment:
     try:
-        assessment = services.get_assessment(db(), assessment_id)
+        assessment = self_assessment.get_assessment(db(), assessment_id)
     except services.NotFound:
         abort(404, description="There are no results at this address. Check the link was copied whole.")
     if assessment.status != "complete":
@@ -124,8 +125,8 @@ def _complete(assessment_id: str) -> Assessment:
 @bp.get("/results/<assessment_id>")
 def show(assessment_id: str) -> str:
     assessment = _complete(assessment_id)
-    result = services.result_of(assessment)
-    context = results_context(assessment, result, services.series_history(db(), assessment))
+    result = self_assessment.result_of(assessment)
+    context = results_context(assessment, result, self_assessment.series_history(db(), assessment))
     token = owned_token(assessment.id)
     return render_template(
         "results/show.html",
@@ -152,7 +153,7 @@ def retake(assessment_id: str) -> Response | tuple[str, int]:
     if assessment.group_id is not None:
         abort(403, description="Workshop assessments are retaken in a new workshop.")
     s = db()
-    new = services.retake(s, assessment)
+    new = self_assessment.retake(s, assessment)
     s.commit()
     remember(new)
     flash("A new assessment has started. Your earlier results stay as they were.", "info")

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .db.models import ApiToken, User
+from ..db.models import ApiToken, User
 
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the e-mail is unknown, so a login takes as long either way.

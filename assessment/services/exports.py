@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .db.models import Assessment, Group
-from .services import questionnaire_of
+from ..db.models import Assessment, Group
+from .questionnaires import questionnaire_of
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 

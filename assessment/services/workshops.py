@@ -20,12 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
-from .domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
-from .domain.questionnaire import Questionnaire
-from .domain.roadmap import RoadmapEntry
+from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
+from ..domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
+from ..domain.questionnaire import Questionnaire
+from ..domain.roadmap import RoadmapEntry
+from . import NotFound
 from .logos import LogoError, sanitise_svg
-from .services import NotFound, questionnaire_of
+from .questionnaires import questionnaire_of
 
 # No 0/O, 1/I/L: a code read off a projector at the back of a room must not be misread.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -12,9 +12,10 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.orm import Session
 
-from . import accounts, services, workshops
-from .db.models import Assessment, Group, User
-from .domain.questionnaire import Questionnaire
+from ..db.models import Assessment, Group, User
+from ..domain.questionnaire import Questionnaire
+from ..services import accounts, self_assessment, workshops
+from ..services.questionnaires import current_version, questionnaire_of
 
 user_cli = AppGroup("user", help="Facilitator accounts.")
 token_cli = AppGroup("token", help="API tokens for facilitators.")
@@ -106,8 +107,8 @@ def build_demo(session: Session, version_id: str, *, seed: int = 7) -> tuple[Use
         user = accounts.create_user(session, DEMO_EMAIL, password, "Demo Consulting")
     else:
         accounts.set_password(user, password)
-    version = services.current_version(session, version_id)
-    q = services.questionnaire_of(version)
+    version = current_version(session, version_id)
+    q = questionnaire_of(version)
     group = workshops.create_workshop(
         session,
         user.id,
@@ -120,14 +121,14 @@ def build_demo(session: Session, version_id: str, *, seed: int = 7) -> tuple[Use
     rng = random.Random(seed)
     start = datetime.now(UTC) - timedelta(minutes=50)
     for n, role in enumerate(DEMO_ROLES):
-        assessment, _ = services.submit(
+        assessment, _ = self_assessment.submit(
             session, q.id, demo_answers(q, role, rng), organisation=group.organisation, role=role, group=group
         )
         assessment.created_at = start + timedelta(minutes=n * 0.6)
         assessment.completed_at = assessment.created_at + timedelta(minutes=rng.uniform(8, 16))
     # Two people still answering.
     for role in ("staff", "manager"):
-        partial = services.start_assessment(
+        partial = self_assessment.start_assessment(
             session, version, organisation=group.organisation, role=role, group=group
         )
         assessment_answers = demo_answers(q, role, rng)

@@ -1,5 +1,6 @@
 """One assessment's PDF report: reads the assessment (database), scores it (domain) and hands
-plain values to ``reports``. No Flask here, so the web route and the CLI share it."""
+plain values to ``reports``; likewise a workshop's report from its group summary. No Flask here,
+so the web routes and the CLI share it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from reports import ReportContext, build_context, render_pdf
 
-from .db.models import Assessment
-from .services import questionnaire_of, result_of
+from ..db.models import Assessment, Group
+from .questionnaires import questionnaire_of
+from .self_assessment import result_of
+from .workshops import WorkshopView, settings_of, workshop_view
 
 
 class ReportNotReady(Exception):
@@ -69,3 +72,38 @@ def report_filename(organisation: str, date: dt.date) -> str:
 
 def assessment_report_filename(assessment: Assessment) -> str:
     return report_filename(assessment.organisation or "", _date_of(assessment))
+
+
+# --------------------------------------------------------------------------- workshop report
+
+
+def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+    from reports import Branding, build_context, group_data_from_summary
+
+    group = view.group
+    settings = settings_of(group)
+    n = view.summary.n
+    data = group_data_from_summary(
+        view.summary, view.questionnaire, answer_sets=[m.answers for m in view.members], name=group.name
+    )
+    curation = group.settings or {}
+    people = "participant" if n == 1 else "participants"
+    return build_context(
+        view.summary.result,
+        organisation=group.organisation or group.name,
+        date=today or dt.date.today(),
+        prepared_by=settings.consultant or None,
+        respondent_label=f"Workshop “{group.name}”, {n} {people}",
+        group=data,
+        commentary=group.commentary or None,
+        hidden_recommendations=curation.get("hidden") or (),
+        recommendation_order=curation.get("order") or None,
+        # The consultant appears once, as "prepared by"; the branding carries the logo.
+        branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
+    )
+
+
+def render_group_pdf(session: Session, group: Group) -> bytes:
+    from reports import render_pdf
+
+    return render_pdf(group_report_context(workshop_view(session, group)))

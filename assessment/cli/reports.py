@@ -8,8 +8,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import services
-from .report_service import ReportNotReady, assessment_report_filename, assessment_report_pdf
+from .. import services
+from ..services import self_assessment
+from ..services.reports import ReportNotReady, assessment_report_filename, assessment_report_pdf
 
 
 @click.command("report")
@@ -26,7 +27,7 @@ def report_command(assessment_id: str, output: Path | None) -> None:
     db = current_app.extensions["database"]
     with db.session() as session:
         try:
-            assessment = services.get_assessment(session, assessment_id)
+            assessment = self_assessment.get_assessment(session, assessment_id)
         except services.NotFound:
             raise click.ClickException(f"no assessment with id {assessment_id!r}") from None
         try:

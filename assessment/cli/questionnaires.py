@@ -9,9 +9,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .domain.questionnaire import QuestionnaireError, load_questionnaire
-from .domain.result import score
-from .domain.scoring import InvalidAnswers
+from ..domain.questionnaire import QuestionnaireError, load_questionnaire
+from ..domain.result import score
+from ..domain.scoring import InvalidAnswers
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with questionnaire files.")
 
@@ -91,11 +91,3 @@ def register(app: Flask) -> None:
     app.cli.add_command(questionnaire_cli)
     app.cli.add_command(init_command)
     app.cli.add_command(score_command)
-
-    from . import workshop_cli
-
-    workshop_cli.register(app)  # user create, token create, demo
-
-    from . import report_cli
-
-    report_cli.register(app)  # report ID -o FILE

@@ -1,0 +1,15 @@
+"""The ``flask --app app ...`` commands, one module per subject: ``questionnaires`` (init,
+questionnaire validate, score), ``facilitators`` (user create, token create, demo) and ``reports``
+(report)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import facilitators, questionnaires, reports
+
+    questionnaires.register(app)
+    facilitators.register(app)
+    reports.register(app)
