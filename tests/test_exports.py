@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime
 
 import openpyxl
 import pytest
+from openpyxl.utils.escape import unescape
 from sqlalchemy import event
 
 from assessment.db.models import Group
@@ -151,5 +153,27 @@ def test_xlsx_text_round_trips_and_sheet_is_usable():
     table = Table(["respondent", "note"], [[1, "a < b & c > d"], [2, "line\rbreak"], [3, "bell\x07gone"]])
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
     assert sheet.title == "Responses" and sheet.freeze_panes == "B2"
-    assert [c.value for c in sheet["B"]] == ["note", "a < b & c > d", "line\rbreak", "bellgone"]
+    # The standard writes a CR in a cell as _x000D_ (ECMA-376 ST_Xstring); Excel decodes it,
+    # openpyxl leaves the decoding to its caller.
+    assert [unescape(c.value) for c in sheet["B"]] == ["note", "a < b & c > d", "line\rbreak", "bellgone"]
     assert [c.data_type for c in sheet["A"]] == ["s", "n", "n", "n"]
+
+
+def test_xlsx_holds_no_formula_element_and_reads_back_cell_by_cell():
+    """Whatever a reader makes of it, the package itself has no <f> element; read back by a
+    second library, every text is the neutralised text and every answer a number."""
+    table = Table(
+        ["respondent", "role", "q1"], [[1, value, 3] for value in DANGEROUS] + [[9, "unsure", None]]
+    )
+    data = to_xlsx(table)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in package.read(n) or b"<f " in package.read(n) for n in sheets)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = [
+        [unescape(v) if isinstance(v, str) else v for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert rows[0] == ["respondent", "role", "q1"]
+    assert [r[1] for r in rows[1:-1]] == ["'" + v for v in DANGEROUS]
+    assert [r[2] for r in rows[1:-1]] == [3] * len(DANGEROUS) and rows[-1] == [9, "unsure", None]
+    assert all(c.data_type in ("s", "n") for row in sheet.iter_rows() for c in row if c.value is not None)
