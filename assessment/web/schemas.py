@@ -16,7 +16,9 @@ Moment = Annotated[str | None, WithJsonSchema({"type": ["string", "null"], "form
 Score = float | None
 Share = Annotated[float, Field(ge=0, le=1)]
 Percent = Annotated[float, Field(ge=0, le=100)]
-QuestionnaireId = Annotated[str, Field(min_length=1, description="The id of a questionnaire.")]
+QuestionnaireId = Annotated[
+    str, Field(min_length=1, description="The id of a questionnaire.", examples=["social-organisation"])
+]
 ClassificationId = Literal["social_organisation", "using_social_media"]
 
 
