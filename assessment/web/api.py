@@ -10,7 +10,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Request, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -21,7 +31,7 @@ from ..services.questionnaires import current_version, current_versions, questio
 from . import db
 from .extensions import csrf
 from .facilitate import code_throttle
-from .openapi import Error, ValidationErrors, body_problems, build_spec, operation
+from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
 from .schemas import Assessment, Questionnaire, QuestionnaireList, Submission
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,9 +57,32 @@ NO_ASSESSMENT = ("No such assessment", Error)
 
 
 @bp.get("/openapi.json")
-@operation("getOpenAPI", "This document", responses={200: ("The OpenAPI 3.1 document", dict)})
+@operation(
+    "getOpenAPI", "This document", tag="reference", responses={200: ("The OpenAPI 3.1 document", dict)}
+)
 def openapi() -> Response:
     return jsonify(build_spec(current_app, request.url_root.rstrip("/") + bp.url_prefix))
+
+
+# The reference page's own policy (scripts and styles from this app only, no inline script);
+# an app-wide policy, when there is one, takes precedence.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@bp.get("/docs")
+@operation(
+    "getApiReference",
+    "This document as a browsable page",
+    tag="reference",
+    responses={200: ("The page", HTML)},
+)
+def docs() -> Response:
+    response = make_response(render_template("api_docs.html", spec_url=url_for("api.openapi")))
+    response.headers.setdefault("Content-Security-Policy", DOCS_CSP)
+    return response
 
 
 @bp.get("/questionnaires")

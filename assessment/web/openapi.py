@@ -31,6 +31,7 @@ API_VERSION = "1.0.0"
 PREFIX = "/api/v1"
 REF_TEMPLATE = "#/components/schemas/{model}"
 PDF = "application/pdf"
+HTML = "text/html"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +64,7 @@ class Operation:
     params: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     bearer: bool = False
+    tag: str | None = None
 
 
 def operation(
@@ -74,13 +76,15 @@ def operation(
     params: Mapping[str, str] | None = None,
     headers: Mapping[int, Mapping[str, str]] | None = None,
     bearer: bool = False,
+    tag: str | None = None,
 ) -> Callable[[F], F]:
     """Declare a view's place in the document (put it under ``@bp.get``/``@bp.post``).
 
-    ``responses``: status -> (description, schema), the schema a TypedDict, ``PDF``, ``dict`` for
+    ``responses``: status -> (description, schema), the schema a TypedDict, ``PDF``, ``HTML``, ``dict`` for
     any JSON object, or None for no body. ``body``: the request body's TypedDict. ``params``: path
-    parameters' descriptions. ``bearer``: needs an API token (documents the 401 too)."""
-    declared = Operation(operation_id, summary, responses, body, params or {}, headers or {}, bearer)
+    parameters' descriptions. ``bearer``: needs an API token (documents the 401 too). ``tag``: the
+    section of the reference page (default: the path's first segment)."""
+    declared = Operation(operation_id, summary, responses, body, params or {}, headers or {}, bearer, tag)
 
     def mark(view: F) -> F:
         view.openapi_operation = declared  # type: ignore[attr-defined]
@@ -160,8 +164,8 @@ class _Generator(GenerateJsonSchema):
 def _content(schema: Any, refs: dict[Any, Any]) -> dict[str, Any] | None:
     if schema is None:
         return None
-    if schema == PDF:
-        return {PDF: {"schema": {"type": "string", "contentMediaType": PDF}}}
+    if schema in (PDF, HTML):
+        return {schema: {"schema": {"type": "string", "contentMediaType": schema}}}
     if schema is dict:
         return {"application/json": {"schema": {"type": "object"}}}
     return {"application/json": {"schema": refs[schema]}}
@@ -170,7 +174,7 @@ def _content(schema: Any, refs: dict[Any, Any]) -> dict[str, Any] | None:
 def _schemas(operations: list[Operation]) -> tuple[dict[Any, Any], dict[str, Any]]:
     """The $ref of each declared type, and every definition (shared ones once)."""
     types = {op.body for op in operations if op.body is not None}
-    types |= {s for op in operations for _, s in op.responses.values() if s not in (None, PDF, dict)}
+    types |= {s for op in operations for _, s in op.responses.values() if s not in (None, PDF, HTML, dict)}
     types.add(Error)
     ordered = sorted(types, key=lambda t: t.__name__)
     inputs = [(t, "validation", _adapter(t).core_schema) for t in ordered]
@@ -178,8 +182,9 @@ def _schemas(operations: list[Operation]) -> tuple[dict[Any, Any], dict[str, Any
     return {t: refs[(t, "validation")] for t in ordered}, definitions
 
 
-def _operation(op: Operation, path_params: list[str], refs: dict[Any, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+def _operation(op: Operation, path: str, path_params: list[str], refs: dict[Any, Any]) -> dict[str, Any]:
+    tag = op.tag or path.strip("/").split("/")[0]
+    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [tag]}
     if op.bearer:
         out["security"] = [{"bearerAuth": []}]
     if path_params:
@@ -224,7 +229,7 @@ def build_spec(app: Flask, server_url: str = PREFIX) -> dict[str, Any]:
     refs, definitions = _schemas([op for _, _, op, _ in found])
     paths: dict[str, dict[str, Any]] = {}
     for path, method, declared, arguments in sorted(found, key=lambda f: f[:2]):
-        paths.setdefault(path, {})[method] = _operation(declared, arguments, refs)
+        paths.setdefault(path, {})[method] = _operation(declared, path, arguments, refs)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
