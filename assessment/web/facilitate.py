@@ -42,7 +42,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import services
 from ..db.models import Assessment, Group
 from ..domain.groups import MIN_GROUP_SIZE
-from ..services import exports, self_assessment, snapshots, workshops
+from ..services import exports, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response
 from .auth import current_user_id
@@ -464,6 +464,26 @@ def report_pdf(group_id: str) -> Response:
     body = render_group_pdf(db(), group)
     db().commit()  # the snapshot may have moved on (rule 13)
     return pdf_response(body, exports.filename(group, "pdf"))
+
+
+@bp.route("/workshops/<group_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(group_id: str) -> Any:
+    """A confirmation page naming how many responses will go, then (POST + CSRF) the deletion."""
+    group = _owned(group_id)
+    s = db()
+    count = retention.group_response_count(s, group)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("The form expired; please confirm again.", "error")
+            return render_template("facilitate/delete.html", group=group, count=count, form=form), 400
+        name = group.name
+        gone = retention.delete_workshop(s, group)
+        s.commit()
+        flash(f"“{name}” and its {gone} {'response' if gone == 1 else 'responses'} were deleted.", "success")
+        return redirect(url_for("facilitate.workshops"))
+    return render_template("facilitate/delete.html", group=group, count=count, form=form)
 
 
 # --------------------------------------------------------------------------- participants
