@@ -13,7 +13,7 @@ from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersi
 from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
-from . import NotFound, ensure_open
+from . import NotFound, ensure_changeable, ensure_open
 from .questionnaires import current_ref, current_version, questionnaire_of
 from .retention import stamp
 from .snapshots import next_completion_seq
@@ -56,8 +56,11 @@ def start_assessment(
 
 def save_answers(assessment: Assessment, answers: Mapping[str, object], *, page: int | None = None) -> None:
     """Merge validated answers into the stored ones (raises InvalidAnswers, changing nothing).
-    ``None`` clears an answer. Raises GroupClosed when the assessment's group is closed."""
+    ``None`` clears an answer. Raises GroupClosed when the assessment's group is closed, and
+    ResponseLocked for a finished workshop response (rule 13: a published response that changed
+    would show in the figures as one person's difference)."""
     ensure_open(assessment.group)
+    ensure_changeable(assessment.status, assessment.group)
     q = questionnaire_of(assessment.questionnaire)
     cleared = [k for k, v in answers.items() if v is None]
     clean = validate_answers(q, {k: v for k, v in answers.items() if v is not None})
