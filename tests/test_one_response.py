@@ -125,3 +125,26 @@ def test_dashboard_says_when_complete_responses_exceed_the_expected_headcount(ap
         headers=auth,
     )
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["item"] == "expected_headcount"
+
+
+def test_two_requests_with_one_key_at_once_store_one_assessment(app, v1, monkeypatch):
+    """The race: another worker stores the same key between our look-up and our insert. The
+    unique constraint catches it; this request is rolled back and answers with the stored reply."""
+    from assessment.services import idempotency
+
+    api = app.test_client()
+    key = {"Idempotency-Key": "race-1"}
+    first = api.post("/api/v1/assessments", json=_body(v1), headers=key)
+    assert first.status_code == 201
+    real = idempotency.replay
+    calls = []
+
+    def late(*args, **kwargs):  # the first look-up happens before the other request commits
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(idempotency, "replay", late)
+    second = api.post("/api/v1/assessments", json=_body(v1), headers=key)
+    assert len(calls) == 2
+    assert second.status_code == 201 and second.get_json() == first.get_json()
+    assert count_assessments(app) == 1
