@@ -45,6 +45,8 @@ def test_idempotency_key_replays_the_first_response_and_stores_nothing_new(app, 
     code = group_row(app, create(owner)).join_code
     api = app.test_client()
     spec = api.get("/api/v1/openapi.json").get_json()
+    (documented,) = [p for p in spec["paths"]["/assessments"]["post"]["parameters"] if p["in"] == "header"]
+    assert documented["name"] == "Idempotency-Key" and "409" in documented["description"]
     key = {"Idempotency-Key": "7f1c2a9e-4b7d-4c1e-9a55-1d3f0b2c8e61"}
     first = api.post("/api/v1/assessments", json=_body(v1, code), headers=key)
     assert first.status_code == 201

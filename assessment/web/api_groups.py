@@ -8,42 +8,38 @@ Participants submit with ``POST /api/v1/assessments`` and ``"group_code"`` (api.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 
 from .. import services
 from ..db.models import Group
+from ..domain.scoring import AnswerProblem
 from ..services import workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
 from .extensions import csrf
 from .facilitate import join_url
+from .openapi import PDF, Error, ValidationErrors, body_problems, operation
+from .schemas_groups import GroupCreate, GroupCreated, GroupSummary
+
+GROUP_ID = {"group_id": "A group of your account."}
+NO_GROUP = ("No such group in your account", Error)
+F = TypeVar("F", bound=Callable[..., Any])
 
 bp = Blueprint("api_groups", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # Bearer tokens only, never cookies: nothing a cross-site form could forge
-
-FIELDS = {
-    "name",
-    "questionnaire",
-    "kind",
-    "organisation",
-    "roles",
-    "leadership_roles",
-    "min_group_size",
-    "consultant",
-    "is_open",
-    "expected_headcount",
-}
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": message}), status
 
 
-def _invalid(problems: list[dict[str, str]]) -> tuple[Response, int]:
-    return jsonify({"errors": problems}), 422
+def _invalid(problems: list[AnswerProblem]) -> tuple[Response, int]:
+    return jsonify({"errors": [p.to_dict() for p in problems]}), 422
 
 
 def _owned(group_id: str) -> Group | None:
@@ -53,21 +49,19 @@ def _owned(group_id: str) -> Group | None:
         return None
 
 
-def _problem(item: str, message: str) -> dict[str, str]:
-    return {"item": item, "message": message}
-
-
-def _str_list(body: dict[str, Any], key: str, problems: list[dict[str, str]]) -> list[str] | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(_problem(key, "must be a list of role ids"))
-        return None
-    return value
-
-
 @bp.post("/groups")
+@operation(
+    "createGroup",
+    "Create a workshop; returns its join code and join URL",
+    body=GroupCreate,
+    bearer=True,
+    responses={
+        201: ("Created", GroupCreated),
+        400: ("The body is not a JSON object", Error),
+        422: ("Invalid fields, every one named; nothing saved", ValidationErrors),
+    },
+    headers={201: {"Location": "Its summary"}},
+)
 @token_required
 def create_group() -> tuple[Response, int]:
     try:
@@ -76,54 +70,36 @@ def create_group() -> tuple[Response, int]:
         return _error(400, f"the request body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         return _error(400, "the request body must be a JSON object")
-    problems = [_problem(k, "unknown field") for k in body if k not in FIELDS]
+    problems = body_problems(GroupCreate, body)
+    bad = {p.item for p in problems}
     name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(_problem("name", "required: a non-empty string"))
-    elif len(name) > 200:
-        problems.append(_problem("name", "must be at most 200 characters"))
-    kind = body.get("kind", "workshop")
-    if kind != "workshop":
-        problems.append(_problem("kind", 'only "workshop" groups can be created here'))
-    for key in ("organisation", "consultant"):
-        if key in body and (not isinstance(body[key], str) or len(body[key]) > 200):
-            problems.append(_problem(key, "must be a string of at most 200 characters"))
-    size = body.get("min_group_size")
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
-        problems.append(_problem("min_group_size", "must be a whole number (at least 3)"))
-        size = None
-    headcount = body.get("expected_headcount")
-    if headcount is not None and (isinstance(headcount, bool) or not isinstance(headcount, int)):
-        problems.append(_problem("expected_headcount", "must be a whole number from 1 to 10,000"))
-        headcount = None
     is_open = body.get("is_open", True)
-    if not isinstance(is_open, bool):
-        problems.append(_problem("is_open", "must be true or false"))
-    roles = _str_list(body, "roles", problems)
-    leadership = _str_list(body, "leadership_roles", problems)
+
+    def checked(key: str) -> Any:
+        # A field the schema refused is not checked again by the questionnaire's rules.
+        return None if key in bad else body.get(key)
+
     s = db()
     questionnaire_id = body.get("questionnaire")
     version = None
-    if not isinstance(questionnaire_id, str):
-        problems.append(_problem("questionnaire", "required: the id of a questionnaire"))
-    else:
+    if "questionnaire" not in bad:
         try:
             version = current_version(s, questionnaire_id)
         except services.NotFound:
-            problems.append(_problem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+            problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
     settings = None
     if version is not None:
         try:
             settings = workshops.check_settings(
                 questionnaire_of(version),
-                roles,
-                leadership,
-                size,
-                body.get("consultant") or "",
-                headcount,
+                checked("roles"),
+                checked("leadership_roles"),
+                checked("min_group_size"),
+                checked("consultant") or "",
+                checked("expected_headcount"),
             )
         except workshops.WorkshopError as exc:
-            problems.append(_problem(exc.field, str(exc)))
+            problems.append(AnswerProblem(exc.field, str(exc)))
     if problems or version is None:
         return _invalid(problems)
     group = workshops.create_workshop(
@@ -152,12 +128,34 @@ def create_group() -> tuple[Response, int]:
     return response, 201
 
 
-@bp.get("/groups/<group_id>/summary")
-@token_required
-def summary(group_id: str) -> Response | tuple[Response, int]:
-    group = _owned(group_id)
-    if group is None:
-        return _error(404, "no group with this id in your account")
+def _group_view(path: str, operation_id: str, summary: str, ok: tuple[str, Any]) -> Callable[[F], F]:
+    """A GET route of one of the caller's groups: token checked, group looked up (another
+    facilitator's group is a 404, like one that does not exist), the view given the group."""
+
+    def register(view: F) -> F:
+        @wraps(view)
+        def with_group(group_id: str) -> Any:
+            group = _owned(group_id)
+            if group is None:
+                return _error(404, "no group with this id in your account")
+            return view(group)
+
+        declared = operation(
+            operation_id, summary, params=GROUP_ID, bearer=True, responses={200: ok, 404: NO_GROUP}
+        )
+        bp.get(path)(declared(token_required(with_group)))
+        return view
+
+    return register
+
+
+@_group_view(
+    "/groups/<group_id>/summary",
+    "getGroupSummary",
+    "The group's published results (SCORING.md rules 9 and 13)",
+    ("The summary", GroupSummary),
+)
+def summary(group: Group) -> Response:
     view = workshops.workshop_view(db(), group)
     db().commit()  # the snapshot may have moved on (rule 13)
     response = jsonify(workshops.summary_dict(view))
@@ -165,17 +163,18 @@ def summary(group_id: str) -> Response | tuple[Response, int]:
     return response
 
 
-@bp.get("/groups/<group_id>/report.pdf")
-@token_required
-def report(group_id: str) -> Response | tuple[Response, int]:
+@_group_view(
+    "/groups/<group_id>/report.pdf",
+    "getGroupReport",
+    "The workshop report as a PDF (commentary, curation and branding included)",
+    ("The report", PDF),
+)
+def report(group: Group) -> Response:
     from ..services.exports import filename
     from ..services.reports import render_group_pdf
 
-    group = _owned(group_id)
-    if group is None:
-        return _error(404, "no group with this id in your account")
     body = render_group_pdf(db(), group)
-    db().commit()
+    db().commit()  # the snapshot may have moved on (rule 13)
     return pdf_response(body, filename(group, "pdf"))
 
 
