@@ -21,12 +21,13 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import self_assessment
+from ..services import idempotency, self_assessment
 from ..services.questionnaires import current_version, current_versions, questionnaire_of
 from . import db
 from .extensions import csrf
@@ -145,21 +146,73 @@ class MalformedJSON(ValueError):
     responses={
         201: ("Saved and scored", Assessment),
         400: ("The body is not a JSON object", Error),
-        409: ("The group is closed", Error),
+        409: ("The group is closed, or the Idempotency-Key was used with another body", Error),
         413: ("The body is too large", Error),
         422: ("Invalid fields or answers, every one named; nothing saved", ValidationErrors),
         429: ("Too many wrong group codes from this address; see Retry-After", Error),
     },
-    headers={201: {"Location": "The new assessment"}},
+    headers={
+        201: {
+            "Location": "The new assessment",
+            "Idempotent-Replayed": '"true" when this is the stored reply to an earlier request '
+            "with the same Idempotency-Key",
+        }
+    },
+    request_headers={
+        "Idempotency-Key": {
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+            "description": "A key unique to this submission (a UUID is ideal). Sent again with the same "
+            "body, the first successful response is returned (same status, id, body and Location, plus "
+            "Idempotent-Replayed: true) and nothing new is stored; sent with a different body it is "
+            "refused with 409. Keys are scoped to the sender (API token if sent, else address) and kept "
+            "in the database, so a retry to another worker is recognised. Refused (4xx) submissions "
+            "are not remembered, so a corrected one may reuse the key. A malformed key is a 422 naming "
+            "Idempotency-Key.",
+        }
+    },
 )
 def create_assessment() -> tuple[Response, int]:
-    """One complete submission: validated as a whole, scored, saved in one transaction."""
+    """One complete submission: validated as a whole, scored, saved in one transaction.
+    With an ``Idempotency-Key`` header a retry returns the first response and stores nothing."""
     try:
         body = _json_body(request)
     except MalformedJSON as exc:
         return error(400, f"the request body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         return error(400, "the request body must be a JSON object")
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return _submit(body, None)
+    problem = idempotency.check_key(key)
+    if problem:
+        return invalid([AnswerProblem("Idempotency-Key", problem)])
+    auth = request.headers.get("Authorization", "")
+    bearer = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    scope = idempotency.scope_of(bearer, request.remote_addr or "unknown")
+    ticket = (scope, key, idempotency.request_hash(body))
+    replayed = _replay(*ticket)
+    if replayed is not None:
+        return replayed
+    return _submit(body, ticket)
+
+
+def _replay(scope: str, key: str, body_hash: str) -> tuple[Response, int] | None:
+    try:
+        stored = idempotency.replay(db(), scope, key, body_hash)
+    except idempotency.KeyReused as exc:
+        return error(409, str(exc))
+    if stored is None:
+        return None
+    response = jsonify(stored.body)
+    if stored.assessment_id:
+        response.headers["Location"] = url_for(
+            "api.get_assessment", assessment_id=stored.assessment_id, _external=True
+        )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response, stored.status
+
+
+def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[Response, int]:
     # The answers themselves are the domain's to check, against the questionnaire (below).
     problems = body_problems(Submission, body, skip=("answers",))
     bad = {p.item for p in problems}
@@ -210,8 +263,16 @@ def create_assessment() -> tuple[Response, int]:
     except services.GroupClosed as exc:
         s.rollback()
         return error(409, str(exc))
+    payload = self_assessment.payload(assessment, result, report_url(assessment.id))
+    if ticket is not None:
+        try:
+            idempotency.remember(s, *ticket, 201, payload, assessment.id)
+        except IntegrityError:
+            # The same key arrived twice at once and the other request won: answer as it did.
+            s.rollback()
+            return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
     s.commit()
-    response = jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
+    response = jsonify(payload)
     response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
     return response, 201
 

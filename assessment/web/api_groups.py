@@ -96,6 +96,7 @@ def create_group() -> tuple[Response, int]:
                 checked("leadership_roles"),
                 checked("min_group_size"),
                 checked("consultant") or "",
+                checked("expected_headcount"),
             )
         except workshops.WorkshopError as exc:
             problems.append(AnswerProblem(exc.field, str(exc)))
@@ -151,11 +152,13 @@ def _group_view(path: str, operation_id: str, summary: str, ok: tuple[str, Any])
 @_group_view(
     "/groups/<group_id>/summary",
     "getGroupSummary",
-    "The group's live results (SCORING.md rule 9)",
+    "The group's published results (SCORING.md rules 9 and 13)",
     ("The summary", GroupSummary),
 )
 def summary(group: Group) -> Response:
-    response = jsonify(workshops.summary_dict(workshops.workshop_view(db(), group)))
+    view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    response = jsonify(workshops.summary_dict(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -170,7 +173,9 @@ def report(group: Group) -> Response:
     from ..services.exports import filename
     from ..services.reports import render_group_pdf
 
-    return pdf_response(render_group_pdf(db(), group), filename(group, "pdf"))
+    body = render_group_pdf(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    return pdf_response(body, filename(group, "pdf"))
 
 
 def register(app: Flask) -> None:

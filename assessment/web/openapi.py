@@ -65,6 +65,7 @@ class Operation:
     headers: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     bearer: bool = False
     tag: str | None = None
+    request_headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def operation(
@@ -77,14 +78,26 @@ def operation(
     headers: Mapping[int, Mapping[str, str]] | None = None,
     bearer: bool = False,
     tag: str | None = None,
+    request_headers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[F], F]:
     """Declare a view's place in the document (put it under ``@bp.get``/``@bp.post``).
 
     ``responses``: status -> (description, schema), the schema a TypedDict, ``PDF``, ``HTML``, ``dict`` for
     any JSON object, or None for no body. ``body``: the request body's TypedDict. ``params``: path
     parameters' descriptions. ``bearer``: needs an API token (documents the 401 too). ``tag``: the
-    section of the reference page (default: the path's first segment)."""
-    declared = Operation(operation_id, summary, responses, body, params or {}, headers or {}, bearer, tag)
+    section of the reference page (default: the path's first segment). ``request_headers``: optional
+    request headers, name -> OpenAPI parameter fields (schema, description)."""
+    declared = Operation(
+        operation_id,
+        summary,
+        responses,
+        body,
+        params or {},
+        headers or {},
+        bearer,
+        tag,
+        request_headers or {},
+    )
 
     def mark(view: F) -> F:
         view.openapi_operation = declared  # type: ignore[attr-defined]
@@ -193,6 +206,11 @@ def _operation(op: Operation, path: str, path_params: list[str], refs: dict[Any,
             | ({"description": op.params[name]} if name in op.params else {})
             for name in path_params
         ]
+    if op.request_headers:
+        out.setdefault("parameters", []).extend(
+            {"name": name, "in": "header", "required": False, **fields}
+            for name, fields in op.request_headers.items()
+        )
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": _content(op.body, refs)}
     responses = dict(op.responses)

@@ -25,6 +25,17 @@ class GroupCreate(TypedDict):
     min_group_size: NotRequired[Annotated[int | None, Field(ge=3, description="Never below 3.")]]
     consultant: NotRequired[text(200)]
     is_open: NotRequired[bool]
+    expected_headcount: NotRequired[
+        Annotated[
+            int | None,
+            Field(
+                ge=1,
+                le=10000,
+                description="How many participants are expected; the dashboard says when complete "
+                "responses exceed it.",
+            ),
+        ]
+    ]
 
 
 class GroupCreated(TypedDict):
@@ -57,8 +68,10 @@ class GroupDimension(TypedDict):
 
 
 class Subgroups(TypedDict):
-    leaders: NotRequired[int]
-    others: NotRequired[int]
+    """Subgroup sizes in the snapshot; null means "fewer than min_group_size" (never 0, 1 or 2)."""
+
+    leaders: NotRequired[int | None]
+    others: NotRequired[int | None]
 
 
 class Gap(TypedDict):
@@ -93,8 +106,41 @@ class Prompt(TypedDict):
     dimension: NotRequired[str]
 
 
+class Published(TypedDict):
+    """SCORING.md rule 13: every figure comes from a published snapshot of complete responses. It
+    starts at the first min_group_size and moves on only when at least min_group_size more have
+    completed; closing publishes everything. While fewer than min_group_size are published (or
+    a published response was withdrawn and the snapshot is held) nothing numeric is shown:
+    shows_numbers is false, every statistic null, no prompts."""
+
+    n: Annotated[int, Field(ge=0, description="Responses in the snapshot.")]
+    unpublished: Annotated[int, Field(ge=0, description="Complete responses not yet in the snapshot.")]
+    min_group_size: Annotated[int, Field(ge=3)]
+    shows_numbers: bool
+    note: NotRequired[str]
+    close_warning: NotRequired[
+        Annotated[str | None, Field(description="Set when closing would publish fewer than min_group_size.")]
+    ]
+
+
+class RoleCount(TypedDict):
+    """Respondents of one role in the snapshot; n is null and withheld true below min_group_size
+    ("fewer than k")."""
+
+    role: str
+    n: Annotated[int | None, Field(ge=3)]
+    withheld: bool
+    label: NotRequired[str]
+
+
 class GroupSummary(TypedDict):
-    n: Annotated[int, Field(description="Complete assessments in the summary.")]
+    n: Annotated[
+        int,
+        Field(
+            description="Complete assessments in the summary: the published snapshot (SCORING.md "
+            "rule 13), 0 while fewer than min_group_size are published."
+        ),
+    ]
     scores: Scores
     dimensions: dict[str, GroupDimension]
     stage: StageRef | None
@@ -114,3 +160,13 @@ class GroupSummary(TypedDict):
     complete: NotRequired[int]
     dimension_order: NotRequired[list[str]]
     roadmap: NotRequired[list[RoadmapItem]]
+    published: NotRequired[Published]
+    role_counts: NotRequired[list[RoleCount]]
+    expected_headcount: NotRequired[
+        Annotated[
+            int | None, Field(description="How many participants the facilitator expects (null: not set).")
+        ]
+    ]
+    over_headcount: NotRequired[
+        Annotated[bool, Field(description="True when more complete responses exist than expected_headcount.")]
+    ]
