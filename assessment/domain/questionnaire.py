@@ -384,23 +384,36 @@ def questionnaire_files(directory: str | Path) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
-def load_directory(directory: str | Path) -> dict[str, Questionnaire]:
-    """Every questionnaire file in a folder, by id; a broken file or a repeated id raises."""
-    found: dict[str, Questionnaire] = {}
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Order versions by their dotted parts, numerically where a part is a number ("1.10" > "1.9")."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in version.split("."))
+
+
+def load_all(directory: str | Path) -> list[Questionnaire]:
+    """Every questionnaire file in a folder, oldest version first per id. Several files may share
+    an id (published versions stay answerable) but not an id and a version."""
+    found: dict[tuple[str, str], Questionnaire] = {}
     for path in questionnaire_files(directory):
         questionnaire = load_questionnaire(path)
-        if questionnaire.id in found:
+        key = (questionnaire.id, questionnaire.version)
+        if key in found:
             raise QuestionnaireError(
                 [
                     Problem(
                         str(path),
                         None,
-                        f"id {questionnaire.id!r} is also used by {found[questionnaire.id].source}",
+                        f"id {questionnaire.id!r} version {questionnaire.version!r} is also used by "
+                        f"{found[key].source}",
                     )
                 ]
             )
-        found[questionnaire.id] = questionnaire
-    return found
+        found[key] = questionnaire
+    return sorted(found.values(), key=lambda q: (q.id, version_key(q.version)))
+
+
+def load_directory(directory: str | Path) -> dict[str, Questionnaire]:
+    """The newest version of every questionnaire in a folder, by id (see ``load_all``)."""
+    return {q.id: q for q in load_all(directory)}  # oldest first, so the newest wins
 
 
 def _check_meaning(data: dict[str, Any], lines: _LineMap, source: str) -> Iterator[Problem]:
