@@ -25,6 +25,7 @@ bp = Blueprint("results", __name__)
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 ROADMAP_PREVIEW = 6
+PRACTICE_PREVIEW = 6  # the rest of a long list folds away behind a disclosure (no script needed)
 HISTORY_FROM = 3  # a line needs at least three points to say anything
 
 
@@ -122,6 +123,7 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         ),
         "strengths": _findings(result, result.strengths),
         "weaknesses": _findings(result, result.weaknesses),
+        "practice_preview": PRACTICE_PREVIEW,
         "roadmap": result.roadmap[:ROADMAP_PREVIEW],
         "roadmap_total": len(result.roadmap),
         "horizon_labels": HORIZON_LABELS,
