@@ -102,3 +102,21 @@ def test_question_page_offers_not_applicable_only_where_allowed(client, v1):
     assert page.count('value="not_applicable"') == sum(
         1 for i in v1.items_of("interaction") if i.allow_not_applicable
     )
+
+
+def test_an_assessment_begun_on_1_0_finishes_and_reports_on_1_0(app, client):
+    from assessment.services.questionnaires import version_named
+    from assessment.services.self_assessment import start_assessment
+
+    with app.extensions["database"].session() as session, session.begin():
+        old = start_assessment(session, version_named(session, "social-organisation", "1.0"))
+        token = old.token
+    page = client.get(f"/a/{token}/1").get_data(as_text=True)
+    assert 'name="dl_public_criticism"' in page  # 1.0's own question
+    assert "dl_criticism_reply" not in page  # 1.1's rewording of it
+    location = finish(client, V10, token, answers(V10))
+    public_id = location.rsplit("/", 1)[1]
+    body = client.get(f"/api/v1/assessments/{public_id}").json
+    assert body["version"] == "1.0"
+    assert body["scores"]["overall"] == 100.0
+    assert body["strengths"] and body["weaknesses"] == []
