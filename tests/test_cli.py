@@ -85,3 +85,15 @@ def test_init_refuses_a_broken_questionnaire_with_its_line(runner, questionnaire
         "social-organisation.yaml:" in result.output
         and "600 is greater than the maximum of 100" in result.output
     )
+
+
+def test_score_takes_a_version_and_names_an_unknown_one(runner, tmp_path, v1):
+    old = {"dl_public_criticism": 5}  # a 1.0 item id
+    request = {"questionnaire": v1.id, "version": "1.0", "answers": old}
+    result = runner.invoke(args=["score", write_json(tmp_path, request)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["version"] == "1.0"
+    request["version"] = "0.1"
+    result = runner.invoke(args=["score", write_json(tmp_path, request)])
+    assert result.exit_code != 0
+    assert "unknown version '0.1' (known: 1.0, 1.1)" in result.output
