@@ -16,7 +16,7 @@ def write_json(tmp_path, body) -> str:
 def test_validate_prints_ok_for_good_files(runner):
     result = runner.invoke(args=["questionnaire", "validate", str(V1), str(DATA / "seven-point.yaml")])
     assert result.exit_code == 0, result.output
-    assert "OK" in result.output and "social-organisation 1.0" in result.output
+    assert "OK" in result.output and "social-organisation 1.1" in result.output
     assert "seven-point 2.3" in result.output
 
 
@@ -38,7 +38,9 @@ def test_score_prints_the_result_json(runner, tmp_path, v1):
     assert body["scores"]["overall"] == 100.0
     assert body["stage"] == {"id": "networked", "label": "Networked"}
     assert body["classification"]["id"] == "social_organisation"
-    assert body["roadmap"]
+    # Rule 11/12: every practice is a strength, so every recommendation is in place.
+    assert len(body["strengths"]) == len(v1.items) and body["weaknesses"] == []
+    assert body["roadmap"] == []
 
 
 def test_score_matches_the_domain_for_the_seven_point_file(runner, tmp_path, questionnaire_dir):
@@ -56,13 +58,13 @@ def test_score_matches_the_domain_for_the_seven_point_file(runner, tmp_path, que
 def test_score_names_each_bad_item_and_fails(runner, tmp_path):
     body = {
         "questionnaire": "social-organisation",
-        "answers": {"dl_public_criticism": 9, "nope": 1, "in_who_replies": "x"},
+        "answers": {"dl_criticism_reply": 9, "nope": 1, "in_who_replies_now": "x"},
     }
     result = runner.invoke(args=["score", write_json(tmp_path, body)])
     assert result.exit_code != 0
-    assert "dl_public_criticism: 9 is outside the scale" in result.output
+    assert "dl_criticism_reply: 9 is outside the scale" in result.output
     assert "nope: unknown item id" in result.output
-    assert "in_who_replies: must be an integer" in result.output
+    assert "in_who_replies_now: must be an integer" in result.output
 
 
 def test_score_rejects_unknown_questionnaire_and_bad_json(runner, tmp_path):
@@ -83,3 +85,15 @@ def test_init_refuses_a_broken_questionnaire_with_its_line(runner, questionnaire
         "social-organisation.yaml:" in result.output
         and "600 is greater than the maximum of 100" in result.output
     )
+
+
+def test_score_takes_a_version_and_names_an_unknown_one(runner, tmp_path, v1):
+    old = {"dl_public_criticism": 5}  # a 1.0 item id
+    request = {"questionnaire": v1.id, "version": "1.0", "answers": old}
+    result = runner.invoke(args=["score", write_json(tmp_path, request)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["version"] == "1.0"
+    request["version"] = "0.1"
+    result = runner.invoke(args=["score", write_json(tmp_path, request)])
+    assert result.exit_code != 0
+    assert "unknown version '0.1' (known: 1.0, 1.1)" in result.output

@@ -38,13 +38,13 @@ def test_models_round_trip(app):
             settings={"roles": ["leadership", "staff"], "min_group_size": 3},
         )
         assessment = start_assessment(session, version, organisation="Acme & Co", role="staff", group=group)
-        save_answers(assessment, {"dl_public_criticism": 3, "dl_bad_news_upwards": "unsure"}, page=1)
+        save_answers(assessment, {"dl_criticism_reply": 3, "dl_bad_news_upwards": "unsure"}, page=1)
         ids = (assessment.id, assessment.token, assessment.series, group.id)
 
     with db.session() as session:
         stored = session.get(Assessment, ids[0])
         assert stored.token == ids[1] and stored.series == ids[2]
-        assert stored.answers == {"dl_public_criticism": 3, "dl_bad_news_upwards": "unsure"}
+        assert stored.answers == {"dl_criticism_reply": 3, "dl_bad_news_upwards": "unsure"}
         assert stored.status == "in_progress"
         assert stored.page == 1
         assert stored.group.organisation == "Ελληνική Εταιρεία"
@@ -81,12 +81,12 @@ def test_invalid_answers_change_nothing_already_saved(app):
     db = app.extensions["database"]
     with db.session() as session, session.begin():
         assessment = start_assessment(session, current_version(session, "social-organisation"))
-        save_answers(assessment, {"dl_public_criticism": 3})
+        save_answers(assessment, {"dl_criticism_reply": 3})
         try:
-            save_answers(assessment, {"dl_public_criticism": 1, "dl_bad_news_upwards": 99})
+            save_answers(assessment, {"dl_criticism_reply": 1, "dl_bad_news_upwards": 99})
         except ValueError as exc:
             assert "dl_bad_news_upwards" in str(exc)
-        assert assessment.answers == {"dl_public_criticism": 3}
+        assert assessment.answers == {"dl_criticism_reply": 3}
 
 
 def test_init_twice_is_harmless(app, runner):
@@ -95,7 +95,11 @@ def test_init_twice_is_harmless(app, runner):
     assert "already registered" in second.output
     with app.extensions["database"].session() as session:
         count = session.scalar(select(func.count()).select_from(QuestionnaireVersion))
-        assert count == 1
+        assert count == 2  # versions 1.0 and 1.1, each once
+        current = session.scalars(
+            select(QuestionnaireVersion.version).where(QuestionnaireVersion.is_current.is_(True))
+        ).all()
+        assert current == ["1.1"]
         heads = session.scalars(text("SELECT version_num FROM alembic_version")).all()
         assert len(heads) == 1
 
@@ -116,17 +120,17 @@ def test_edited_questionnaire_is_a_new_version_and_old_results_do_not_change(
     edited = (
         path.read_text(encoding="utf-8")
         .replace("  social: 60", "  social: 99")
-        .replace('version: "1.0"', 'version: "1.1"')
+        .replace('version: "1.1"', 'version: "1.2"')
     )
     path.write_text(edited, encoding="utf-8")
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
-    assert "1.1" in result.output and "registered" in result.output
+    assert "1.2" in result.output and "registered" in result.output
 
     with db.session() as session:
         new_version = current_version(session, v1.id)
-        assert new_version.version == "1.1" and new_version.pk != old_pk
+        assert new_version.version == "1.2" and new_version.pk != old_pk
         old = session.get(Assessment, old_id)
-        assert old.questionnaire.version == "1.0"
+        assert old.questionnaire.version == "1.1"
         assert questionnaire_of(old.questionnaire).thresholds.social == 60
         assert result_of(old).classification.id == "social_organisation"

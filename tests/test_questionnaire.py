@@ -89,8 +89,8 @@ def test_seven_point_file_reads_its_own_scale_and_thresholds(seven):
             "{id: alpha, label: Alpha, weight: 0,",
             "0 is less than or equal",
         ),
-        ("text: Alpha one}", "text: Alpha one, weight: -1}", "-1 is less than or equal to the minimum of 0"),
-        ("type: likert, text: Alpha one}", "type: scale, text: Alpha one}", "'scale' is not one of"),
+        ("text: Alpha one,", "text: Alpha one, weight: -1,", "-1 is less than or equal to the minimum of 0"),
+        ("type: likert, text: Alpha one,", "type: scale, text: Alpha one,", "'scale' is not one of"),
         (
             "  - {id: g_mid, dimension: gamma, stage: mid,",
             "  - {id: g_mid, dimension: gamma, stage: low,",
@@ -104,8 +104,8 @@ def test_seven_point_file_reads_its_own_scale_and_thresholds(seven):
         ),
         ("labels: [Never, Very rarely,", "labels: [Very rarely,", "6 labels for 7 points"),
         (
-            "{id: a1, dimension: alpha, type: likert, text: Alpha one}",
-            "{id: a1, dimension: alpha, type: likert}",
+            "{id: a1, dimension: alpha, type: likert, text: Alpha one,",
+            "{id: a1, dimension: alpha, type: likert,",
             "'text' is a required property",
         ),
         ("  - {id: a1,", "  - {id: A-1,", "'A-1' is not a valid id"),
@@ -145,9 +145,9 @@ def test_invalid_yaml_reports_the_parser_line():
 
 def test_a_likert_item_with_options_is_refused():
     text = SEVEN.replace(
-        "  - {id: b1, dimension: beta, type: likert, text: Beta one}",
+        "  - {id: b1, dimension: beta, type: likert, text: Beta one,",
         "  - {id: b1, dimension: beta, type: likert, text: Beta one, options: [{value: 1, label: x}, "
-        "{value: 2, label: y}]}",
+        "{value: 2, label: y}],",
     )
     with pytest.raises(QuestionnaireError, match="a likert item takes no 'options'"):
         parse_questionnaire(text, "broken.yaml")

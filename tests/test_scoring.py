@@ -7,12 +7,16 @@ reads everything from the file. Item score on 1..7: s = (v - 1) / 6.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assessment.domain.questionnaire import Questionnaire, parse_questionnaire
 from assessment.domain.result import score
 from assessment.domain.scoring import InvalidAnswers, classify, item_score
+from tests.conftest import DATA
 
+SEVEN_TEXT = (DATA / "seven-point.yaml").read_text(encoding="utf-8")
 ALL_MAX = {"a1": 7, "a2": 1, "a3": 7, "b1": 7, "b2": 10, "g1": 7, "g2": 7}
 
 
@@ -37,7 +41,8 @@ dimensions: [{{id: d, label: D, description: The dimension.}}]
 items:
   - {{id: i1, dimension: d, type: likert, text: One}}
   - {{id: i2, dimension: d, type: likert, text: Two, reverse: true}}
-  - {{id: i3, dimension: d, type: likert, text: Three, weight: {third_answer_weight}, allow_unsure: true}}
+  - {{id: i3, dimension: d, type: likert, text: Three, weight: {third_answer_weight}, allow_unsure: true,
+      allow_not_applicable: true}}
 recommendations:
 """
     for stage in ("broadcasting", "experimenting", "participating", "conversing", "networked"):
@@ -70,6 +75,17 @@ def test_worked_example_fully_answered_is_87_5_networked():
     assert result.overall == 87.5
     assert result.stage.id == "networked"
     assert d.target == 100.0  # already in the top stage
+
+
+def test_worked_example_not_applicable_leaves_coverage_and_gives_75_conversing():
+    result = score(worked_example_questionnaire(), {"i1": 4, "i2": 2, "i3": "not_applicable"})
+    d = result.dimension("d")
+    assert d.coverage == 1.0  # (1+1)/(1+1): item 3 counts in neither sum
+    assert d.score == 75.0  # 100 * (0.75 + 0.75) / 2
+    assert d.stage.id == "conversing"
+    assert result.answers["i3"] == "not_applicable"  # kept
+    # Rule 11: both answered items score exactly 0.75, the strength threshold.
+    assert [(f.item, f.score) for f in result.strengths] == [("i1", 0.75), ("i2", 0.75)]
 
 
 def test_unsure_is_kept_but_not_scored(seven):
@@ -114,13 +130,15 @@ def test_hand_computed_case_with_weights_choice_scale_and_reverse(seven):
 
 
 def test_roadmap_bottleneck_first_then_weighted_gap_then_horizon_impact_effort(seven):
-    answers = {"a1": 7, "a2": 1, "a3": 4, "b1": 4, "b2": 2, "g1": 1, "g2": 7}
+    answers = {"a1": 7, "a2": 1, "a3": 4, "b1": 4, "b2": 2, "g1": 3, "g2": 5}
     result = score(seven, answers)
     # Floor fails (beta 35 < 50) -> beta first; then W*gap: alpha 2*25 = 50 before gamma 25.
-    # Chosen: beta/low b_low (now, impact 3), alpha/high a_high (later), gamma/mid g_mid (now, impact 2).
-    # Grouped by horizon: now [b_low (3), g_mid (2)], later [a_high].
-    assert [e.recommendation.id for e in result.roadmap] == ["b_low", "g_mid", "a_high"]
-    assert [e["rank"] for e in result.to_dict()["roadmap"]] == [1, 2, 3]
+    # Chosen (none in place: a3 0.5, b1 0.5, g2 4/6 are all below the file's strength 0.8):
+    # beta/low b_low (now, impact 3); alpha/high a_high (later) and a_high_now (now, impact 1);
+    # gamma/mid g_mid (now, impact 2).
+    # Grouped by horizon: now [b_low (3), g_mid (2), a_high_now (1)], later [a_high].
+    assert [e.recommendation.id for e in result.roadmap] == ["b_low", "g_mid", "a_high_now", "a_high"]
+    assert [e["rank"] for e in result.to_dict()["roadmap"]] == [1, 2, 3, 4]
     entry = result.to_dict()["roadmap"][0]
     assert {k: entry[k] for k in ("dimension", "title", "horizon", "effort", "impact", "owner")} == {
         "dimension": "beta",
@@ -139,10 +157,24 @@ def test_roadmap_inside_a_horizon_lower_effort_wins_at_equal_impact(seven):
     assert ids.index("a_low2") < ids.index("a_low")
 
 
-def test_roadmap_ties_in_weighted_gap_keep_file_order(seven):
-    result = score(seven, ALL_MAX)
+def test_roadmap_ties_in_weighted_gap_keep_file_order():
+    # Without `addresses` nothing is ever in place (rule 12), so rule 8's choice shows alone.
+    text = re.sub(r", addresses: \[[^\]]*\]", "", SEVEN_TEXT)
+    result = score(parse_questionnaire(text, "no-addresses.yaml"), ALL_MAX)
     # Everything at 100: top stage, target 100, gap 0 for all; floor holds; file order.
-    assert [e.recommendation.id for e in result.roadmap] == ["a_high", "b_high", "g_high"]
+    assert [e.recommendation.id for e in result.roadmap] == [
+        "a_high_now",
+        "b_high_now",
+        "g_high_now",
+        "a_high",
+        "b_high",
+        "g_high",
+    ]
+
+
+def test_everything_at_the_social_end_leaves_nothing_to_do(seven):
+    # Rule 12: every recommendation's practices are strengths, so all are in place.
+    assert score(seven, ALL_MAX).roadmap == ()
 
 
 def test_social_organisation_when_overall_and_floor_both_hold(seven):

@@ -72,12 +72,19 @@ def score_command(file) -> None:  # type: ignore[no-untyped-def]
     if not isinstance(request, dict) or "questionnaire" not in request:
         raise click.ClickException('expected {"questionnaire": id, "answers": {item_id: value}}')
     registry = current_app.extensions["questionnaires"]
-    by_id = {q.id: q for q in registry.files()}
+    files = registry.files()
+    by_id = {q.id: q for q in files}  # oldest first, so each id keeps its newest version
     q = by_id.get(request["questionnaire"])
     if q is None:
         raise click.ClickException(
             f"unknown questionnaire {request['questionnaire']!r} (known: {', '.join(sorted(by_id))})"
         )
+    wanted = request.get("version")
+    if wanted is not None:
+        versions = {f.version: f for f in files if f.id == q.id}
+        if wanted not in versions:
+            raise click.ClickException(f"unknown version {wanted!r} (known: {', '.join(versions)})")
+        q = versions[wanted]
     try:
         result = score(q, request.get("answers", {}))
     except InvalidAnswers as exc:

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import QuestionnaireVersion
-from ..domain.questionnaire import Questionnaire, load_directory, parse_questionnaire
+from ..domain.questionnaire import Questionnaire, load_all, parse_questionnaire, version_key
 from . import NotFound
 
 
@@ -46,13 +46,19 @@ class QuestionnaireRegistry:
         self.directory = Path(directory)
 
     def files(self) -> list[Questionnaire]:
-        """Every file of the folder; a broken file or two files with one id raise QuestionnaireError."""
-        return list(load_directory(self.directory).values())
+        """Every file of the folder, oldest version first per id; a broken file, or two files with
+        one id and one version, raise QuestionnaireError."""
+        return load_all(self.directory)
+
+    def newest(self) -> dict[str, Questionnaire]:
+        """The newest version of each questionnaire id."""
+        return {q.id: q for q in self.files()}
 
     def register_all(self, session: Session) -> list[tuple[QuestionnaireVersion, bool]]:
-        """Record every file's current version; returns (row, newly added) pairs. Idempotent."""
+        """Record every file (every shipped version); the newest of each id becomes current.
+        Returns (row, newly added) pairs. Idempotent."""
         out = []
-        for q in self.files():
+        for q in self.files():  # oldest first: each id's last file, its newest version, stays current
             row = session.scalar(
                 select(QuestionnaireVersion).where(
                     QuestionnaireVersion.questionnaire_id == q.id,
@@ -79,6 +85,35 @@ class QuestionnaireRegistry:
         session.flush()
         _CURRENT_REFS.clear()
         return out
+
+
+def version_named(session: Session, questionnaire_id: str, version: str) -> QuestionnaireVersion:
+    """A registered version by its number; the current row when that number was loaded twice."""
+    row = session.scalar(
+        select(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.version == version,
+        )
+        .order_by(QuestionnaireVersion.is_current.desc(), QuestionnaireVersion.pk.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise NotFound(f"no version {version!r} of questionnaire {questionnaire_id!r}")
+    questionnaire_of(row)
+    return row
+
+
+def registered_versions(session: Session, questionnaire_id: str) -> list[str]:
+    """The version numbers registered for an id, oldest first."""
+    found = set(
+        session.scalars(
+            select(QuestionnaireVersion.version).where(
+                QuestionnaireVersion.questionnaire_id == questionnaire_id
+            )
+        )
+    )
+    return sorted(found, key=version_key)
 
 
 def current_versions(session: Session) -> list[QuestionnaireVersion]:

@@ -14,7 +14,7 @@ from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
 from . import NotFound, ensure_changeable, ensure_open
-from .questionnaires import current_ref, current_version, questionnaire_of
+from .questionnaires import current_ref, current_version, questionnaire_of, version_named
 from .retention import stamp
 from .snapshots import next_completion_seq
 
@@ -119,11 +119,16 @@ def submit(
     size_band: str = "",
     role: str = "",
     group: Group | None = None,
+    version: str | None = None,
 ) -> tuple[Assessment, Result]:
     """One complete submission (the API): validated first, so bad input saves nothing.
-    InvalidAnswers names every bad answer and a bad role together."""
+    InvalidAnswers names every bad answer and a bad role together. ``version`` picks a registered
+    version (NotFound when there is none); without it the newest is used."""
     ensure_open(group)
-    if group is None:
+    if group is None and version is not None:
+        row = version_named(session, questionnaire_id, version)
+        questionnaire_pk, q = row.pk, questionnaire_of(row)
+    elif group is None:
         questionnaire_pk, q = current_ref(session, questionnaire_id)
     else:
         questionnaire_pk, q = group.questionnaire_pk, questionnaire_of(group.questionnaire)

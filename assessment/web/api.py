@@ -28,7 +28,13 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
 from ..services import idempotency, self_assessment
-from ..services.questionnaires import current_version, current_versions, questionnaire_of
+from ..services.questionnaires import (
+    current_version,
+    current_versions,
+    questionnaire_of,
+    registered_versions,
+    version_named,
+)
 from . import db
 from .extensions import csrf
 from .facilitate import code_throttle
@@ -246,6 +252,9 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
                 current_version(s, questionnaire_id)
             except services.NotFound:
                 problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+    version = body.get("version")
+    if isinstance(questionnaire_id, str) and isinstance(version, str):
+        problems.extend(_version_problems(questionnaire_id, version, group))
     if problems:
         # Still check the answers when the questionnaire is known, so one reply names everything.
         if not any(p.item == "questionnaire" for p in problems):
@@ -253,7 +262,14 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
         return invalid(problems)
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
     try:
-        assessment, result = self_assessment.submit(s, questionnaire_id, body["answers"], group=group, **text)
+        assessment, result = self_assessment.submit(
+            s,
+            questionnaire_id,
+            body["answers"],
+            group=group,
+            version=version if isinstance(version, str) else None,
+            **text,
+        )
     except InvalidAnswers as exc:
         s.rollback()
         return invalid(exc.problems)
@@ -277,10 +293,35 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     return response, 201
 
 
+def _version_problems(questionnaire_id: str, version: str, group: Any) -> list[AnswerProblem]:
+    """A version must be registered; a group answers the version it was created on."""
+    if group is not None:
+        if group.questionnaire.version != version:
+            return [
+                AnswerProblem(
+                    "version", f"this group answers version {group.questionnaire.version!r}, not {version!r}"
+                )
+            ]
+        return []
+    try:
+        version_named(db(), questionnaire_id, version)
+    except services.NotFound:
+        known = registered_versions(db(), questionnaire_id)
+        if not known:
+            return []  # the unknown questionnaire is reported on its own
+        return [AnswerProblem("version", f"no version {version!r} (registered: {', '.join(known)})")]
+    return []
+
+
 def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) -> list[AnswerProblem]:
     s = db()
     try:
-        version = group.questionnaire if group is not None else current_version(s, questionnaire_id)
+        if group is not None:
+            version = group.questionnaire
+        elif isinstance(body.get("version"), str):
+            version = version_named(s, questionnaire_id, body["version"])
+        else:
+            version = current_version(s, questionnaire_id)
         self_assessment.validate_answers(questionnaire_of(version), body.get("answers", {}))
     except InvalidAnswers as exc:
         return [p for p in exc.problems if p.item != "answers" or "answers" in body]

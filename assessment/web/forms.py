@@ -11,9 +11,10 @@ from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectField, S
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..domain.questionnaire import Item, Questionnaire
-from ..domain.scoring import UNSURE
+from ..domain.scoring import NOT_APPLICABLE, UNSURE
 
 UNSURE_LABEL = "Unsure / don't know"
+NOT_APPLICABLE_LABEL = "Not applicable: we don't have this"
 NO_ANSWER = "Prefer not to say"
 ANSWER_REQUIRED = "Please choose an answer before you go on."
 
@@ -74,6 +75,8 @@ def _choices(item: Item) -> list[SelectChoice]:
     choices = [SelectChoice(str(o.value), o.label) for o in item.options]
     if item.allow_unsure:
         choices.append(SelectChoice(UNSURE, UNSURE_LABEL))
+    if item.allow_not_applicable:
+        choices.append(SelectChoice(NOT_APPLICABLE, NOT_APPLICABLE_LABEL))
     return choices
 
 
@@ -116,7 +119,7 @@ def answers_from(form: FlaskForm, questionnaire: Questionnaire, dimension_id: st
     for field in item_fields(form, questionnaire, dimension_id):
         if field.errors or field.data in (None, "", "None"):
             continue
-        out[field.name] = UNSURE if field.data == UNSURE else int(field.data)
+        out[field.name] = field.data if field.data in (UNSURE, NOT_APPLICABLE) else int(field.data)
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from .. import services
 from ..db.models import Assessment
 from ..domain.questionnaire import HORIZON_LABELS
 from ..domain.result import Result
+from ..domain.scoring import ItemFinding
 from ..services import self_assessment
 from . import charts, db
 from .forms import RetakeForm
@@ -23,6 +25,7 @@ bp = Blueprint("results", __name__)
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 ROADMAP_PREVIEW = 6
+PRACTICE_PREVIEW = 6  # the rest of a long list folds away behind a disclosure (no script needed)
 HISTORY_FROM = 3  # a line needs at least three points to say anything
 
 
@@ -60,6 +63,19 @@ def _point(assessment: Assessment) -> Point:
 
 def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
+
+
+def _findings(result: Result, findings: Iterable[ItemFinding]) -> list[dict[str, Any]]:
+    """Rule 11's items by the social practice each measures (never a reverse-keyed wording)."""
+    q = result.questionnaire
+    return [
+        {
+            "practice": q.item(f.item).practice,
+            "dimension": q.dimension(f.dimension).label,
+            "percent": round(100 * f.score),
+        }
+        for f in findings
+    ]
 
 
 def results_context(assessment: Assessment, result: Result, history: list[Assessment]) -> dict[str, Any]:
@@ -106,6 +122,9 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "spectrum_narrow": charts.spectrum(
             result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions], width=340
         ),
+        "strengths": _findings(result, result.strengths),
+        "weaknesses": _findings(result, result.weaknesses),
+        "practice_preview": PRACTICE_PREVIEW,
         "roadmap": result.roadmap[:ROADMAP_PREVIEW],
         "roadmap_total": len(result.roadmap),
         "horizon_labels": HORIZON_LABELS,

@@ -71,12 +71,29 @@ class Item(TypedDict):
     reverse: bool
     weight: Annotated[float, Field(gt=0)]
     allow_unsure: bool
+    allow_not_applicable: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="Whether 'not_applicable' is a valid answer (an organisation may lack the thing)."
+            ),
+        ]
+    ]
+    practice: NotRequired[
+        Annotated[
+            str,
+            Field(description="The social practice the item measures: how a strength or weakness is named."),
+        ]
+    ]
 
 
 class Thresholds(TypedDict):
     social: Percent
     floor: Percent
     min_coverage: Share
+    strength: NotRequired[Share]
+    weakness: NotRequired[Share]
+    max_now: NotRequired[Annotated[int, Field(ge=1)]]
 
 
 class Stage(TypedDict):
@@ -126,8 +143,9 @@ class Questionnaire(TypedDict):
 
 # --------------------------------------------------------------------------- assessments
 
-# An answer as the domain accepts it: an integer on the item's scale, or "unsure" where allowed.
-Answer = Annotated[int, Field(strict=True)] | Literal["unsure"]
+# An answer as the domain accepts it: an integer on the item's scale, or "unsure" /
+# "not_applicable" where the item allows it.
+Answer = Annotated[int, Field(strict=True)] | Literal["unsure", "not_applicable"]
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -137,8 +155,20 @@ class Submission(TypedDict):
         dict[str, Answer | None],
         Field(
             description="An object mapping item ids to answers: an integer on the item's scale, or "
-            "'unsure' where the item allows it. Missing items (or null) are kept as unanswered."
+            "'unsure' / 'not_applicable' where the item allows it. Missing items (or null) are kept as "
+            "unanswered."
         ),
+    ]
+    version: NotRequired[
+        Annotated[
+            str,
+            Field(
+                min_length=1,
+                description="A registered version of the questionnaire; without it, the newest.",
+                examples=["1.1"],
+            ),
+        ]
+        | None
     ]
     # Optional texts may be null too: null, "" and leaving them out all mean "not given".
     organisation: NotRequired[text(200) | None]
@@ -184,10 +214,32 @@ class RoadmapItem(TypedDict):
     title: str
     why: NotRequired[str]
     actions: NotRequired[list[str]]
-    horizon: Literal["now", "next", "later"]
+    horizon: Annotated[
+        Literal["now", "next", "later"],
+        Field(
+            description="When it can start: never before a prerequisite's horizon, and 'now' holds at most "
+            "the questionnaire's max_now entries."
+        ),
+    ]
     effort: Literal["low", "medium", "high"]
     impact: Annotated[int, Field(ge=1, le=3)]
     owner: str
+    addresses: NotRequired[
+        Annotated[list[str], Field(description="The item ids whose practice this recommendation builds.")]
+    ]
+    requires: NotRequired[
+        Annotated[list[str], Field(description="Recommendations that must come first (placed earlier).")]
+    ]
+    prerequisite: NotRequired[Annotated[bool, Field(description="Chosen because a later step requires it.")]]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class ItemFinding(TypedDict):
+    item: str
+    dimension: str
+    score: Annotated[
+        float, Field(ge=0, le=1, description="The item score after reverse keying (1 = the social end).")
+    ]
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -205,6 +257,18 @@ class Assessment(TypedDict):
     targets: NotRequired[dict[str, Score]]
     classification: Classification
     roadmap: list[RoadmapItem]
+    strengths: NotRequired[
+        Annotated[
+            list[ItemFinding],
+            Field(description="Items scored at or above the strength threshold, highest first."),
+        ]
+    ]
+    weaknesses: NotRequired[
+        Annotated[
+            list[ItemFinding],
+            Field(description="Items scored at or below the weakness threshold, lowest first."),
+        ]
+    ]
     answers: NotRequired[dict[str, Answer]]
     status: Literal["in_progress", "complete"]
     organisation: NotRequired[str]
