@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, Group
 from .questionnaires import questionnaire_of
+from .snapshots import published_filter, refresh
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,11 +47,19 @@ def _day(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).date().isoformat()
 
 
-def response_table(session: Session, group: Group) -> Table:
-    """One query: the group's assessments, complete first, each as role, status, dates, answers.
+WITHHELD = "withheld"
 
-    Rows are ordered by day and then at random-looking id, never by exact time, so the order does
-    not reveal who answered when (the export is anonymous)."""
+
+def response_table(session: Session, group: Group) -> Table:
+    """The published snapshot's assessments (SCORING.md rule 13), each as role, status, dates and
+    answers: in-progress and not yet published responses are left out, and a role with fewer
+    than k members in the snapshot is written as "withheld". With fewer than k published
+    responses the table has no rows at all. Moves the snapshot on first (the caller commits).
+
+    Rows are ordered by day and then at random-looking id, never by completion order, so the
+    order does not reveal who answered when (the export is anonymous)."""
+    state = refresh(session, group)
+    k = state.k
     q = questionnaire_of(group.questionnaire)
     item_ids = [i.id for i in q.items]
     header = ["respondent", "role", "status", "started", "completed", *item_ids]
@@ -62,15 +72,18 @@ def response_table(session: Session, group: Group) -> Table:
             Assessment.completed_at,
             Assessment.answers,
             Assessment.id,
-        ).where(Assessment.group_id == group.id)
+        ).where(*published_filter(group))
     ).all()
-    records.sort(key=lambda r: (r.status != "complete", _day(r.created_at) or "", r.id))
+    if not state.shows_numbers:
+        records = []
+    records.sort(key=lambda r: (_day(r.created_at) or "", r.id))
+    per_role = Counter(r.role or "" for r in records)
     for number, record in enumerate(records, start=1):
         answers = record.answers or {}
         rows.append(
             [
                 number,
-                record.role or "",
+                (record.role or "") if per_role[record.role or ""] >= k else WITHHELD,
                 record.status,
                 _day(record.created_at),
                 _day(record.completed_at),

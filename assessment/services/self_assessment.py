@@ -15,6 +15,7 @@ from ..domain.result import Result, score
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
 from . import NotFound, ensure_open
 from .questionnaires import current_ref, current_version, questionnaire_of
+from .snapshots import next_completion_seq
 
 
 def start_assessment(
@@ -77,6 +78,8 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
     if assessment.status != "complete":
         assessment.status = "complete"
         assessment.completed_at = datetime.now(UTC)
+        if assessment.group_id is not None and assessment.completion_seq is None:
+            assessment.completion_seq = next_completion_seq(session, assessment.group_id)
     assessment.overall = result.overall
     existing = {row.dimension: row for row in assessment.scores}
     for d in result.dimensions:
@@ -144,6 +147,7 @@ def submit(
         "created_at": now,
         "updated_at": now,
         "completed_at": now,
+        "completion_seq": None if group is None else next_completion_seq(session, group.id),
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the
     # roadmap together (DESIGN.md's submission budget; bench/bench_submit.py measures it).

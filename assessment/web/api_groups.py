@@ -34,6 +34,7 @@ FIELDS = {
     "min_group_size",
     "consultant",
     "is_open",
+    "expected_headcount",
 }
 
 
@@ -91,6 +92,10 @@ def create_group() -> tuple[Response, int]:
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         problems.append(_problem("min_group_size", "must be a whole number (at least 3)"))
         size = None
+    headcount = body.get("expected_headcount")
+    if headcount is not None and (isinstance(headcount, bool) or not isinstance(headcount, int)):
+        problems.append(_problem("expected_headcount", "must be a whole number from 1 to 10,000"))
+        headcount = None
     is_open = body.get("is_open", True)
     if not isinstance(is_open, bool):
         problems.append(_problem("is_open", "must be true or false"))
@@ -115,6 +120,7 @@ def create_group() -> tuple[Response, int]:
                 leadership,
                 size,
                 body.get("consultant") or "",
+                headcount,
             )
         except workshops.WorkshopError as exc:
             problems.append(_problem(exc.field, str(exc)))
@@ -152,7 +158,9 @@ def summary(group_id: str) -> Response | tuple[Response, int]:
     group = _owned(group_id)
     if group is None:
         return _error(404, "no group with this id in your account")
-    response = jsonify(workshops.summary_dict(workshops.workshop_view(db(), group)))
+    view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    response = jsonify(workshops.summary_dict(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -166,7 +174,9 @@ def report(group_id: str) -> Response | tuple[Response, int]:
     group = _owned(group_id)
     if group is None:
         return _error(404, "no group with this id in your account")
-    return pdf_response(render_group_pdf(db(), group), filename(group, "pdf"))
+    body = render_group_pdf(db(), group)
+    db().commit()
+    return pdf_response(body, filename(group, "pdf"))
 
 
 def register(app: Flask) -> None:

@@ -37,12 +37,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import services
 from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
-from ..services import exports, self_assessment, workshops
+from ..services import exports, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response, room
 from .auth import current_user_id
@@ -82,6 +82,16 @@ class WorkshopForm(FlaskForm):
             "Leaders and others are compared only when each side has at least this many people, "
             f"so no one can be singled out. Never below {MIN_GROUP_SIZE}."
         ),
+    )
+    expected_headcount = IntegerField(
+        "Expected number of participants",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=10000, message="Please give a whole number from 1 to 10,000, or leave it empty."
+            ),
+        ],
+        description="Optional. The dashboard warns when more complete answers arrive than this.",
     )
     consultant = StringField(
         "Consultant or firm name",
@@ -203,6 +213,7 @@ def new() -> Any:
                 form.leadership_roles.data or [],
                 form.min_group_size.data,
                 form.consultant.data or "",
+                form.expected_headcount.data,
             )
             group = workshops.create_workshop(
                 s,
@@ -237,6 +248,7 @@ def _uploaded_logo(form: WorkshopForm) -> bytes | None:
 def dashboard(group_id: str) -> str:
     group = _owned(group_id)
     view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
     summary = workshops.summary_dict(view)
     return render_template(
         "facilitate/dashboard.html",
@@ -253,7 +265,9 @@ def dashboard(group_id: str) -> str:
 @login_required
 def summary_json(group_id: str) -> Response:
     group = _owned(group_id)
-    response = jsonify(workshops.summary_dict(workshops.workshop_view(db(), group)))
+    view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    response = jsonify(workshops.summary_dict(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -263,7 +277,9 @@ def summary_json(group_id: str) -> Response:
 def present(group_id: str) -> str:
     group = _owned(group_id)
     url = join_url(group)
-    started, complete = workshops.response_counts(db(), group)
+    state = snapshots.refresh(db(), group)
+    db().commit()
+    started, complete = state.started, state.complete
     minutes = questionnaire_of(group.questionnaire).estimated_minutes
     return render_template(
         "facilitate/present.html",
@@ -276,6 +292,7 @@ def present(group_id: str) -> str:
         qr=qr_svg(url),
         started=started,
         complete=complete,
+        snapshot=state,
     )
 
 
@@ -299,7 +316,7 @@ def toggle_open(group_id: str) -> Response:
     if not form.validate_on_submit():
         abort(400, description="The form expired; please try again.")
     want_open = request.form.get("open") == "1"
-    workshops.set_open(group, want_open)
+    workshops.set_open(db(), group, want_open)
     db().commit()
     flash(
         "The workshop is open for answers."
@@ -326,6 +343,7 @@ def settings(group_id: str) -> Any:
         form.leadership_roles.data = list(current.leadership_roles)
         form.min_group_size.data = current.min_group_size
         form.consultant.data = current.consultant
+        form.expected_headcount.data = current.expected_headcount
         form.is_open.data = group.is_open
         return render_template("facilitate/settings.html", form=form, group=group)
     # The questionnaire of a workshop is fixed once created: its answers belong to that version.
@@ -339,6 +357,7 @@ def settings(group_id: str) -> Any:
                 form.leadership_roles.data or [],
                 form.min_group_size.data,
                 form.consultant.data or "",
+                form.expected_headcount.data,
             )
             logo, mime = workshops.prepare_logo(upload) if (upload := _uploaded_logo(form)) else (None, None)
         except workshops.WorkshopError as exc:
@@ -375,7 +394,8 @@ def logo(group_id: str) -> Response:
 def commentary(group_id: str) -> Any:
     group = _owned(group_id)
     view = workshops.workshop_view(db(), group)
-    full = list(view.summary.result.roadmap)
+    db().commit()
+    full = list(view.summary.result.roadmap) if view.members else []
     form = CommentaryForm()
     if request.method == "GET":
         form.commentary.data = group.commentary
@@ -420,6 +440,7 @@ def export(group_id: str, fmt: str) -> Response:
     if fmt not in ("csv", "xlsx"):
         abort(404, description="Exports are available as .csv and .xlsx.")
     table = exports.response_table(db(), group)
+    db().commit()
     filename = exports.filename(group, fmt)
     if fmt == "csv":
         body, mime = exports.to_csv(table).encode("utf-8-sig"), "text/csv; charset=utf-8"
@@ -440,7 +461,9 @@ def report_pdf(group_id: str) -> Response:
     from ..services.reports import render_group_pdf
 
     group = _owned(group_id)
-    return pdf_response(render_group_pdf(db(), group), exports.filename(group, "pdf"))
+    body = render_group_pdf(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    return pdf_response(body, exports.filename(group, "pdf"))
 
 
 # --------------------------------------------------------------------------- participants

@@ -37,6 +37,13 @@ def add_group_endpoints(schemas: dict[str, Any], paths: dict[str, Any]) -> None:
                     "min_group_size": {"type": "integer", "minimum": 3, "description": "Never below 3."},
                     "consultant": {"type": "string", "maxLength": 200},
                     "is_open": {"type": "boolean"},
+                    "expected_headcount": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 10000,
+                        "description": "How many participants are expected; the dashboard says when "
+                        "complete responses exceed it.",
+                    },
                 },
             },
             "GroupCreated": {
@@ -99,7 +106,11 @@ def add_group_endpoints(schemas: dict[str, Any], paths: dict[str, Any]) -> None:
                         "description": "Participants who picked a role and began.",
                     },
                     "complete": {"type": "integer"},
-                    "n": {"type": "integer", "description": "Complete assessments in the summary."},
+                    "n": {
+                        "type": "integer",
+                        "description": "Complete assessments in the summary: the published snapshot "
+                        "(SCORING.md rule 13), 0 while fewer than min_group_size are published.",
+                    },
                     "dimension_order": {"type": "array", "items": {"type": "string"}},
                     "scores": {
                         "type": "object",
@@ -133,7 +144,12 @@ def add_group_endpoints(schemas: dict[str, Any], paths: dict[str, Any]) -> None:
                             "min_group_size": {"type": "integer", "minimum": 3},
                             "subgroups": {
                                 "type": "object",
-                                "properties": {"leaders": {"type": "integer"}, "others": {"type": "integer"}},
+                                "description": "Subgroup sizes in the snapshot; null means "
+                                '"fewer than min_group_size" (never 0, 1 or 2).',
+                                "properties": {
+                                    "leaders": {"type": ["integer", "null"]},
+                                    "others": {"type": ["integer", "null"]},
+                                },
                             },
                             "dimensions": {
                                 "type": "object",
@@ -178,6 +194,57 @@ def add_group_endpoints(schemas: dict[str, Any], paths: dict[str, Any]) -> None:
                         },
                     },
                     "roadmap": {"type": "array", "items": ref("RoadmapItem")},
+                    "published": {
+                        "type": "object",
+                        "description": "SCORING.md rule 13: every figure comes from a published snapshot "
+                        "of complete responses. It starts at the first min_group_size and moves on only "
+                        "when at least min_group_size more have completed; closing publishes everything. "
+                        "While fewer than min_group_size are published nothing numeric is shown "
+                        "(shows_numbers false, every statistic null, no prompts).",
+                        "required": ["n", "unpublished", "min_group_size", "shows_numbers"],
+                        "properties": {
+                            "n": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Responses in the snapshot.",
+                            },
+                            "unpublished": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Complete responses not yet in the snapshot.",
+                            },
+                            "min_group_size": {"type": "integer", "minimum": 3},
+                            "shows_numbers": {"type": "boolean"},
+                            "note": {"type": "string"},
+                            "close_warning": {
+                                "type": ["string", "null"],
+                                "description": "Set when closing would publish fewer than min_group_size.",
+                            },
+                        },
+                    },
+                    "role_counts": {
+                        "type": "array",
+                        "description": "Respondents per role in the snapshot. A role with fewer than "
+                        'min_group_size has n null and withheld true ("fewer than k").',
+                        "items": {
+                            "type": "object",
+                            "required": ["role", "n", "withheld"],
+                            "properties": {
+                                "role": {"type": "string"},
+                                "label": {"type": "string"},
+                                "n": {"type": ["integer", "null"], "minimum": 3},
+                                "withheld": {"type": "boolean"},
+                            },
+                        },
+                    },
+                    "expected_headcount": {
+                        "type": ["integer", "null"],
+                        "description": "How many participants the facilitator expects (null: not set).",
+                    },
+                    "over_headcount": {
+                        "type": "boolean",
+                        "description": "True when more complete responses exist than expected_headcount.",
+                    },
                 },
             },
         }
