@@ -50,7 +50,8 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            # "heads": migrations written in parallel branch from the same parent until re-chained.
+            command.upgrade(config, "heads")
 
 
 __all__ = ["Base", "Database", "make_engine"]

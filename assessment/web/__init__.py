@@ -54,3 +54,7 @@ def register_web(app: Flask) -> None:
     from . import report_routes
 
     report_routes.register(app)  # GET /api/v1/assessments/<id>/report.pdf
+
+    from . import rounds
+
+    app.register_blueprint(rounds.bp)  # results mode, discussion rounds
