@@ -20,7 +20,7 @@ from assessment.domain.snapshot import SnapshotState, advance, published, shown_
 from assessment.services import workshops
 
 from .test_workshop import create, facilitator, group_row, join, plausible
-from .web_helpers import finish
+from .web_helpers import answers, finish, load
 
 # --------------------------------------------------------------------------- the pure rule
 
@@ -222,3 +222,22 @@ def test_room_means_is_none_below_k_and_pdf_says_so(app, v1):
     assert "Figures appear once at least 3 people have finished" in present
     pdf = owner.get(f"/workshops/{group_id}/report.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_a_finished_workshop_response_cannot_be_changed_only_deleted(app, v1):
+    owner, _ = facilitator(app, "ann@example.org")
+    group_id = create(owner)
+    code = group_row(app, group_id).join_code
+    phone = app.test_client()
+    token = join(phone, code, "staff")
+    results = finish(phone, v1, token, answers(v1))
+    page = phone.get(results).get_data(as_text=True)
+    assert "Change my answers" not in page and "Delete my answers" in page
+    first = v1.items_of(v1.dimensions[0].id)
+    changed = {i.id: str(i.lo) for i in first} | {"action": "next"}
+    response = phone.post(f"/a/{token}/1", data=changed)
+    assert response.status_code == 302 and response.location == results
+    assert "can no longer be changed" in phone.get(results).get_data(as_text=True)
+    assert phone.get(f"/a/{token}/1").location == results
+    (row,) = load(app, group_id=group_id)
+    assert row.answers == answers(v1)

@@ -1,6 +1,6 @@
 """The ``flask --app app ...`` commands, one module per subject: ``questionnaires`` (init,
 questionnaire validate, score), ``facilitators`` (user create, token create, demo) and ``reports``
-(report)."""
+(report) and ``retention`` (purge)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import facilitators, questionnaires, reports
+    from . import facilitators, questionnaires, reports, retention
 
     questionnaires.register(app)
     facilitators.register(app)
     reports.register(app)
+    retention.register(app)

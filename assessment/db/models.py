@@ -125,6 +125,10 @@ class Group(Base):
     # published_through.
     completion_counter: Mapped[int] = mapped_column(Integer, default=0)
     published_through: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when a published response is deleted while the group is open: figures are held back
+    # until the snapshot next advances (k more) or the group closes, so the withdrawal cannot
+    # be read off by comparing views.
+    snapshot_held: Mapped[bool] = mapped_column(Boolean, default=False)
 
     owner: Mapped[User] = relationship(back_populates="groups")
     questionnaire: Mapped[QuestionnaireVersion] = relationship()

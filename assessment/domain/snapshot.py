@@ -12,6 +12,9 @@ its timestamp says.
   two successive snapshots differ by fewer than ``k`` responses.
 * Closing the group publishes everything.
 * Fewer than ``k`` published responses: nothing numeric is published at all.
+* A published response deleted while the group is open takes its answers out at once; the
+  snapshot is then *held* (nothing numeric) until it next advances or the group closes, so the
+  next figures differ from the last ones by at least ``k`` newcomers as well as the withdrawal.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class SnapshotState:
     published: int  # of them, in the snapshot
     closed: bool
     started: int = 0  # everyone who began, complete or not
+    held: bool = False  # a published response was withdrawn; figures wait for the next advance
 
     @property
     def unpublished(self) -> int:
@@ -66,12 +70,20 @@ class SnapshotState:
 
     @property
     def shows_numbers(self) -> bool:
-        return shows_numbers(self.published, self.k)
+        return not self.held and shows_numbers(self.published, self.k)
 
     @property
     def close_warning(self) -> str | None:
         """What the close control says when closing would publish fewer than k new responses."""
-        if self.closed or not 0 < self.unpublished < self.k:
+        if self.closed:
+            return None
+        if self.held:
+            return (
+                "A response was withdrawn since the figures were last shown. Closing now shows the "
+                f"figures without it{f' and with {self.unpublished} more' if self.unpublished else ''}: "
+                "comparing them with the earlier figures could reveal the withdrawn answers."
+            )
+        if not 0 < self.unpublished < self.k:
             return None
         people = "response" if self.unpublished == 1 else "responses"
         return (
@@ -83,6 +95,11 @@ class SnapshotState:
     @property
     def note(self) -> str:
         """A plain sentence for the pages about what is shown."""
+        if self.held:
+            return (
+                "A response was withdrawn, so the figures are held back until "
+                f"{self.k} more people have finished or the workshop is closed."
+            )
         if not self.shows_numbers:
             return (
                 f"Figures appear once at least {self.k} people have finished "

@@ -7,9 +7,10 @@ per-group counter at completion, so a response completed later (even one whose c
 earlier) always gets a larger number and never enters an older snapshot. The cut-off only ever
 grows (a conditional UPDATE, so two workers viewing at once cannot move it back).
 
-Deleting a response takes it out of every figure straight away; when it was published the
-figures then differ from the previous view by that one person. The right to withdraw comes first;
-docs/privacy.md says so.
+Deleting a response takes it out of every figure straight away (the right to withdraw comes
+first). If it was published and the group is open, the snapshot is *held*: nothing numeric is
+shown until it next advances (k more responses) or the group closes, so the withdrawal is never
+the only difference between two views. See ``withdrawn`` and docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -53,23 +54,27 @@ def refresh(session: Session, group: Group) -> SnapshotState:
     ).all()
     completed = [seq for status, seq in rows if status == "complete" and seq is not None]
     current = group.published_through or 0
+    held = bool(group.snapshot_held)
     cutoff = snapshot.advance(completed, current, k, not group.is_open)
-    if cutoff > current:
+    if cutoff > current or (held and not group.is_open):
         session.execute(
             update(Group)
-            .where(Group.id == group.id, Group.published_through < cutoff)
-            .values(published_through=cutoff)
+            .where(Group.id == group.id, Group.published_through <= cutoff)
+            .values(published_through=cutoff, snapshot_held=False)
             .execution_options(synchronize_session=False)
         )
         # Known without reading it back: another worker may have moved it further at the same
         # moment, which the next view picks up.
         set_committed_value(group, "published_through", cutoff)
+        set_committed_value(group, "snapshot_held", False)
+        held = False
     return SnapshotState(
         k=k,
         complete=len(completed),
         published=len(snapshot.published(completed, cutoff)),
         closed=not group.is_open,
         started=len(rows),
+        held=held,
     )
 
 
@@ -81,3 +86,10 @@ def published_filter(group: Group):  # type: ignore[no-untyped-def]
         Assessment.completion_seq.is_not(None),
         Assessment.completion_seq <= (group.published_through or 0),
     )
+
+
+def withdrawn(group: Group, completion_seq: int | None) -> None:
+    """Note that a response numbered ``completion_seq`` is being deleted from ``group``: if it
+    was in the published snapshot of an open group, hold the snapshot (the caller commits)."""
+    if completion_seq is not None and completion_seq <= (group.published_through or 0) and group.is_open:
+        group.snapshot_held = True

@@ -58,3 +58,7 @@ def register_web(app: Flask) -> None:
     from . import rounds
 
     app.register_blueprint(rounds.bp)  # results mode, discussion rounds
+
+    from . import deletion
+
+    app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment

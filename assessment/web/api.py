@@ -11,12 +11,13 @@ import json
 from typing import Any
 
 from flask import Blueprint, Flask, Request, jsonify, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import self_assessment
+from ..services import idempotency, self_assessment
 from ..services.questionnaires import current_version, current_versions, questionnaire_of
 from . import db
 from .extensions import csrf
@@ -113,13 +114,47 @@ def _field_problems(body: dict[str, Any]) -> list[AnswerProblem]:
 
 @bp.post("/assessments")
 def create_assessment() -> tuple[Response, int]:
-    """One complete submission: validated as a whole, scored, saved in one transaction."""
+    """One complete submission: validated as a whole, scored, saved in one transaction.
+    With an ``Idempotency-Key`` header a retry returns the first response and stores nothing."""
     try:
         body = _json_body(request)
     except MalformedJSON as exc:
         return error(400, f"the request body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         return error(400, "the request body must be a JSON object")
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return _submit(body, None)
+    problem = idempotency.check_key(key)
+    if problem:
+        return invalid([AnswerProblem("Idempotency-Key", problem)])
+    auth = request.headers.get("Authorization", "")
+    bearer = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    scope = idempotency.scope_of(bearer, request.remote_addr or "unknown")
+    ticket = (scope, key, idempotency.request_hash(body))
+    replayed = _replay(*ticket)
+    if replayed is not None:
+        return replayed
+    return _submit(body, ticket)
+
+
+def _replay(scope: str, key: str, body_hash: str) -> tuple[Response, int] | None:
+    try:
+        stored = idempotency.replay(db(), scope, key, body_hash)
+    except idempotency.KeyReused as exc:
+        return error(409, str(exc))
+    if stored is None:
+        return None
+    response = jsonify(stored.body)
+    if stored.assessment_id:
+        response.headers["Location"] = url_for(
+            "api.get_assessment", assessment_id=stored.assessment_id, _external=True
+        )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response, stored.status
+
+
+def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[Response, int]:
     problems = _field_problems(body)
     s = db()
     group = None
@@ -168,8 +203,16 @@ def create_assessment() -> tuple[Response, int]:
     except services.GroupClosed as exc:
         s.rollback()
         return error(409, str(exc))
+    payload = self_assessment.payload(assessment, result, report_url(assessment.id))
+    if ticket is not None:
+        try:
+            idempotency.remember(s, *ticket, 201, payload, assessment.id)
+        except IntegrityError:
+            # The same key arrived twice at once and the other request won: answer as it did.
+            s.rollback()
+            return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
     s.commit()
-    response = jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
+    response = jsonify(payload)
     response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
     return response, 201
 

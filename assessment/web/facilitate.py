@@ -27,6 +27,7 @@ from flask import (
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -40,9 +41,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import services
-from ..db.models import Group
+from ..db.models import Assessment, Group
 from ..domain.groups import MIN_GROUP_SIZE
-from ..services import exports, self_assessment, snapshots, workshops
+from ..services import exports, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response, room
 from .auth import current_user_id
@@ -466,6 +467,26 @@ def report_pdf(group_id: str) -> Response:
     return pdf_response(body, exports.filename(group, "pdf"))
 
 
+@bp.route("/workshops/<group_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(group_id: str) -> Any:
+    """A confirmation page naming how many responses will go, then (POST + CSRF) the deletion."""
+    group = _owned(group_id)
+    s = db()
+    count = retention.group_response_count(s, group)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("The form expired; please confirm again.", "error")
+            return render_template("facilitate/delete.html", group=group, count=count, form=form), 400
+        name = group.name
+        gone = retention.delete_workshop(s, group)
+        s.commit()
+        flash(f"“{name}” and its {gone} {'response' if gone == 1 else 'responses'} were deleted.", "success")
+        return redirect(url_for("facilitate.workshops"))
+    return render_template("facilitate/delete.html", group=group, count=count, form=form)
+
+
 # --------------------------------------------------------------------------- participants
 
 
@@ -478,6 +499,46 @@ def _too_many() -> tuple[str, int, dict[str, str]] | None:
         ]
         return render_template("facilitate/join.html", form=form), 429, {"Retry-After": str(int(wait) + 1)}
     return None
+
+
+# One response per browser: the join link sets a signed cookie per workshop holding the private
+# token of the response it started, sent back only to /join pages. A cookie that does not verify
+# or names a response no longer there (deleted) is ignored.
+JOIN_COOKIE_PREFIX = "joined-"
+JOIN_COOKIE_DAYS = 30
+
+
+def _join_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="workshop-join")
+
+
+def _own_response(group: Group) -> Assessment | None:
+    raw = request.cookies.get(JOIN_COOKIE_PREFIX + group.id)
+    if not raw:
+        return None
+    try:
+        token = _join_serializer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(token, str):
+        return None
+    try:
+        assessment = self_assessment.assessment_by_token(db(), token)
+    except services.NotFound:
+        return None
+    return assessment if assessment.group_id == group.id else None
+
+
+def _keep_response(response: Response, group: Group, token: str) -> None:
+    response.set_cookie(
+        JOIN_COOKIE_PREFIX + group.id,
+        _join_serializer().dumps(token),
+        max_age=JOIN_COOKIE_DAYS * 24 * 3600,
+        path="/join",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -516,6 +577,10 @@ def join_code(code: str) -> Any:
             "There is no workshop with this code. Check the code on the screen and try again."
         ]
         return render_template("facilitate/join.html", form=form), 404
+    mine = _own_response(group)
+    if mine is not None:
+        # The same browser back at the join link: its own response, never a second one.
+        return redirect(url_for("respond.resume", token=mine.token))
     form = RoleForm()
     form.role.choices = _role_labels(group)
     if not group.is_open:
@@ -526,6 +591,8 @@ def join_code(code: str) -> Any:
         )
         s.commit()
         remember(assessment)
-        return redirect(url_for("respond.page", token=assessment.token, number=1))
+        response = redirect(url_for("respond.page", token=assessment.token, number=1))
+        _keep_response(response, group, assessment.token)
+        return response
     status = 422 if form.errors else 200
     return render_template("facilitate/join_role.html", group=group, form=form, closed=False), status

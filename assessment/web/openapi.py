@@ -361,6 +361,21 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": {
             "operationId": "createAssessment",
             "summary": "Submit a complete set of answers; returns the scored result",
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+                    "description": "A key unique to this submission (a UUID is ideal). Sent again with "
+                    "the same body, the first successful response is returned (same status, id, body "
+                    "and Location, plus the header Idempotent-Replayed: true) and nothing new is "
+                    "stored; sent with a different body it is refused with 409. Keys are scoped to "
+                    "the sender (API token if sent, else address) and kept in the database, so a "
+                    "retry to another worker is recognised. Refused (4xx) submissions are not "
+                    "remembered, so a corrected one may reuse the key.",
+                }
+            ],
             "requestBody": {"required": True, "content": json_content(ref("Submission"))},
             "responses": {
                 "201": {
@@ -370,7 +385,9 @@ PATHS: dict[str, dict[str, Any]] = {
                     },
                 },
                 "400": response("The body is not a JSON object", "Error"),
-                "409": response("The group is closed", "Error"),
+                "409": response(
+                    "The group is closed, or the Idempotency-Key was used with another body", "Error"
+                ),
                 "413": response("The body is too large", "Error"),
                 "422": response(
                     "Invalid fields or answers, every one named; nothing saved", "ValidationErrors"

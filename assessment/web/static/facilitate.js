@@ -192,6 +192,12 @@
     setText("count-started", s.started);
     setText("count-complete", s.complete);
     if (s.published) { setText("published-note", s.published.note); }
+    var roles = document.getElementById("role-counts");
+    if (roles && s.role_counts) {
+      setText("role-counts", s.role_counts.map(function (r) {
+        return r.label + ": " + (r.withheld ? roles.getAttribute("data-fewer") : r.n);
+      }).join(" \u00b7 "));
+    }
     if (document.getElementById("stats-table")) {
       setText("overall", fmt(s.scores.overall, 0));
       setText("stage", s.stage ? s.stage.label : "\u2013");

@@ -17,6 +17,7 @@ def upgrade() -> None:
     with op.batch_alter_table("groups", schema=None) as batch_op:
         batch_op.add_column(sa.Column("completion_counter", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("published_through", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("snapshot_held", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("completion_seq", sa.Integer(), nullable=True))
     op.create_table(
@@ -62,5 +63,6 @@ def downgrade() -> None:
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.drop_column("completion_seq")
     with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.drop_column("snapshot_held")
         batch_op.drop_column("published_through")
         batch_op.drop_column("completion_counter")
