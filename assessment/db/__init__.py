@@ -50,8 +50,7 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            # "heads": migrations written in parallel branch from the same parent until re-chained.
-            command.upgrade(config, "heads")
+            command.upgrade(config, "head")
 
 
 __all__ = ["Base", "Database", "make_engine"]

@@ -43,7 +43,7 @@ def results_mode(group_id: str) -> str:
         view=view,
         shown=shown,
         spectrum=charts.spectrum(
-            summary.result.overall, q.thresholds.social, list(zip(labels, means, strict=True)), width=1000
+            summary.result.overall, q.thresholds.social, list(zip(labels, means, strict=True)), width=620
         )
         if shown
         else None,

@@ -1,14 +1,14 @@
 """discussion rounds: a disputed item re-voted on the phones after the room has discussed it
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004 (re-chained after merging issue-10a, whose 0004 also branched from 0001)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
