@@ -71,7 +71,9 @@ def test_a_workshop_room_from_projector_to_pdf(live_server, new_context, v1):
             _answer_page(phone, v1, number, pick=n)
             if n == 1 and number == 2:
                 # Mid-page: a fresh load of the page (not the browser's remembered form state).
-                expect(phone.locator(".autosave-status").last).to_have_text("Saved")
+                # Every answer's own save has come back (they may finish in any order).
+                saved = phone.locator(".autosave-status", has_text="Saved")
+                expect(saved).to_have_count(len(v1.items_of(v1.dimensions[1].id)))
                 phone.goto(phone.url)
                 ticked = phone.locator("input[type=radio]:checked")
                 expect(ticked).to_have_count(len(v1.items_of(v1.dimensions[1].id)))
