@@ -29,6 +29,12 @@ def _secret_key(instance: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _host_list(value: str) -> list[str] | None:
+    """'a.example, .b.example' -> ['a.example', '.b.example']; None (no check) when empty."""
+    hosts = [h.strip() for h in value.split(",") if h.strip()]
+    return hosts or None
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
@@ -43,7 +49,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a half-finished questionnaire must still submit hours later
+        # The address phones are sent to (join URL, QR code); see README "Serving a workshop room".
         PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
+        # Flask (>= 3.1) answers 400 to any other Host header when this list is set.
+        TRUSTED_HOSTS=_host_list(os.environ.get("TRUSTED_HOSTS", "")),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

@@ -202,3 +202,32 @@ class IdempotencyKey(Base):
         ForeignKey("assessments.id", ondelete="CASCADE"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DiscussionRound(Base):
+    """A disputed item re-voted after the room discussed it. ``before`` is the item's published
+    distribution when the round opened: {"counts": {value: n}, "n": int}."""
+
+    __tablename__ = "discussion_rounds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(100))
+    before: Mapped[dict[str, Any]] = mapped_column()
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class RoundVote(Base):
+    """One participant's answer in a round (their response's id, so one vote each)."""
+
+    __tablename__ = "round_votes"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    assessment_id: Mapped[str] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer: Mapped[Any] = mapped_column(JSON)

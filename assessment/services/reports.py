@@ -111,5 +111,9 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
 
 def render_group_pdf(session: Session, group: Group) -> bytes:
     from reports import render_pdf
+    from reports.rounds import round_sections, with_rounds
 
-    return render_pdf(group_report_context(workshop_view(session, group)))
+    from .rounds import rounds_of
+
+    context = group_report_context(workshop_view(session, group))
+    return render_pdf(with_rounds(context, round_sections(rounds_of(session, group))))

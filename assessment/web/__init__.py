@@ -55,6 +55,10 @@ def register_web(app: Flask) -> None:
 
     report_routes.register(app)  # GET /api/v1/assessments/<id>/report.pdf
 
+    from . import rounds
+
+    app.register_blueprint(rounds.bp)  # results mode, discussion rounds
+
     from . import deletion
 
     app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment

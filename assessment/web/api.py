@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from .. import services
@@ -349,6 +349,11 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
 def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
     """JSON errors for any /api/ address, including ones no route matches; a page elsewhere."""
     code = exc.code or 500
+    if isinstance(exc, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page that links anywhere.
+        return Response(
+            "Bad Request: this site is not served under that host name.", code, mimetype="text/plain"
+        )
     if request.path.startswith("/api/"):
         response = jsonify({"error": exc.description or exc.name})
         response.status_code = code

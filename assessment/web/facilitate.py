@@ -8,6 +8,7 @@ is a 404, the same as a group that does not exist.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import plotly
 import segno
@@ -44,7 +45,7 @@ from ..db.models import Assessment, Group
 from ..domain.groups import MIN_GROUP_SIZE
 from ..services import exports, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
-from . import db, pdf_response
+from . import db, pdf_response, room
 from .auth import current_user_id
 from .respond import remember
 
@@ -148,11 +149,8 @@ def _owned(group_id: str) -> Group:
 
 
 def join_url(group: Group) -> str:
-    public = current_app.config.get("PUBLIC_URL")
-    path = url_for("facilitate.join_code", code=group.join_code)
-    if public:
-        return public.rstrip("/") + path
-    return url_for("facilitate.join_code", code=group.join_code, _external=True)
+    """Built from PUBLIC_URL or a trusted host only (room.base_url), never a stranger's Host."""
+    return room.absolute(url_for("facilitate.join_code", code=group.join_code))
 
 
 def qr_svg(url: str, *, scale: int = 8) -> str:
@@ -289,6 +287,9 @@ def present(group_id: str) -> str:
         minutes=minutes,
         group=group,
         join_url=url,
+        loopback=room.is_loopback(urlsplit(url).netloc),
+        lan_join_urls=room.lan_alternatives(url),
+        lan_present_urls=room.lan_alternatives(room.absolute(request.path)),
         qr=qr_svg(url),
         started=started,
         complete=complete,

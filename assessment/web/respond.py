@@ -7,8 +7,21 @@ role and redirect the participant to ``respond.resume``.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from .. import services
@@ -163,6 +176,73 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
     return redirect(url_for("respond.page", token=token, number=target))
 
 
+@bp.post("/a/<token>/answer")
+def autosave(token: str) -> tuple[Response, int]:
+    """One answer saved the moment it is chosen (the page's script posts it), so a reload or a
+    phone that drops the tab loses nothing. Form-encoded ``item`` and ``value``; the CSRF token
+    travels in the X-CSRFToken header."""
+    s = db()
+    assessment = _by_token(token, for_update=True)
+    if assessment.status == "complete":
+        # A finished response changes only through its pages, which score it again.
+        return jsonify({"error": "This assessment is finished; use the page's Save button."}), 409
+    item, value = request.form.get("item", ""), request.form.get("value", "")
+    answer: int | str = value
+    if value.lstrip("-").isdigit():
+        answer = int(value)
+    try:
+        self_assessment.save_answers(assessment, {item: answer})
+    except services.GroupClosed as closed:
+        s.rollback()
+        return jsonify({"error": f"{closed.group.name} is closed: answers can no longer be saved."}), 409
+    except self_assessment.InvalidAnswers as invalid:
+        s.rollback()
+        errors = [{"item": p.item, "message": p.message} for p in invalid.problems]
+        return jsonify({"errors": errors}), 422
+    s.commit()
+    answered = sum(1 for v in (assessment.answers or {}).values() if v is not None)
+    return jsonify({"saved": {item: answer}, "answered": answered}), 200
+
+
+STALE_FORM = (
+    "This page had been open a long time or the browser was restarted, so your answers were not "
+    "saved yet. They are still ticked below: check them and press the button again."
+)
+
+
+@bp.errorhandler(CSRFError)
+def stale_form(exc: CSRFError) -> Response | tuple[str | Response, int]:
+    """A form posted without a valid CSRF token: a tab restored after the browser was killed, or a
+    session cookie that expired. For a valid private link, show the page again with what was
+    posted (nothing is saved from a request whose origin is unproven) instead of a bare 400."""
+    args = request.view_args or {}
+    if request.endpoint == "respond.autosave":
+        return jsonify({"error": "The page has expired; reload it to keep saving as you go."}), 400
+    if request.endpoint == "respond.page":
+        # An error handler cannot abort() into another handler: answer a 404 page itself.
+        try:
+            assessment = self_assessment.assessment_by_token(db(), args["token"])
+        except services.NotFound:
+            missing = NotFound("This private link does not match any assessment. Check it was copied whole.")
+            return render_template("error.html", error=missing), 404
+        q = questionnaire_of(assessment.questionnaire)
+        number = args["number"]
+        if not 1 <= number <= len(q.dimensions):
+            missing = NotFound(f"This questionnaire has pages 1 to {len(q.dimensions)}.")
+            return render_template("error.html", error=missing), 404
+        form = page_form_class(q, q.dimensions[number - 1].id)()  # not validated; renders a fresh token
+        remember(assessment)
+        flash(STALE_FORM, "warning")
+        # Still 400 (nothing was accepted), but a whole page that keeps the posted answers.
+        return _render_page(assessment, q, number, form), 400
+    if request.endpoint == "respond.start":
+        _, q = _questionnaire_for_start(request.form.get("questionnaire"))
+        form = _start_form(q)
+        flash("The page had expired, so nothing was started yet. Please press Start again.", "warning")
+        return render_template("respond/landing.html", q=q, form=form), 400
+    return render_template("error.html", error=exc), 400
+
+
 def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: object) -> str:
     dimension = q.dimensions[number - 1]
     answered = sum(1 for v in (assessment.answers or {}).values() if v is not None)
@@ -179,5 +259,6 @@ def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: ob
         answered=answered,
         item_count=len(q.items),
         resume_url=url_for("respond.resume", token=assessment.token, _external=True),
+        autosave_url=url_for("respond.autosave", token=assessment.token),
         closed=group is not None and not group.is_open,
     )

@@ -148,9 +148,12 @@ def show(assessment_id: str) -> str:
     result = self_assessment.result_of(assessment)
     context = results_context(assessment, result, self_assessment.series_history(db(), assessment))
     token = owned_token(assessment.id)
+    from .rounds import end_screen  # rounds imports this module
+
     return render_template(
         "results/show.html",
         **context,
+        workshop=end_screen(assessment),
         plotly_src=plotly_url(),
         report_url=url_for("api.get_assessment", assessment_id=assessment.id) + "/report.pdf",
         owner_token=token,

@@ -1,0 +1,29 @@
+// Results mode on the projector: the disputed questions one at a time, with Previous/Next
+// buttons and the arrow keys (or Page Up/Down from a presenter's clicker). Without this script
+// every question is listed one after another.
+(function () {
+  "use strict";
+  var steps = Array.prototype.slice.call(document.querySelectorAll("[data-step]"));
+  var nav = document.querySelector("[data-step-nav]");
+  if (!steps.length || !nav) { return; }
+  var status = nav.querySelector("[data-step-status]");
+  var prev = nav.querySelector("[data-step-prev]");
+  var next = nav.querySelector("[data-step-next]");
+  var current = 0;
+  function show(n) {
+    current = Math.max(0, Math.min(steps.length - 1, n));
+    steps.forEach(function (step, i) { step.hidden = i !== current; });
+    status.textContent = "Question " + (current + 1) + " of " + steps.length;
+    prev.disabled = current === 0;
+    next.disabled = current === steps.length - 1;
+  }
+  prev.addEventListener("click", function () { show(current - 1); });
+  next.addEventListener("click", function () { show(current + 1); });
+  document.addEventListener("keydown", function (event) {
+    if (event.target && /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName)) { return; }
+    if (event.key === "ArrowRight" || event.key === "PageDown") { show(current + 1); event.preventDefault(); }
+    if (event.key === "ArrowLeft" || event.key === "PageUp") { show(current - 1); event.preventDefault(); }
+  });
+  nav.hidden = false;
+  show(0);
+})();

@@ -1,0 +1,72 @@
+"""The workshop report's discussion rounds: one section, kept apart from ``context.py`` so the
+report's main context stays as it is. ``with_rounds`` returns the report context with a
+``discussion_rounds`` tuple added; the template shows the section only when it is there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, make_dataclass
+from typing import Any
+
+from .context import ReportContext
+
+
+@dataclass(frozen=True)
+class RoundBar:
+    label: str
+    count: int
+    width: float  # percent of the widest bar
+
+
+@dataclass(frozen=True)
+class RoundSide:
+    n: int
+    bars: tuple[RoundBar, ...] | None  # None: fewer than k answers, withheld
+    sd_display: str
+
+
+@dataclass(frozen=True)
+class RoundSection:
+    number: int
+    question: str
+    before: RoundSide
+    after: RoundSide
+    verdict: str
+
+
+def _side(side: Any) -> RoundSide:
+    if side.distribution is None:
+        return RoundSide(side.n, None, "–")
+    most = max((c for _, _, c in side.distribution), default=0) or 1
+    bars = tuple(RoundBar(label, c, round(100 * c / most, 1)) for _, label, c in side.distribution)
+    return RoundSide(side.n, bars, "–" if side.sd is None else f"{side.sd:.2f}")
+
+
+VERDICTS = {
+    "rose": "Agreement rose: the answers' spread narrowed after the discussion.",
+    "fell": "Agreement fell: the answers spread further apart after the discussion.",
+    "unchanged": "Agreement did not change.",
+    "unknown": "Too few answers on one side to compare agreement.",
+}
+
+
+def round_sections(views: Iterable[Any]) -> tuple[RoundSection, ...]:
+    """Plain values from ``services.rounds.RoundView``s, in the order the rounds were held."""
+    return tuple(
+        RoundSection(n, v.item.text, _side(v.before), _side(v.after), VERDICTS[v.change])
+        for n, v in enumerate(views, start=1)
+    )
+
+
+def with_rounds(context: ReportContext, sections: tuple[RoundSection, ...]) -> ReportContext:
+    """The same context plus ``discussion_rounds`` (a subclass, so the renderer takes it as is)."""
+    if not sections:
+        return context
+    cls = make_dataclass(
+        "ReportContextWithRounds",
+        [("discussion_rounds", tuple, field(default=()))],
+        bases=(type(context),),
+        frozen=True,
+    )
+    values = {f.name: getattr(context, f.name) for f in fields(context)}
+    return cls(**values, discussion_rounds=sections)  # type: ignore[no-any-return]
