@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assessment.domain.groups import GroupSummary
@@ -538,7 +538,8 @@ def build_context(
       each horizon; without it the roadmap keeps SCORING.md section 8's order.
     - ``branding``: a name, an accent colour and a logo; raises ValueError when invalid.
 
-    All text is passed through as text; the template escapes it.
+    All text is passed through as text; the template escapes it. Each report section is built
+    by its own function below; this one only wires them together.
     """
     q = result.questionnaire
     branding = _check_branding(branding)
@@ -549,17 +550,100 @@ def build_context(
     c = result.classification
     bottleneck = result.dimension(c.bottleneck) if c.bottleneck else None
 
-    # Roadmap and priorities.
-    ordered = _roadmap(result.roadmap, hidden, recommendation_order)
-    ranked = [_recommendation(n, e.recommendation, labels[e.dimension]) for n, e in enumerate(ordered, 1)]
+    ranked, horizons = _roadmap_section(result, labels, hidden, recommendation_order)
     rank_of = {r.id: r.rank for r in ranked}
+    views = _group_views(group)
+    sections = _dimension_sections(result, anchors, _describer(result, group), views, rank_of, hidden)
+    assets, spectrum, radar = _position_charts(result, group is not None, accent)
+    distribution, group_section = _group_section(group, labels, views, assets, accent)
+    logo_url = _logo(branding, assets)
+
+    t = q.thresholds
+    organisation = " ".join(organisation.split()) or "Your organisation"
+    return ReportContext(
+        language=q.language,
+        document_title=f"{q.title}: {organisation}",
+        author=prepared_by or branding.name or q.title,
+        organisation=organisation,
+        organisation_short=_short(organisation),
+        date_display=_date_display(date),
+        date_iso=date.isoformat(),
+        prepared_by=prepared_by or None,
+        respondent_label=respondent_label,
+        questionnaire_title=q.title,
+        questionnaire_version=q.version,
+        questionnaire_id=q.id,
+        questionnaire_hash=q.content_hash[:12],
+        low_pole=q.poles["low"]["label"],
+        low_pole_description=q.poles["low"].get("description", ""),
+        high_pole=q.poles["high"]["label"],
+        high_pole_description=q.poles["high"].get("description", ""),
+        classification_id=c.id,
+        classification_label=c.label,
+        classification_summary=c.summary,
+        is_social=c.id == "social_organisation",
+        held_back=c.held_back,
+        provisional=c.provisional,
+        verdict_explanation=_verdict(result, q, bottleneck),
+        overall=result.overall,
+        overall_display=_fmt(result.overall),
+        stage_label=result.stage.label if result.stage else None,
+        stage_description=result.stage.description if result.stage else "",
+        bottleneck_label=bottleneck.label if bottleneck else None,
+        bottleneck_score=_fmt(bottleneck.score) if bottleneck else None,
+        bottleneck_anchor=anchors[bottleneck.id] if bottleneck else None,
+        priorities=tuple(ranked[:3]),
+        dimensions=sections,
+        roadmap=horizons,
+        roadmap_count=len(ranked),
+        hidden_count=sum(1 for e in result.roadmap if e.recommendation.id in hidden),
+        spectrum=spectrum,
+        radar=radar,
+        distribution=distribution,
+        threshold_display=_fmt(t.social),
+        floor_display=_fmt(t.floor),
+        min_coverage_display=_pct(t.min_coverage),
+        scale_display=f"{q.scale_min} to {q.scale_max}",
+        stages=_stage_rows(q),
+        answers=() if group is not None else _answers_appendix(result),
+        group=group_section,
+        commentary=_commentary(commentary),
+        brand_name=branding.name,
+        accent=accent,
+        logo_url=logo_url,
+        assets=assets,
+    )
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _roadmap_section(
+    result: Result, labels: Mapping[str, str], hidden: frozenset[str], order: Sequence[str] | None
+) -> tuple[list[Recommendation], tuple[Horizon, ...]]:
+    """The roadmap (and, from its first three entries, the executive summary's priorities)."""
+    ordered = _roadmap(result.roadmap, hidden, order)
+    ranked = [_recommendation(n, e.recommendation, labels[e.dimension]) for n, e in enumerate(ordered, 1)]
     horizons = tuple(
         Horizon(h, HORIZON_LABELS[h], tuple(r for r in ranked if r.horizon == h))
         for h in HORIZONS
         if any(r.horizon == h for r in ranked)
     )
+    return ranked, horizons
 
-    # How to describe a practice: one person's answer, or the group's mean position.
+
+@dataclass(frozen=True)
+class _Describer:
+    """How the dimension pages describe a practice: one person's answer, or the group's mean."""
+
+    positions: Mapping[str, float]
+    describe: Callable[[Item], str]
+    unsure_note: Callable[[Item], str]
+    unsure_ids: frozenset[str]
+
+
+def _describer(result: Result, group: GroupData | None) -> _Describer:
+    q = result.questionnaire
     answers = result.answers
     if group is not None:
         positions = dict(group.item_positions)
@@ -572,30 +656,31 @@ def build_context(
         def unsure_note(item: Item) -> str:
             return f"{group.unsure_counts[item.id]} of {group.n} unsure"
 
-        unsure_ids = set(group.unsure_counts)
-    else:
-        positions = {
-            i.id: item_score(i, answers[i.id])
-            for i in q.items
-            if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
-        }
+        return _Describer(positions, describe, unsure_note, frozenset(group.unsure_counts))
 
-        def describe(item: Item) -> str:
-            return f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
+    positions = {
+        i.id: item_score(i, answers[i.id])
+        for i in q.items
+        if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
+    }
 
-        def unsure_note(item: Item) -> str:
-            return "answered \u201cunsure\u201d"
+    def describe_one(item: Item) -> str:
+        return f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
 
-        unsure_ids = {i for i, v in answers.items() if v == UNSURE}
+    def unsure_one(item: Item) -> str:
+        return "answered \u201cunsure\u201d"
 
-    group_dims = {g.dimension: g for g in group.dimensions} if group else {}
+    return _Describer(
+        positions, describe_one, unsure_one, frozenset(i for i, v in answers.items() if v == UNSURE)
+    )
 
-    def group_view(dim_id: str) -> GroupDimensionView | None:
-        g = group_dims.get(dim_id)
-        if g is None:
-            return None
+
+def _group_views(group: GroupData | None) -> dict[str, GroupDimensionView]:
+    """Each dimension's group figures as display strings (empty without a group)."""
+    views = {}
+    for g in group.dimensions if group else ():
         agreement = AGREEMENT_LABELS.get(g.agreement or "", "") or (g.agreement_note or "Not enough answers")
-        return GroupDimensionView(
+        views[g.dimension] = GroupDimensionView(
             n=g.n,
             mean=_fmt(g.mean),
             median=_fmt(g.median),
@@ -605,11 +690,24 @@ def build_context(
             rwg=_fmt(g.rwg, 2),
             agreement=agreement,
         )
+    return views
 
+
+def _dimension_sections(
+    result: Result,
+    anchors: Mapping[str, str],
+    how: _Describer,
+    views: Mapping[str, GroupDimensionView],
+    rank_of: Mapping[str, int | None],
+    hidden: frozenset[str],
+) -> tuple[DimensionSection, ...]:
+    """One page per dimension: score, stage, practices, things to find out, recommendations."""
+    q = result.questionnaire
+    c = result.classification
     sections = []
     for d, ds in zip(q.dimensions, result.dimensions, strict=True):
         items = q.items_of(d.id)
-        strongest, weakest, all_equal = _practices(q, items, positions, describe)
+        strongest, weakest, all_equal = _practices(q, items, how.positions, how.describe)
         following = q.next_stage(ds.stage) if ds.stage else None
         recs = (
             ()
@@ -644,53 +742,62 @@ def build_context(
                 strongest=strongest,
                 weakest=weakest,
                 all_equal=all_equal,
-                unsure=tuple(Practice(i.id, i.text, unsure_note(i)) for i in items if i.id in unsure_ids),
+                unsure=tuple(
+                    Practice(i.id, i.text, how.unsure_note(i)) for i in items if i.id in how.unsure_ids
+                ),
                 recommendations=recs,
                 social=d.social,
                 broadcast=d.broadcast,
-                group=group_view(d.id),
+                group=views.get(d.id),
             )
         )
+    return tuple(sections)
 
-    # Every answer, for the appendix (a group report shows the distributions instead).
+
+def _answers_appendix(result: Result) -> tuple[AnswerGroup, ...]:
+    """Every answer, for the appendix of an individual report."""
+    q = result.questionnaire
+    answers = result.answers
     answer_groups = []
-    if group is None:
-        number = 0
-        for d in q.dimensions:
-            rows = []
-            for item in q.items_of(d.id):
-                number += 1
-                value = answers.get(item.id)
-                if value == UNSURE:
-                    shown, position = "Unsure", "–"
-                elif isinstance(value, int) and not isinstance(value, bool):
-                    shown = f"{item.option_label(value)} ({value})"
-                    position = _fmt(100 * item_score(item, value))
-                else:
-                    shown, position = "Not answered", "–"
-                rows.append(
-                    AnswerRow(
-                        number=number,
-                        item=item.id,
-                        text=item.text,
-                        answer=shown,
-                        position=position,
-                        reverse=item.reverse,
-                        weight=None if item.weight == 1 else f"{item.weight:g}",
-                    )
+    number = 0
+    for d in q.dimensions:
+        rows = []
+        for item in q.items_of(d.id):
+            number += 1
+            value = answers.get(item.id)
+            if value == UNSURE:
+                shown, position = "Unsure", "–"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                shown = f"{item.option_label(value)} ({value})"
+                position = _fmt(100 * item_score(item, value))
+            else:
+                shown, position = "Not answered", "–"
+            rows.append(
+                AnswerRow(
+                    number=number,
+                    item=item.id,
+                    text=item.text,
+                    answer=shown,
+                    position=position,
+                    reverse=item.reverse,
+                    weight=None if item.weight == 1 else f"{item.weight:g}",
                 )
-            answer_groups.append(AnswerGroup(d.label, tuple(rows)))
+            )
+        answer_groups.append(AnswerGroup(d.label, tuple(rows)))
+    return tuple(answer_groups)
 
-    # Charts, from the same Result numbers the web page shows.
+
+def _position_charts(result: Result, is_group: bool, accent: str) -> tuple[dict[str, Asset], Chart, Chart]:
+    """The spectrum and the radar, from the same Result numbers the web page shows."""
+    q = result.questionnaire
     marks = [charts.Mark(d.id, d.label, d.score, d.target) for d in result.dimensions]
     bands = [
         charts.Band(s.label, s.min, q.stages[n + 1].min if n + 1 < len(q.stages) else 100.0)
         for n, s in enumerate(q.stages)
     ]
-    overall_label = "Group" if group is not None else "Overall"
     spectrum_svg = charts.spectrum_svg(
         overall=result.overall,
-        overall_label=overall_label,
+        overall_label="Group" if is_group else "Overall",
         low_pole=q.poles["low"]["label"],
         high_pole=q.poles["high"]["label"],
         threshold=q.thresholds.social,
@@ -706,54 +813,65 @@ def build_context(
     }
     spectrum = Chart(asset_url("spectrum.svg"), spectrum_svg, _alt(spectrum_svg))
     radar = Chart(asset_url("radar.svg"), radar_svg, _alt(radar_svg))
+    return assets, spectrum, radar
 
-    group_section = None
-    distribution = None
-    if group is not None:
-        spreads = [
-            charts.Spread(
-                g.dimension, labels.get(g.dimension, g.dimension), g.n, g.mean, g.median, g.sd, g.min, g.max
-            )
-            for g in group.dimensions
-        ]
-        dist_svg = charts.distribution_svg(spreads, accent)
-        assets["distribution.svg"] = Asset(dist_svg.encode(), "image/svg+xml")
-        distribution = Chart(asset_url("distribution.svg"), dist_svg, _alt(dist_svg))
-        gap = group.gap
-        group_section = GroupSection(
-            name=group.name,
-            n=group.n,
-            rows=tuple(
-                (labels.get(g.dimension, g.dimension), group_view(g.dimension))  # type: ignore[misc]
-                for g in group.dimensions
-            ),
-            gap_withheld=None if gap is None else gap.withheld_reason,
-            gap_leaders_n=0 if gap is None else gap.leaders_n,
-            gap_others_n=0 if gap is None else gap.others_n,
-            gap_rows=()
-            if gap is None or gap.withheld_reason
-            else tuple(
-                GapView(
-                    labels.get(r.dimension, r.dimension),
-                    _fmt(r.leaders),
-                    _fmt(r.others),
-                    "–" if r.gap is None else f"{r.gap:+.0f}",
-                )
-                for r in gap.rows
-            ),
-            prompts=tuple(
-                PromptView(p.text, labels.get(p.dimension, p.dimension), f"{p.sd:.1f}", p.n, p.distribution)
-                for p in group.prompts
-            ),
+
+def _group_section(
+    group: GroupData | None,
+    labels: Mapping[str, str],
+    views: Mapping[str, GroupDimensionView],
+    assets: dict[str, Asset],
+    accent: str,
+) -> tuple[Chart | None, GroupSection | None]:
+    """The group's view: distribution chart, statistics, leaders vs others, prompts."""
+    if group is None:
+        return None, None
+    spreads = [
+        charts.Spread(
+            g.dimension, labels.get(g.dimension, g.dimension), g.n, g.mean, g.median, g.sd, g.min, g.max
         )
+        for g in group.dimensions
+    ]
+    dist_svg = charts.distribution_svg(spreads, accent)
+    assets["distribution.svg"] = Asset(dist_svg.encode(), "image/svg+xml")
+    distribution = Chart(asset_url("distribution.svg"), dist_svg, _alt(dist_svg))
+    gap = group.gap
+    section = GroupSection(
+        name=group.name,
+        n=group.n,
+        rows=tuple((labels.get(g.dimension, g.dimension), views[g.dimension]) for g in group.dimensions),
+        gap_withheld=None if gap is None else gap.withheld_reason,
+        gap_leaders_n=0 if gap is None else gap.leaders_n,
+        gap_others_n=0 if gap is None else gap.others_n,
+        gap_rows=()
+        if gap is None or gap.withheld_reason
+        else tuple(
+            GapView(
+                labels.get(r.dimension, r.dimension),
+                _fmt(r.leaders),
+                _fmt(r.others),
+                "–" if r.gap is None else f"{r.gap:+.0f}",
+            )
+            for r in gap.rows
+        ),
+        prompts=tuple(
+            PromptView(p.text, labels.get(p.dimension, p.dimension), f"{p.sd:.1f}", p.n, p.distribution)
+            for p in group.prompts
+        ),
+    )
+    return distribution, section
 
-    logo_url = None
-    if branding.logo is not None:
-        assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
-        logo_url = asset_url("logo")
 
-    t = q.thresholds
-    stage_rows = tuple(
+def _logo(branding: Branding, assets: dict[str, Asset]) -> str | None:
+    if branding.logo is None:
+        return None
+    assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
+    return asset_url("logo")
+
+
+def _stage_rows(q: Questionnaire) -> tuple[StageRow, ...]:
+    """The method appendix's table of stages and their ranges."""
+    return tuple(
         StageRow(
             s.label,
             f"{_fmt(s.min)}–{_fmt(q.stages[n + 1].min)}" if n + 1 < len(q.stages) else f"{_fmt(s.min)}–100",
@@ -761,61 +879,10 @@ def build_context(
         )
         for n, s in enumerate(q.stages)
     )
-    organisation = " ".join(organisation.split()) or "Your organisation"
-    title = f"{q.title}: {organisation}"
-    return ReportContext(
-        language=q.language,
-        document_title=title,
-        author=prepared_by or branding.name or q.title,
-        organisation=organisation,
-        organisation_short=_short(organisation),
-        date_display=_date_display(date),
-        date_iso=date.isoformat(),
-        prepared_by=prepared_by or None,
-        respondent_label=respondent_label,
-        questionnaire_title=q.title,
-        questionnaire_version=q.version,
-        questionnaire_id=q.id,
-        questionnaire_hash=q.content_hash[:12],
-        low_pole=q.poles["low"]["label"],
-        low_pole_description=q.poles["low"].get("description", ""),
-        high_pole=q.poles["high"]["label"],
-        high_pole_description=q.poles["high"].get("description", ""),
-        classification_id=c.id,
-        classification_label=c.label,
-        classification_summary=c.summary,
-        is_social=c.id == "social_organisation",
-        held_back=c.held_back,
-        provisional=c.provisional,
-        verdict_explanation=_verdict(result, q, bottleneck),
-        overall=result.overall,
-        overall_display=_fmt(result.overall),
-        stage_label=result.stage.label if result.stage else None,
-        stage_description=result.stage.description if result.stage else "",
-        bottleneck_label=bottleneck.label if bottleneck else None,
-        bottleneck_score=_fmt(bottleneck.score) if bottleneck else None,
-        bottleneck_anchor=anchors[bottleneck.id] if bottleneck else None,
-        priorities=tuple(ranked[:3]),
-        dimensions=tuple(sections),
-        roadmap=horizons,
-        roadmap_count=len(ranked),
-        hidden_count=sum(1 for e in result.roadmap if e.recommendation.id in hidden),
-        spectrum=spectrum,
-        radar=radar,
-        distribution=distribution,
-        threshold_display=_fmt(t.social),
-        floor_display=_fmt(t.floor),
-        min_coverage_display=_pct(t.min_coverage),
-        scale_display=f"{q.scale_min} to {q.scale_max}",
-        stages=stage_rows,
-        answers=tuple(answer_groups),
-        group=group_section,
-        commentary=tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip()),
-        brand_name=branding.name,
-        accent=accent,
-        logo_url=logo_url,
-        assets=assets,
-    )
+
+
+def _commentary(commentary: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip())
 
 
 def _alt(svg: str) -> str:
