@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Questionnaire
-from assessment.domain.result import Result
+from assessment.domain.result import Result, score
 from assessment.domain.roadmap import RoadmapEntry
 from assessment.domain.scoring import UNSURE, Answer, DimensionScore, display, item_score
 
@@ -80,6 +81,18 @@ class GroupPrompt:
     sd: float
     n: int
     distribution: tuple[tuple[str, int], ...] = ()  # (answer label, count), in option order
+    spread: float | None = None  # sd / (hi - lo): the sd on the 0..1 scale of rule 2
+
+
+@dataclass(frozen=True)
+class GroupCoverage:
+    """How completely a group answered one dimension, summed over its members."""
+
+    scored_members: int  # members whose D_d is not null
+    answers: int  # scored answers, all members together
+    unsure: int
+    possible: int  # the dimension's questions times the members (less "not applicable")
+    coverage: float  # the members' mean rule-3 coverage
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,26 @@ class GroupData:
     item_positions: Mapping[str, float] = field(default_factory=dict)
     item_counts: Mapping[str, int] = field(default_factory=dict)
     unsure_counts: Mapping[str, int] = field(default_factory=dict)
+    coverage: Mapping[str, GroupCoverage] = field(default_factory=dict)
+
+
+def group_coverage(
+    questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, Answer]]
+) -> dict[str, GroupCoverage]:
+    """Each dimension's coverage over the group, from each member's own rule-3 figures (so an
+    item a member marked "not applicable" leaves that member's count exactly as rule 1 says)."""
+    per_member = [score(questionnaire, answers).dimensions for answers in answer_sets]
+    out = {}
+    for n, d in enumerate(questionnaire.dimensions):
+        rows = [dims[n] for dims in per_member]
+        out[d.id] = GroupCoverage(
+            scored_members=sum(1 for r in rows if r.score is not None),
+            answers=sum(r.answered for r in rows),
+            unsure=sum(r.unsure for r in rows),
+            possible=sum(r.total for r in rows),
+            coverage=sum(r.coverage for r in rows) / len(rows) if rows else 0.0,
+        )
+    return out
 
 
 def group_data_from_summary(
@@ -143,6 +176,7 @@ def group_data_from_summary(
             sd=p.sd,
             n=p.n,
             distribution=tuple((label, count) for _, label, count in p.distribution),
+            spread=p.spread,
         )
         for p in summary.prompts
     )
@@ -167,6 +201,7 @@ def group_data_from_summary(
         item_positions=positions,
         item_counts=counts,
         unsure_counts=unsure,
+        coverage=group_coverage(questionnaire, answer_sets),
     )
 
 
@@ -273,6 +308,20 @@ class AnswerGroup:
 
 
 @dataclass(frozen=True)
+class CoverageRow:
+    """The method appendix's coverage table: one person's answers, or the whole group's."""
+
+    dimension_label: str
+    respondents: str | None  # group: "34 of 36" members with a score; None for one person
+    answered: int
+    unsure: int
+    possible: int
+    coverage: str
+    score: str
+    stage: str
+
+
+@dataclass(frozen=True)
 class StageRow:
     label: str
     range: str
@@ -306,6 +355,7 @@ class GroupSection:
     gap_others_n: int
     gap_rows: tuple[GapView, ...]
     prompts: tuple[PromptView, ...]
+    gap_summary: str  # one sentence for the executive summary: the largest gap, or why withheld
 
 
 @dataclass(frozen=True)
@@ -331,7 +381,6 @@ class ReportContext:
     questionnaire_title: str
     questionnaire_version: str
     questionnaire_id: str
-    questionnaire_hash: str
     low_pole: str
     low_pole_description: str
     high_pole: str
@@ -363,9 +412,13 @@ class ReportContext:
     min_coverage_display: str
     scale_display: str
     stages: tuple[StageRow, ...]
+    coverage: tuple[CoverageRow, ...]
     answers: tuple[AnswerGroup, ...]
     group: GroupSection | None
     commentary: tuple[str, ...]
+    commentary_dirs: tuple[str, ...]  # "rtl" or "ltr" for each paragraph, in order
+    organisation_dir: str
+    prepared_by_dir: str
     brand_name: str
     accent: str
     logo_url: str | None
@@ -573,7 +626,6 @@ def build_context(
         questionnaire_title=q.title,
         questionnaire_version=q.version,
         questionnaire_id=q.id,
-        questionnaire_hash=q.content_hash[:12],
         low_pole=q.poles["low"]["label"],
         low_pole_description=q.poles["low"].get("description", ""),
         high_pole=q.poles["high"]["label"],
@@ -605,9 +657,13 @@ def build_context(
         min_coverage_display=_pct(t.min_coverage),
         scale_display=f"{q.scale_min} to {q.scale_max}",
         stages=_stage_rows(q),
+        coverage=_coverage_rows(result, group),
         answers=() if group is not None else _answers_appendix(result),
         group=group_section,
         commentary=_commentary(commentary),
+        commentary_dirs=tuple(text_direction(p) for p in _commentary(commentary)),
+        organisation_dir=text_direction(organisation),
+        prepared_by_dir=text_direction(prepared_by or ""),
         brand_name=branding.name,
         accent=accent,
         logo_url=logo_url,
@@ -855,9 +911,17 @@ def _group_section(
             for r in gap.rows
         ),
         prompts=tuple(
-            PromptView(p.text, labels.get(p.dimension, p.dimension), f"{p.sd:.1f}", p.n, p.distribution)
+            PromptView(
+                p.text,
+                labels.get(p.dimension, p.dimension),
+                # On the scores' 0..100 scale, like the dimension SDs beside it.
+                f"{p.sd:.1f}" if p.spread is None else f"{100 * p.spread:.1f}",
+                p.n,
+                p.distribution,
+            )
             for p in group.prompts
         ),
+        gap_summary=_gap_summary(gap, labels),
     )
     return distribution, section
 
@@ -867,6 +931,60 @@ def _logo(branding: Branding, assets: dict[str, Asset]) -> str | None:
         return None
     assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
     return asset_url("logo")
+
+
+def _gap_summary(gap: GroupGap | None, labels: Mapping[str, str]) -> str:
+    """The perception gap in one sentence for the executive summary."""
+    if gap is None:
+        return "No comparison of leaders and the others is available for this group."
+    if gap.withheld_reason:
+        reason = gap.withheld_reason
+        return f"The comparison of leaders and the others is {reason[:1].lower()}{reason[1:]}"
+    rows = [r for r in gap.rows if r.gap is not None]
+    if not rows:
+        return "Leaders and the others cannot be compared: no dimension has scores on both sides."
+    widest = max(rows, key=lambda r: abs(r.gap))  # type: ignore[arg-type]
+    label = labels.get(widest.dimension, widest.dimension)
+    if round(abs(widest.gap), 0) == 0:  # type: ignore[arg-type]
+        return (
+            f"Leaders ({gap.leaders_n}) and the others ({gap.others_n}) see every dimension alike "
+            "(no gap of a point or more)."
+        )
+    rosier = "leaders" if widest.gap > 0 else "the others"  # type: ignore[operator]
+    return (
+        f"Leaders ({gap.leaders_n}) and the others ({gap.others_n}) see the organisation differently: "
+        f"the widest gap is in {label}, where {rosier} score it {abs(widest.gap):.0f} points higher "  # type: ignore[arg-type]
+        f"({_fmt(widest.leaders)} against {_fmt(widest.others)})."
+    )
+
+
+def _coverage_rows(result: Result, group: GroupData | None) -> tuple[CoverageRow, ...]:
+    """One person's coverage per dimension (rule 3), or the group's, summed over its members."""
+    rows = []
+    for ds in result.dimensions:
+        score_shown = _fmt(ds.score)
+        stage = ds.stage.label if ds.stage else "not enough answers"
+        g = group.coverage.get(ds.id) if group is not None else None
+        if group is not None and g is not None:
+            rows.append(
+                CoverageRow(
+                    ds.label,
+                    f"{g.scored_members} of {group.n}",
+                    g.answers,
+                    g.unsure,
+                    g.possible,
+                    _pct(g.coverage),
+                    score_shown,
+                    stage,
+                )
+            )
+        else:
+            rows.append(
+                CoverageRow(
+                    ds.label, None, ds.answered, ds.unsure, ds.total, _pct(ds.coverage), score_shown, stage
+                )
+            )
+    return tuple(rows)
 
 
 def _stage_rows(q: Questionnaire) -> tuple[StageRow, ...]:
@@ -879,6 +997,18 @@ def _stage_rows(q: Questionnaire) -> tuple[StageRow, ...]:
         )
         for n, s in enumerate(q.stages)
     )
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" when the text's first strongly directional letter is Arabic, Hebrew, ... (the
+    HTML ``dir="auto"`` rule, which WeasyPrint does not implement itself), else "ltr"."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def _commentary(commentary: str | None) -> tuple[str, ...]:
