@@ -11,6 +11,7 @@ All text is escaped; chart inputs are plain values (labels and floats), never do
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -35,8 +36,10 @@ def _t(text: str) -> str:
 
 
 def _text_width(text: str, size: float) -> float:
-    """A rough advance width for layout (Inter averages about 0.56 em per character)."""
-    return len(text) * size * 0.56
+    """A generous advance width for layout: Inter averages about 0.56 em per character; wide
+    (CJK) characters take a full em, so a label in any script keeps its room."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.56 for c in text)
+    return ems * size
 
 
 def _svg(width: float, height: float, body: list[str], label: str, name: str) -> str:
@@ -79,21 +82,38 @@ def spectrum_x(score: float) -> float:
     return SPECTRUM_LEFT + (SPECTRUM_RIGHT - SPECTRUM_LEFT) * score / 100.0
 
 
-def label_rows(positions: list[tuple[float, float, int]], gap: float = 8.0) -> dict[int, int]:
+def label_centre(x: float, width: float, left: float, right: float) -> float:
+    """Where a label of ``width`` meant to be centred on ``x`` is drawn: centred on x, but moved
+    inwards as far as needed to stay between ``left`` and ``right``."""
+    return min(max(x, left + width / 2), right - width / 2)
+
+
+def label_rows(
+    positions: list[tuple[float, float, int]],
+    gap: float = 8.0,
+    bounds: tuple[float, float] | None = None,
+) -> dict[int, int]:
     """Put labels centred at x with width w into rows so that none overlaps; returns index -> row.
 
+    With ``bounds`` (left, right) a label is first moved inside them (``label_centre``), and
+    the rows are packed by where the labels are actually drawn: packing by the marks' own x let
+    a label pushed in from the edge land on its neighbour. Greedy first fit by left edge: within
+    a row every label starts at least ``gap`` after the right edge of the one before.
     Shared with the web page's spectrum, so both pictures stack close labels the same way."""
+    boxes = []
+    for x, w, index in positions:
+        cx = x if bounds is None else label_centre(x, w, *bounds)
+        boxes.append((cx - w / 2, cx + w / 2, index))
     rows: list[float] = []  # right edge of the last label in each row
     placed: dict[int, int] = {}
-    for x, w, index in sorted(positions):
-        left = x - w / 2
+    for lo, hi, index in sorted(boxes):
         for row, right in enumerate(rows):
-            if left >= right + gap:
-                rows[row] = x + w / 2
+            if lo >= right + gap:
+                rows[row] = hi
                 placed[index] = row
                 break
         else:
-            rows.append(x + w / 2)
+            rows.append(hi)
             placed[index] = len(rows) - 1
     return placed
 
@@ -189,13 +209,14 @@ def spectrum_svg(
     label_size = 9.5
     texts = {i: f"{m.label} {m.score:.0f}" for i, m in scored}
     positions = [(spectrum_x(m.score), _text_width(texts[i], label_size), i) for i, m in scored]
-    rows = label_rows(positions)
+    # The white patch behind a label is 2 units wider on each side than the text.
+    rows = label_rows(positions, bounds=(SPECTRUM_LEFT, SPECTRUM_RIGHT))
     row_count = max(rows.values(), default=-1) + 1
     leaders: list[str] = []
     for i, m in scored:
         x = spectrum_x(m.score)
         width = _text_width(texts[i], label_size)
-        lx = min(max(x, SPECTRUM_LEFT + width / 2), SPECTRUM_RIGHT - width / 2)
+        lx = label_centre(x, width, SPECTRUM_LEFT, SPECTRUM_RIGHT)
         ly = track_y + 18 + 14 * rows[i]
         # Leader lines go first and every label sits on a white patch, so a line running down
         # to a lower row never strikes through a label above it.
