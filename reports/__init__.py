@@ -21,7 +21,7 @@ from .context import (
     group_data_from_summary,
 )
 from .fetcher import ReportURLFetcher
-from .render import html_to_pdf, render_html, render_pdf
+from .render import PreparedReport, html_to_pdf, prepare, render_html, render_pdf
 
 __all__ = [
     "Branding",
@@ -30,11 +30,13 @@ __all__ = [
     "GroupDimension",
     "GroupGap",
     "GroupPrompt",
+    "PreparedReport",
     "ReportContext",
     "ReportURLFetcher",
     "build_context",
     "group_data_from_summary",
     "html_to_pdf",
+    "prepare",
     "render_html",
     "render_pdf",
 ]

@@ -4,23 +4,28 @@ locked fetcher. ``html_to_pdf`` is the one narrow function that touches WeasyPri
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import jinja2
+import weasyprint
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from .context import ReportContext
-from .fetcher import Asset, ReportURLFetcher
+from .fetcher import STATIC_FILES, Asset, ReportURLFetcher
 
 REPORTS_DIR = Path(__file__).resolve().parent
 CSS_PARTS = ("1-fonts.css", "2-variables.css", "3-pages.css", "4-styles.css")
 # The base URL of the document: relative URLs resolve to report:... and so still go through
 # the fetcher's allow-list, never to a file next to the process.
 BASE_URL = "report:static/"
+# Raise when the PDF bytes would change for the same HTML and CSS (say, new PDF options below),
+# so that kept renders are not served for a different renderer.
+RENDER_FORMAT = 1
 
 
 @cache
@@ -93,5 +98,39 @@ def html_to_pdf(
 
 def render_pdf(context: ReportContext, *, fetcher: ReportURLFetcher | None = None) -> bytes:
     """The report as PDF bytes."""
+    return prepare(context).render(fetcher=fetcher)
+
+
+@cache
+def _renderer_fingerprint() -> bytes:
+    """What else decides the bytes: WeasyPrint's version, this module's format, the fonts."""
+    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}; format {RENDER_FORMAT}".encode())
+    for name in sorted(STATIC_FILES):
+        digest.update(name.encode() + b"\0" + (REPORTS_DIR / name).read_bytes())
+    return digest.digest()
+
+
+class PreparedReport:
+    """A report ready for WeasyPrint: its HTML, CSS and assets, and ``key``, a SHA-256 of all of
+    them and of the renderer, so two reports with the same key render to the same PDF. Building
+    one costs a few milliseconds; rendering it, most of a second."""
+
+    def __init__(self, html: str, css: str, assets: Mapping[str, Asset]) -> None:
+        self.html, self.css, self.assets = html, css, dict(assets)
+        digest = hashlib.sha256(_renderer_fingerprint())
+        for part in (html.encode(), css.encode()):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        for name in sorted(self.assets):
+            asset = self.assets[name]
+            for part in (name.encode(), asset.mime_type.encode(), asset.data):
+                digest.update(len(part).to_bytes(8, "big") + part)
+        self.key = digest.hexdigest()
+
+    def render(self, *, fetcher: ReportURLFetcher | None = None) -> bytes:
+        return html_to_pdf(self.html, self.css, self.assets, fetcher=fetcher)
+
+
+def prepare(context: ReportContext) -> PreparedReport:
+    """The context's HTML, CSS and assets with the key they are kept under."""
     css = stylesheet() + "\n" + _accent_css(context.accent)
-    return html_to_pdf(render_html(context), css, context.assets, fetcher=fetcher)
+    return PreparedReport(render_html(context), css, context.assets)

@@ -10,10 +10,11 @@ import unicodedata
 
 from sqlalchemy.orm import Session
 
-from reports import ReportContext, build_context, render_pdf
+from reports import ReportContext, build_context
 
 from ..db.models import Assessment, Group
 from .questionnaires import questionnaire_of
+from .report_cache import cached_pdf
 from .self_assessment import result_of
 from .workshops import WorkshopView, settings_of, workshop_view
 
@@ -54,11 +55,12 @@ def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
     """The PDF bytes of one complete assessment's report (raises ReportNotReady otherwise).
 
     ``session`` is the session ``assessment`` belongs to; the report reads the questionnaire
-    version through it and writes nothing.
+    version through it; the rendered bytes are kept in the report cache (its own transaction, see
+    ``report_cache``), so an unchanged report is not rendered twice.
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return render_pdf(assessment_report_context(assessment))
+    return cached_pdf(session, assessment_report_context(assessment))
 
 
 def report_filename(organisation: str, date: dt.date) -> str:
@@ -104,6 +106,5 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
 
 
 def render_group_pdf(session: Session, group: Group) -> bytes:
-    from reports import render_pdf
-
-    return render_pdf(group_report_context(workshop_view(session, group)))
+    """The workshop's PDF: rendered again only when something it shows has changed."""
+    return cached_pdf(session, group_report_context(workshop_view(session, group)))
