@@ -539,30 +539,82 @@ def _check_branding(branding: Branding | None) -> Branding:
     return branding
 
 
-def _verdict(result: Result, q: Questionnaire, bottleneck: DimensionScore | None) -> str:
+def _lower_first(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _verdict(
+    result: Result, q: Questionnaire, bottleneck: DimensionScore | None, first: Recommendation | None
+) -> str:
+    """The verdict written for this organisation: its stage, the dimension holding it back and
+    what that looks like today, its strongest area, and the roadmap's first step."""
     c = result.classification
     t = q.thresholds
+    first_step = (
+        f" The roadmap starts with \u201c{first.title}\u201d: {first.horizon_label.lower()}, owned by "
+        f"{first.owner.lower() if first.owner[1:2].islower() else first.owner}."
+        if first is not None
+        else ""
+    )
+    scored = [d for d in result.dimensions if d.score is not None]
     if c.provisional:
         missing = ", ".join(d.label for d in result.dimensions if d.score is None)
         return (
             f"Not enough answers to score {missing}, so there is no overall index and this "
-            "verdict is provisional. Answer more of those questions for a sound result."
+            "verdict is provisional. Answer more of those questions for a sound result." + first_step
         )
+    stage = result.stage.label if result.stage else ""
     if c.id == "social_organisation":
-        return (
-            f"The overall index of {_fmt(result.overall)} clears the threshold of {_fmt(t.social)}, "
-            f"and no dimension is below the floor of {_fmt(t.floor)}."
+        opening = (
+            f"The organisation is a social organisation at the {stage} stage: its overall index of "
+            f"{_fmt(result.overall)} clears the threshold of {_fmt(t.social)} and no dimension is below "
+            f"the floor of {_fmt(t.floor)}."
         )
-    if c.held_back and bottleneck is not None:
-        return (
-            f"The overall index of {_fmt(result.overall)} clears the threshold of {_fmt(t.social)}, "
-            f"but {bottleneck.label} ({_fmt(bottleneck.score)}) is below the floor of {_fmt(t.floor)} "
-            "and holds the organisation back: being social in some areas is not enough."
+    elif c.held_back and bottleneck is not None:
+        opening = (
+            f"The organisation is at the {stage} stage, and its overall index of {_fmt(result.overall)} "
+            f"clears the threshold of {_fmt(t.social)}, but {bottleneck.label} at "
+            f"{_fmt(bottleneck.score)} is below the floor of {_fmt(t.floor)}: being social in the other "
+            "areas does not make up for one that is not, so it is not yet a social organisation."
         )
-    return (
-        f"The overall index of {_fmt(result.overall)} is below the threshold of {_fmt(t.social)} "
-        f"that a social organisation reaches (with every dimension at {_fmt(t.floor)} or more)."
-    )
+    else:
+        opening = (
+            f"The organisation is at the {stage} stage, with an overall index of "
+            f"{_fmt(result.overall)} against the {_fmt(t.social)} a social organisation reaches "
+            f"(with every dimension at {_fmt(t.floor)} or more)."
+        )
+    held = ""
+    if bottleneck is not None and bottleneck.stage is not None:
+        dim = next(d for d in q.dimensions if d.id == bottleneck.id)
+        today = dim.stage_descriptions.get(bottleneck.stage.id) or bottleneck.stage.description
+        if c.id == "social_organisation":
+            held = f" The area with most room to grow is {bottleneck.label} at {_fmt(bottleneck.score)}"
+        elif c.held_back:
+            held = f" In {bottleneck.label} today, {_lower_first(today)}" if today else ""
+        elif bottleneck.score is not None and bottleneck.score < t.floor:
+            held = (
+                f" {bottleneck.label} holds it back most: at {_fmt(bottleneck.score)} it is below the floor "
+                f"of {_fmt(t.floor)}, further behind than any area of a social organisation"
+            )
+        else:
+            held = (
+                f" No dimension is below the floor; {bottleneck.label}, at {_fmt(bottleneck.score)}, "
+                "is the furthest behind"
+            )
+        if not c.held_back:
+            held += f". Today that means: {_lower_first(today)}" if today else "."
+    strongest = ""
+    best = max(scored, key=lambda d: d.score or 0.0, default=None)  # first of equals: file order
+    if best is not None and bottleneck is not None and best.id != bottleneck.id:
+        if round(best.score or 0.0) == round(bottleneck.score or 0.0):
+            strongest = f" Every dimension stands at about {_fmt(best.score)}."
+        else:
+            best_stage = f", {best.stage.label}" if best.stage else ""
+            strongest = (
+                f" The strongest area is {best.label} ({_fmt(best.score)}{best_stage}), one to build on."
+            )
+    return opening + held + strongest + first_step
 
 
 def build_context(
@@ -636,7 +688,7 @@ def build_context(
         is_social=c.id == "social_organisation",
         held_back=c.held_back,
         provisional=c.provisional,
-        verdict_explanation=_verdict(result, q, bottleneck),
+        verdict_explanation=_verdict(result, q, bottleneck, ranked[0] if ranked else None),
         overall=result.overall,
         overall_display=_fmt(result.overall),
         stage_label=result.stage.label if result.stage else None,
