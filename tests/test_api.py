@@ -35,7 +35,14 @@ def test_get_questionnaire_gives_the_whole_definition(client, v1):
         "policy",
     ]
     assert body["scale"] == {"min": 1, "max": 5}
-    assert body["thresholds"] == {"social": 60, "floor": 40, "min_coverage": 0.6}
+    assert body["thresholds"] == {
+        "social": 60,
+        "floor": 40,
+        "min_coverage": 0.6,
+        "strength": 0.75,
+        "weakness": 0.25,
+        "max_now": 4,
+    }
     assert [(s["id"], s["min"]) for s in body["stages"]] == [
         ("broadcasting", 0),
         ("experimenting", 20),

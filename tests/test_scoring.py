@@ -37,7 +37,8 @@ dimensions: [{{id: d, label: D, description: The dimension.}}]
 items:
   - {{id: i1, dimension: d, type: likert, text: One}}
   - {{id: i2, dimension: d, type: likert, text: Two, reverse: true}}
-  - {{id: i3, dimension: d, type: likert, text: Three, weight: {third_answer_weight}, allow_unsure: true}}
+  - {{id: i3, dimension: d, type: likert, text: Three, weight: {third_answer_weight}, allow_unsure: true,
+      allow_not_applicable: true}}
 recommendations:
 """
     for stage in ("broadcasting", "experimenting", "participating", "conversing", "networked"):
@@ -70,6 +71,17 @@ def test_worked_example_fully_answered_is_87_5_networked():
     assert result.overall == 87.5
     assert result.stage.id == "networked"
     assert d.target == 100.0  # already in the top stage
+
+
+def test_worked_example_not_applicable_leaves_coverage_and_gives_75_conversing():
+    result = score(worked_example_questionnaire(), {"i1": 4, "i2": 2, "i3": "not_applicable"})
+    d = result.dimension("d")
+    assert d.coverage == 1.0  # (1+1)/(1+1): item 3 counts in neither sum
+    assert d.score == 75.0  # 100 * (0.75 + 0.75) / 2
+    assert d.stage.id == "conversing"
+    assert result.answers["i3"] == "not_applicable"  # kept
+    # Rule 11: both answered items score exactly 0.75, the strength threshold.
+    assert [(f.item, f.score) for f in result.strengths] == [("i1", 0.75), ("i2", 0.75)]
 
 
 def test_unsure_is_kept_but_not_scored(seven):

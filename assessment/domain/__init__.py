@@ -12,9 +12,10 @@ from .questionnaire import (
     parse_questionnaire,
 )
 from .result import Result, score
-from .scoring import UNSURE, InvalidAnswers
+from .scoring import NOT_APPLICABLE, UNSURE, InvalidAnswers
 
 __all__ = [
+    "NOT_APPLICABLE",
     "UNSURE",
     "InvalidAnswers",
     "Questionnaire",

@@ -65,6 +65,11 @@ class Item:
     weight: float = 1.0
     allow_unsure: bool = False
     help: str | None = None
+    # The social practice the item measures, in its social wording even for a reverse-keyed item:
+    # what a report prints for a strength or weakness (SCORING.md rule 11).
+    practice: str = ""
+    # Rule 1: "not_applicable" is offered only where a small organisation may lack the thing.
+    allow_not_applicable: bool = False
     # The item's scale (rule 1): derived once, since scoring asks for it on every answer.
     lo: int = field(init=False, repr=False, compare=False)
     hi: int = field(init=False, repr=False, compare=False)
@@ -113,6 +118,10 @@ class Recommendation:
     impact: int
     horizon: str
     owner: str
+    # Rule 12: the items whose practice this builds (in place when they are all strengths) and
+    # the recommendations that must come before it.
+    addresses: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,9 @@ class Thresholds:
     social: float = 60.0
     floor: float = 40.0
     min_coverage: float = 0.6
+    strength: float = 0.75  # rule 11: an item score at or above this is a strength
+    weakness: float = 0.25  # rule 11: at or below this, a weakness
+    max_now: int = 4  # rule 12: the most entries the roadmap's "now" horizon holds
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,9 @@ class Questionnaire:
                 "social": self.thresholds.social,
                 "floor": self.thresholds.floor,
                 "min_coverage": self.thresholds.min_coverage,
+                "strength": self.thresholds.strength,
+                "weakness": self.thresholds.weakness,
+                "max_now": self.thresholds.max_now,
             },
             "poles": {k: dict(v) for k, v in self.poles.items()},
             "classifications": {k: dict(v) for k, v in self.classifications.items()},
@@ -241,6 +256,8 @@ class Questionnaire:
                     "reverse": i.reverse,
                     "weight": i.weight,
                     "allow_unsure": i.allow_unsure,
+                    "allow_not_applicable": i.allow_not_applicable,
+                    "practice": i.practice,
                 }
                 for i in self.items
             ],
@@ -256,6 +273,8 @@ class Questionnaire:
                     "impact": r.impact,
                     "horizon": r.horizon,
                     "owner": r.owner,
+                    "addresses": list(r.addresses),
+                    "requires": list(r.requires),
                 }
                 for r in self.recommendations
             ],
@@ -310,6 +329,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where}: {error.message}"
     if error.validator == "required":
         return f"{where}: {error.message}"
+    if error.validator == "pattern" and error.schema.get("pattern") == "\\S":
+        return f"{where}: must not be blank"
     if error.validator == "pattern":
         return f"{where}: {error.instance!r} is not a valid id (lower-case letters, digits, '_')"
     if error.validator == "not" and "options" in str(error.schema):
@@ -483,6 +504,63 @@ def _check_meaning(data: dict[str, Any], lines: _LineMap, source: str) -> Iterat
         yield problem(
             ("thresholds",), "thresholds: floor is above the social threshold; no organisation could pass"
         )
+    if thresholds.get("weakness", 0.25) >= thresholds.get("strength", 0.75):
+        yield problem(
+            ("thresholds",),
+            "thresholds: weakness must be below strength, or one answer could be both (rule 11)",
+        )
+
+    yield from _check_links(data, problem)
+
+
+def _check_links(data: dict[str, Any], problem: Any) -> Iterator[Problem]:
+    """Rule 12's links: every address is an item, every requirement a recommendation, no cycles."""
+    item_ids = {i["id"] for i in data["items"]}
+    recs = data["recommendations"]
+    rec_ids = {r["id"] for r in recs}
+    index_of = {r["id"]: n for n, r in enumerate(recs)}
+    for index, rec in enumerate(recs):
+        where = ("recommendations", index)
+        for n, item_id in enumerate(rec.get("addresses", ())):
+            if item_id not in item_ids:
+                yield problem(
+                    where + ("addresses", n),
+                    f"recommendation {rec['id']!r} addresses unknown item {item_id!r}",
+                )
+        for n, other in enumerate(rec.get("requires", ())):
+            if other == rec["id"]:
+                yield problem(where + ("requires", n), f"recommendation {rec['id']!r} requires itself")
+            elif other not in rec_ids:
+                yield problem(
+                    where + ("requires", n),
+                    f"recommendation {rec['id']!r} requires unknown recommendation {other!r}",
+                )
+    # A cycle would leave no order in which every requirement comes first. Depth-first search,
+    # reporting each cycle once, at the line of the recommendation where it is first met.
+    graph = {r["id"]: [o for o in r.get("requires", ()) if o in rec_ids and o != r["id"]] for r in recs}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> Iterator[Problem]:
+        state[node] = 1
+        path.append(node)
+        for other in graph[node]:
+            if state.get(other) == 1:
+                cycle = path[path.index(other) :] + [other]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    yield problem(
+                        ("recommendations", index_of[other], "requires"),
+                        "requires form a cycle: " + " -> ".join(cycle),
+                    )
+            elif other not in state:
+                yield from visit(other, path)
+        path.pop()
+        state[node] = 2
+
+    for rec in recs:
+        if rec["id"] not in state:
+            yield from visit(rec["id"], [])
 
 
 def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
@@ -510,6 +588,9 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
             social=float(thresholds.get("social", 60)),
             floor=float(thresholds.get("floor", 40)),
             min_coverage=float(thresholds.get("min_coverage", 0.6)),
+            strength=float(thresholds.get("strength", 0.75)),
+            weakness=float(thresholds.get("weakness", 0.25)),
+            max_now=int(thresholds.get("max_now", 4)),
         ),
         poles={k: dict(v) for k, v in data["poles"].items()},
         classifications={k: dict(v) for k, v in data["classifications"].items()},
@@ -543,6 +624,9 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
                 weight=float(i.get("weight", 1)),
                 allow_unsure=bool(i.get("allow_unsure", False)),
                 help=i.get("help"),
+                # A file without practice statements (version 1.0) falls back to the item's text.
+                practice=i.get("practice") or i["text"],
+                allow_not_applicable=bool(i.get("allow_not_applicable", False)),
             )
             for i in data["items"]
         ),
@@ -558,6 +642,8 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
                 impact=int(r["impact"]),
                 horizon=r["horizon"],
                 owner=r["owner"],
+                addresses=tuple(r.get("addresses", ())),
+                requires=tuple(r.get("requires", ())),
             )
             for r in data["recommendations"]
         ),

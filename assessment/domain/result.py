@@ -15,11 +15,14 @@ from .scoring import (
     Answer,
     Classification,
     DimensionScore,
+    ItemFinding,
     classify,
     dimension_scores,
+    item_scores,
     overall_index,
     score_dimension,
     stage_dict,
+    strengths_and_weaknesses,
     validate_answers,
 )
 
@@ -33,6 +36,9 @@ class Result:
     stage: Stage | None
     classification: Classification
     roadmap: tuple[RoadmapEntry, ...]
+    # Rule 11: absolute thresholds on item scores (empty for a group's means, which have none).
+    strengths: tuple[ItemFinding, ...] = ()
+    weaknesses: tuple[ItemFinding, ...] = ()
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -59,6 +65,8 @@ class Result:
                 "provisional": self.classification.provisional,
             },
             "roadmap": [entry.to_dict() for entry in self.roadmap],
+            "strengths": [f.to_dict() for f in self.strengths],
+            "weaknesses": [f.to_dict() for f in self.weaknesses],
             "answers": dict(self.answers),
         }
 
@@ -74,6 +82,8 @@ def result_from_scores(
     overall = overall_index(questionnaire, scores)
     classification = classify(questionnaire, scores, overall)
     dims = dimension_scores(questionnaire, scores, coverage, answers)
+    per_item = item_scores(questionnaire, answers)
+    strengths, weaknesses = strengths_and_weaknesses(questionnaire, per_item)
     return Result(
         questionnaire=questionnaire,
         answers=dict(answers),
@@ -81,7 +91,9 @@ def result_from_scores(
         overall=overall,
         stage=None if overall is None else questionnaire.stage_for(overall),
         classification=classification,
-        roadmap=build_roadmap(questionnaire, dims, classification),
+        roadmap=build_roadmap(questionnaire, dims, classification, per_item),
+        strengths=strengths,
+        weaknesses=weaknesses,
     )
 
 

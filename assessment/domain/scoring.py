@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from .questionnaire import Item, Questionnaire, Stage
 
 UNSURE = "unsure"
-Answer = int | str  # an integer on the item's scale, or UNSURE
+# Rule 1: kept, not scored, and the item leaves both sums of that respondent's coverage.
+NOT_APPLICABLE = "not_applicable"
+Answer = int | str  # an integer on the item's scale, UNSURE or NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,14 @@ def check_answer(item: Item, value: object) -> str | None:
     """Why ``value`` is not a valid answer to ``item``, or None when it is."""
     if value == UNSURE and isinstance(value, str):
         return None if item.allow_unsure else "this question does not allow 'unsure'"
+    if value == NOT_APPLICABLE and isinstance(value, str):
+        return None if item.allow_not_applicable else "this question does not allow 'not_applicable'"
     # bool is an int in Python, but true/false is not an answer on a scale.
     if isinstance(value, bool) or not isinstance(value, int):
-        allowed = "an integer" + (" or 'unsure'" if item.allow_unsure else "")
+        words = ["an integer"]
+        words += [repr(UNSURE)] if item.allow_unsure else []
+        words += [repr(NOT_APPLICABLE)] if item.allow_not_applicable else []
+        allowed = ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
         return f"must be {allowed}, not {value!r}"
     # SCORING.md rule 1: a choice item's scale is its lowest to highest option value, and any
     # integer on that scale is an answer (rule 2 places it linearly).
@@ -79,6 +86,44 @@ def item_score(item: Item, value: int) -> float:
     return 1.0 - s if item.reverse else s
 
 
+def item_scores(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, float]:
+    """Rule 2 for every scored answer (integers only), in the questionnaire's order."""
+    return {
+        i.id: item_score(i, answers[i.id])  # type: ignore[arg-type]
+        for i in questionnaire.items
+        if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
+    }
+
+
+@dataclass(frozen=True)
+class ItemFinding:
+    """Rule 11: one item listed as a strength or a weakness, with its score after reverse keying."""
+
+    item: str
+    dimension: str
+    score: float
+
+    def to_dict(self) -> dict[str, str | float]:
+        return {"item": self.item, "dimension": self.dimension, "score": self.score}
+
+
+def strengths_and_weaknesses(
+    questionnaire: Questionnaire, scores: Mapping[str, float]
+) -> tuple[tuple[ItemFinding, ...], tuple[ItemFinding, ...]]:
+    """Rule 11: strengths (s >= strength, highest first) and weaknesses (s <= weakness, lowest
+    first), ties in file order. Absolute thresholds: an item answered at the unsocial end is never
+    a strength, whatever the other answers, and either list may be empty."""
+    t = questionnaire.thresholds
+    found = [
+        (n, ItemFinding(i.id, i.dimension, scores[i.id]))
+        for n, i in enumerate(questionnaire.items)
+        if i.id in scores
+    ]
+    strengths = sorted((f for f in found if f[1].score >= t.strength), key=lambda f: (-f[1].score, f[0]))
+    weaknesses = sorted((f for f in found if f[1].score <= t.weakness), key=lambda f: (f[1].score, f[0]))
+    return tuple(f for _, f in strengths), tuple(f for _, f in weaknesses)
+
+
 @dataclass(frozen=True)
 class DimensionScore:
     id: str
@@ -92,6 +137,7 @@ class DimensionScore:
     stage: Stage | None
     target: float | None  # rule 8: lower bound of the next stage (100 at the top)
     gap: float | None
+    not_applicable: int = 0  # rule 1: items this respondent's organisation does not have
 
 
 @dataclass(frozen=True)
@@ -111,12 +157,15 @@ def stage_dict(stage: Stage | None) -> dict[str, str] | None:
 def score_dimension(
     questionnaire: Questionnaire, dimension_id: str, answers: Mapping[str, Answer]
 ) -> tuple[float | None, float]:
-    """Rule 3: (D_d or None, coverage) for one dimension."""
-    items = questionnaire.items_of(dimension_id)
+    """Rule 3: (D_d or None, coverage) for one dimension.
+
+    An item answered "not_applicable" leaves both sums of the coverage (rule 1). When every item
+    of the dimension is not applicable there is nothing to score: coverage 0 and D_d null."""
+    items = [i for i in questionnaire.items_of(dimension_id) if answers.get(i.id) != NOT_APPLICABLE]
     total_weight = sum(i.weight for i in items)
     scored = [(i, answers[i.id]) for i in items if isinstance(answers.get(i.id), int)]
     scored_weight = sum(i.weight for i, _ in scored)
-    coverage = scored_weight / total_weight
+    coverage = scored_weight / total_weight if total_weight else 0.0
     if coverage < questionnaire.thresholds.min_coverage or scored_weight == 0:
         return None, coverage
     return 100.0 * sum(i.weight * item_score(i, v) for i, v in scored) / scored_weight, coverage
@@ -195,6 +244,7 @@ def dimension_scores(
                 stage=None if value is None else questionnaire.stage_for(value),
                 target=target,
                 gap=None if value is None else target - value,
+                not_applicable=sum(1 for i in items if answers.get(i.id) == NOT_APPLICABLE),
             )
         )
     return tuple(out)

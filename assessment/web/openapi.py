@@ -31,7 +31,7 @@ def response(description: str, schema_name: str | None = None) -> dict[str, Any]
 
 
 NULLABLE_NUMBER = {"type": ["number", "null"]}
-ANSWER = {"oneOf": [{"type": "integer"}, {"const": "unsure"}]}
+ANSWER = {"oneOf": [{"type": "integer"}, {"const": "unsure"}, {"const": "not_applicable"}]}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": {
@@ -123,6 +123,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "reverse": {"type": "boolean"},
             "weight": {"type": "number", "exclusiveMinimum": 0},
             "allow_unsure": {"type": "boolean"},
+            "allow_not_applicable": {
+                "type": "boolean",
+                "description": "Whether 'not_applicable' is a valid answer "
+                "(an organisation may lack the thing).",
+            },
+            "practice": {
+                "type": "string",
+                "description": "The social practice the item measures: how a strength or weakness is named.",
+            },
         },
     },
     "Questionnaire": {
@@ -149,6 +158,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     "social": {"type": "number", "minimum": 0, "maximum": 100},
                     "floor": {"type": "number", "minimum": 0, "maximum": 100},
                     "min_coverage": {"type": "number", "minimum": 0, "maximum": 1},
+                    "strength": {"type": "number", "minimum": 0, "maximum": 1},
+                    "weakness": {"type": "number", "minimum": 0, "maximum": 1},
+                    "max_now": {"type": "integer", "minimum": 1},
                 },
             },
             "poles": {"type": "object"},
@@ -205,12 +217,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
         "properties": {
             "questionnaire": {"type": "string", "description": "A questionnaire id."},
+            "version": {
+                "type": "string",
+                "description": "A registered version of the questionnaire; without it, the newest.",
+            },
             "answers": {
                 "type": "object",
-                "description": "Item id -> an integer on the item's scale, or 'unsure' where allowed. "
-                "Missing items (or null) are kept as unanswered.",
+                "description": "Item id -> an integer on the item's scale, or 'unsure' / "
+                "'not_applicable' where the item allows it. Missing items (or null) are kept as unanswered.",
                 "additionalProperties": {
-                    "oneOf": [{"type": "integer"}, {"const": "unsure"}, {"type": "null"}]
+                    "oneOf": [
+                        {"type": "integer"},
+                        {"const": "unsure"},
+                        {"const": "not_applicable"},
+                        {"type": "null"},
+                    ]
                 },
             },
             "organisation": {"type": "string", "maxLength": 200},
@@ -240,10 +261,39 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "title": {"type": "string"},
             "why": {"type": "string"},
             "actions": {"type": "array", "items": {"type": "string"}},
-            "horizon": {"enum": ["now", "next", "later"]},
+            "horizon": {
+                "enum": ["now", "next", "later"],
+                "description": "When it can start: never before a prerequisite's horizon, and 'now' "
+                "holds at most the questionnaire's max_now entries.",
+            },
             "effort": {"enum": ["low", "medium", "high"]},
             "impact": {"type": "integer", "minimum": 1, "maximum": 3},
             "owner": {"type": "string"},
+            "addresses": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The item ids whose practice this recommendation builds.",
+            },
+            "requires": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Recommendations that must come first (each placed earlier when chosen).",
+            },
+        },
+    },
+    "ItemFinding": {
+        "type": "object",
+        "required": ["item", "dimension", "score"],
+        "additionalProperties": False,
+        "properties": {
+            "item": {"type": "string"},
+            "dimension": {"type": "string"},
+            "score": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "The item score after reverse keying (1 = the social end).",
+            },
         },
     },
     "Assessment": {
@@ -309,6 +359,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 },
             },
             "roadmap": {"type": "array", "items": ref("RoadmapItem")},
+            "strengths": {
+                "type": "array",
+                "items": ref("ItemFinding"),
+                "description": "Items scored at or above the strength threshold, highest first.",
+            },
+            "weaknesses": {
+                "type": "array",
+                "items": ref("ItemFinding"),
+                "description": "Items scored at or below the weakness threshold, lowest first.",
+            },
             "answers": {"type": "object", "additionalProperties": ANSWER},
             "status": {"enum": ["in_progress", "complete"]},
             "organisation": {"type": "string"},
