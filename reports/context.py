@@ -23,7 +23,15 @@ from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Questionnaire
 from assessment.domain.result import Result, score
 from assessment.domain.roadmap import RoadmapEntry
-from assessment.domain.scoring import UNSURE, Answer, DimensionScore, display, item_score
+from assessment.domain.scoring import (
+    UNSURE,
+    Answer,
+    DimensionScore,
+    ItemFinding,
+    display,
+    item_score,
+    strengths_and_weaknesses,
+)
 
 from . import charts
 from .fetcher import Asset, asset_url
@@ -238,8 +246,10 @@ class Recommendation:
     effort: str  # "Low", "Medium", "High"
     impact: str
     impact_value: int
-    horizon: str
+    horizon: str  # the effective horizon (rule 12: after prerequisites and the max_now cap)
     horizon_label: str
+    builds_on: str = ""  # "#2, #5": the roadmap ranks of the steps it requires
+    in_place: bool = False  # rule 12: its practices are already strengths
 
 
 @dataclass(frozen=True)
@@ -280,9 +290,9 @@ class DimensionSection:
     answered: int
     unsure_count: int
     total: int
-    strongest: tuple[Practice, ...]
-    weakest: tuple[Practice, ...]
-    all_equal: bool
+    strongest: tuple[Practice, ...]  # rule 11 strengths
+    weakest: tuple[Practice, ...]  # rule 11 weaknesses
+    scored_items: int  # how many of its items were scored (0: nothing to call strong or weak)
     unsure: tuple[Practice, ...]
     recommendations: tuple[Recommendation, ...]
     social: str
@@ -409,6 +419,10 @@ class ReportContext:
     distribution: Chart | None
     threshold_display: str
     floor_display: str
+    max_now: int
+    any_scored: bool  # at least one dimension has a score (else there can be no roadmap)
+    strength_display: str  # rule 11's thresholds as item scores of 0..100
+    weakness_display: str
     min_coverage_display: str
     scale_display: str
     stages: tuple[StageRow, ...]
@@ -432,7 +446,10 @@ def _owner(owner: str) -> str:
     return owner[:1].upper() + owner[1:] if owner and not owner.isupper() else owner
 
 
-def _recommendation(entry_rank: int | None, rec, dimension_label: str) -> Recommendation:  # type: ignore[no-untyped-def]
+def _recommendation(  # type: ignore[no-untyped-def]
+    entry_rank: int | None, rec, dimension_label: str, horizon: str | None = None, builds_on: str = ""
+) -> Recommendation:
+    horizon = horizon or rec.horizon
     return Recommendation(
         id=rec.id,
         rank=entry_rank,
@@ -445,8 +462,9 @@ def _recommendation(entry_rank: int | None, rec, dimension_label: str) -> Recomm
         effort=EFFORT_LABELS.get(rec.effort, rec.effort),
         impact=IMPACT_LABELS.get(rec.impact, str(rec.impact)),
         impact_value=rec.impact,
-        horizon=rec.horizon,
-        horizon_label=HORIZON_LABELS.get(rec.horizon, rec.horizon),
+        horizon=horizon,
+        horizon_label=HORIZON_LABELS.get(horizon, horizon),
+        builds_on=builds_on,
     )
 
 
@@ -462,7 +480,7 @@ def _roadmap(
         rule8 = {e.recommendation.id: n for n, e in enumerate(kept)}
         kept.sort(
             key=lambda e: (
-                HORIZONS.index(e.recommendation.horizon),
+                HORIZONS.index(e.horizon or e.recommendation.horizon),
                 position.get(e.recommendation.id, len(position)),
                 rule8[e.recommendation.id],
             )
@@ -471,25 +489,24 @@ def _roadmap(
 
 
 def _practices(
-    q: Questionnaire, items: Sequence[Item], positions: Mapping[str, float], describe
-) -> tuple[tuple[Practice, ...], tuple[Practice, ...], bool]:  # type: ignore[no-untyped-def]
-    """The strongest and weakest practices: the highest and lowest rule-2 positions among the
-    dimension's scored items (ties in file order), at most two each and never the same item
-    twice. When every scored item sits at the same position there is no strongest or weakest."""
-    scored = [(positions[i.id], n, i) for n, i in enumerate(items) if i.id in positions]
-    if len(scored) < 2:
-        return (), (), False
-    if len({round(p, 9) for p, _, _ in scored}) == 1:
-        return (), (), True
-    k = min(2, len(scored) // 2)
-    best = sorted(scored, key=lambda s: (-s[0], s[1]))[:k]
-    # Only practices clearly below the strongest count as weakest: a tie is neither.
-    floor = min(p for p, _, _ in best)
-    worst = sorted((s for s in scored if s[0] < floor), key=lambda s: (s[0], s[1]))[:k]
+    q: Questionnaire, items: Sequence[Item], how: _Describer
+) -> tuple[tuple[Practice, ...], tuple[Practice, ...]]:
+    """Rule 11: this dimension's strengths and weaknesses, shown by the practice each item
+    measures (its social wording, also for a reverse-keyed item). Either may be empty: then the
+    page says so instead of listing the least bad answers."""
+    mine = {i.id for i in items}
+    by_id = {i.id: i for i in items}
     return (
-        tuple(Practice(i.id, i.text, describe(i)) for _, _, i in best),
-        tuple(Practice(i.id, i.text, describe(i)) for _, _, i in worst),
-        False,
+        tuple(
+            Practice(f.item, by_id[f.item].practice, how.describe(by_id[f.item]))
+            for f in how.strengths
+            if f.item in mine
+        ),
+        tuple(
+            Practice(f.item, by_id[f.item].practice, how.describe(by_id[f.item]))
+            for f in how.weaknesses
+            if f.item in mine
+        ),
     )
 
 
@@ -656,9 +673,8 @@ def build_context(
     bottleneck = result.dimension(c.bottleneck) if c.bottleneck else None
 
     ranked, horizons = _roadmap_section(result, labels, hidden, recommendation_order)
-    rank_of = {r.id: r.rank for r in ranked}
     views = _group_views(group)
-    sections = _dimension_sections(result, anchors, _describer(result, group), views, rank_of, hidden)
+    sections = _dimension_sections(result, anchors, _describer(result, group), views, ranked)
     assets, spectrum, radar = _position_charts(result, group is not None, accent)
     distribution, group_section = _group_section(group, labels, views, assets, accent)
     logo_url = _logo(branding, assets)
@@ -706,6 +722,10 @@ def build_context(
         distribution=distribution,
         threshold_display=_fmt(t.social),
         floor_display=_fmt(t.floor),
+        max_now=t.max_now,
+        any_scored=any(d.score is not None for d in result.dimensions),
+        strength_display=_fmt(100 * t.strength),
+        weakness_display=_fmt(100 * t.weakness),
         min_coverage_display=_pct(t.min_coverage),
         scale_display=f"{q.scale_min} to {q.scale_max}",
         stages=_stage_rows(q),
@@ -731,7 +751,17 @@ def _roadmap_section(
 ) -> tuple[list[Recommendation], tuple[Horizon, ...]]:
     """The roadmap (and, from its first three entries, the executive summary's priorities)."""
     ordered = _roadmap(result.roadmap, hidden, order)
-    ranked = [_recommendation(n, e.recommendation, labels[e.dimension]) for n, e in enumerate(ordered, 1)]
+    rank = {e.recommendation.id: n for n, e in enumerate(ordered, 1)}
+    ranked = [
+        _recommendation(
+            n,
+            e.recommendation,
+            labels[e.dimension],
+            e.horizon or e.recommendation.horizon,
+            ", ".join(f"#{rank[r]}" for r in e.recommendation.requires if r in rank),
+        )
+        for n, e in enumerate(ordered, 1)
+    ]
     horizons = tuple(
         Horizon(h, HORIZON_LABELS[h], tuple(r for r in ranked if r.horizon == h))
         for h in HORIZONS
@@ -748,6 +778,8 @@ class _Describer:
     describe: Callable[[Item], str]
     unsure_note: Callable[[Item], str]
     unsure_ids: frozenset[str]
+    strengths: tuple[ItemFinding, ...]
+    weaknesses: tuple[ItemFinding, ...]
 
 
 def _describer(result: Result, group: GroupData | None) -> _Describer:
@@ -764,7 +796,9 @@ def _describer(result: Result, group: GroupData | None) -> _Describer:
         def unsure_note(item: Item) -> str:
             return f"{group.unsure_counts[item.id]} of {group.n} unsure"
 
-        return _Describer(positions, describe, unsure_note, frozenset(group.unsure_counts))
+        # Rule 11 on the members' mean item scores (the group result has no answers of its own).
+        strong, weak = strengths_and_weaknesses(q, positions)
+        return _Describer(positions, describe, unsure_note, frozenset(group.unsure_counts), strong, weak)
 
     positions = {
         i.id: item_score(i, answers[i.id])
@@ -779,7 +813,12 @@ def _describer(result: Result, group: GroupData | None) -> _Describer:
         return "answered \u201cunsure\u201d"
 
     return _Describer(
-        positions, describe_one, unsure_one, frozenset(i for i, v in answers.items() if v == UNSURE)
+        positions,
+        describe_one,
+        unsure_one,
+        frozenset(i for i, v in answers.items() if v == UNSURE),
+        result.strengths,
+        result.weaknesses,
     )
 
 
@@ -806,8 +845,7 @@ def _dimension_sections(
     anchors: Mapping[str, str],
     how: _Describer,
     views: Mapping[str, GroupDimensionView],
-    rank_of: Mapping[str, int | None],
-    hidden: frozenset[str],
+    ranked: Sequence[Recommendation],
 ) -> tuple[DimensionSection, ...]:
     """One page per dimension: score, stage, practices, things to find out, recommendations."""
     q = result.questionnaire
@@ -815,17 +853,11 @@ def _dimension_sections(
     sections = []
     for d, ds in zip(q.dimensions, result.dimensions, strict=True):
         items = q.items_of(d.id)
-        strongest, weakest, all_equal = _practices(q, items, how.positions, how.describe)
+        strongest, weakest = _practices(q, items, how)
         following = q.next_stage(ds.stage) if ds.stage else None
-        recs = (
-            ()
-            if ds.stage is None
-            else tuple(
-                _recommendation(rank_of.get(r.id), r, d.label)
-                for r in q.recommendations_for(d.id, ds.stage.id)
-                if r.id not in hidden
-            )
-        )
+        # This dimension's steps on the roadmap (rule 12: not those in place; with any
+        # prerequisite of this dimension another one pulled in), in roadmap order.
+        recs = tuple(r for r in ranked if r.dimension == d.id)
         sections.append(
             DimensionSection(
                 id=d.id,
@@ -849,7 +881,7 @@ def _dimension_sections(
                 total=ds.total,
                 strongest=strongest,
                 weakest=weakest,
-                all_equal=all_equal,
+                scored_items=sum(1 for i in items if i.id in how.positions),
                 unsure=tuple(
                     Practice(i.id, i.text, how.unsure_note(i)) for i in items if i.id in how.unsure_ids
                 ),

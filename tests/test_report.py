@@ -104,7 +104,7 @@ def test_pdf_has_a_section_per_dimension_with_stage_practices_and_unknowns(hosti
     for d, ds in zip(v1.dimensions, result.dimensions, strict=True):
         assert f"{d.label} {display(ds.score)} / 100" in text or d.label in text
         assert " ".join(d.stage_descriptions[ds.stage.id].split()) in text
-    assert "STRONGEST PRACTICES" in text and "WEAKEST PRACTICES" in text  # small caps headings
+    assert "STRENGTHS (75+ of 100)" in text and "WEAKNESSES (25 or less)" in text  # small caps headings
     assert "THINGS TO FIND OUT" in text
     for section in hostile["context"].dimensions:
         for practice in section.strongest + section.weakest:

@@ -11,8 +11,8 @@ import pytest
 
 from assessment.domain.groups import Member, summarise
 from assessment.domain.result import score
-from assessment.domain.scoring import UNSURE
-from reports import build_context, group_data_from_summary
+from assessment.domain.scoring import UNSURE, item_score
+from reports import build_context, group_data_from_summary, render_html
 
 PROFILES = {
     "broadcasting": dict(dialogue=0.05, interaction=0.1, engagement=0.0, leadership=0.1, policy=0.05),
@@ -177,3 +177,57 @@ def test_group_sds_are_all_on_the_0_to_100_scale(v1):
     for label, view in context.group.rows:
         d = next(d for d in v1.dimensions if d.label == label)
         assert float(view.sd) == pytest.approx(summary.stats[d.id].sd, abs=0.05)  # dimension scores are 0-100
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_every_listed_strength_and_weakness_meets_rule_11(v1, profile):
+    rng = random.Random(profile)
+    answers = _at(v1, PROFILES[profile], rng)
+    result = score(v1, answers)
+    context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
+    items = {i.id: i for i in v1.items}
+    t = v1.thresholds
+    listed_strong, listed_weak = set(), set()
+    for section in context.dimensions:
+        for p in section.strongest:
+            s = item_score(items[p.item], answers[p.item])
+            assert s >= t.strength and items[p.item].dimension == section.id
+            assert p.text == items[p.item].practice  # by the practice it measures
+            listed_strong.add(p.item)
+        for p in section.weakest:
+            assert item_score(items[p.item], answers[p.item]) <= t.weakness
+            listed_weak.add(p.item)
+    # ... and nothing that qualifies is left out.
+    assert listed_strong == {f.item for f in result.strengths}
+    assert listed_weak == {f.item for f in result.weaknesses}
+
+
+def test_empty_states_are_said_not_filled_with_the_least_bad(v1):
+    result = score(v1, _at(v1, PROFILES["broadcasting"]))
+    context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
+    html = render_html(context)
+    assert all(not s.strongest for s in context.dimensions)  # everything at the unsocial end
+    assert html.count("at the strength level yet") == len(v1.dimensions)
+    top = score(v1, _at(v1, {d.id: 1.0 for d in v1.dimensions}))
+    context = build_context(top, organisation="X", date=dt.date(2026, 1, 1))
+    assert all(not s.weakest for s in context.dimensions)
+    assert render_html(context).count("at the weak end") == len(v1.dimensions)
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_roadmap_shows_the_effective_horizons_and_only_chosen_steps(v1, profile):
+    result = score(v1, _at(v1, PROFILES[profile]))
+    context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
+    shown = [(e.id, h.id) for h in context.roadmap for e in h.entries]
+    assert sorted(shown) == sorted((e.recommendation.id, e.horizon) for e in result.roadmap)
+    assert sum(1 for _, h in shown if h == "now") <= v1.thresholds.max_now
+    chosen = {e.recommendation.id for e in result.roadmap}
+    for section in context.dimensions:
+        assert {r.id for r in section.recommendations} <= chosen  # nothing already in place
+    rank = {e.id: e.rank for h in context.roadmap for e in h.entries}
+    for h in context.roadmap:
+        for e in h.entries:
+            for needed in [
+                r for r in next(x for x in v1.recommendations if x.id == e.id).requires if r in rank
+            ]:
+                assert rank[needed] < e.rank and f"#{rank[needed]}" in e.builds_on
