@@ -16,8 +16,10 @@ from .context import (
     GroupDimension,
     GroupGap,
     GroupPrompt,
+    HistoryPoint,
     ReportContext,
     build_context,
+    date_display,
     group_data_from_summary,
 )
 from .fetcher import ReportURLFetcher
@@ -30,10 +32,12 @@ __all__ = [
     "GroupDimension",
     "GroupGap",
     "GroupPrompt",
+    "HistoryPoint",
     "PreparedReport",
     "ReportContext",
     "ReportURLFetcher",
     "build_context",
+    "date_display",
     "group_data_from_summary",
     "html_to_pdf",
     "prepare",

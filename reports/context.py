@@ -214,6 +214,15 @@ def group_data_from_summary(
 
 
 @dataclass(frozen=True)
+class HistoryPoint:
+    """An earlier complete assessment of the same series: when, and its scores as stored."""
+
+    label: str  # "3 March 2026"
+    overall: float | None
+    dimensions: Mapping[str, float | None]  # dimension id -> score
+
+
+@dataclass(frozen=True)
 class Branding:
     """A consultant's branding: a name for the cover, an accent colour (#rrggbb), a logo."""
 
@@ -315,6 +324,14 @@ class AnswerRow:
 class AnswerGroup:
     dimension_label: str
     rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: str
+    now: str
+    change: str  # "+7", "−3", "±0", or "–" when either score is missing
 
 
 @dataclass(frozen=True)
@@ -427,6 +444,10 @@ class ReportContext:
     scale_display: str
     stages: tuple[StageRow, ...]
     coverage: tuple[CoverageRow, ...]
+    previous_label: str | None  # the last assessment before this one in its series
+    changes: tuple[ChangeRow, ...]  # per dimension, then the overall index; empty without history
+    history_count: int  # assessments in the series up to this one
+    history: Chart | None  # from three assessments on, as on the results page
     answers: tuple[AnswerGroup, ...]
     group: GroupSection | None
     commentary: tuple[str, ...]
@@ -527,6 +548,9 @@ def _date_display(date: dt.date) -> str:
         "December",
     ]
     return f"{date.day} {months[date.month - 1]} {date.year}"
+
+
+date_display = _date_display  # public: the services label earlier assessments the same way
 
 
 def _short(text: str, limit: int = HEADER_CHARS) -> str:
@@ -646,6 +670,7 @@ def build_context(
     hidden_recommendations: Iterable[str] = (),
     recommendation_order: Sequence[str] | None = None,
     branding: Branding | None = None,
+    history: Sequence[HistoryPoint] = (),
 ) -> ReportContext:
     """Everything the report shows, from a scored result and plain arguments.
 
@@ -659,6 +684,8 @@ def build_context(
     - ``recommendation_order``: recommendation ids in a facilitator's preferred order inside
       each horizon; without it the roadmap keeps SCORING.md section 8's order.
     - ``branding``: a name, an accent colour and a logo; raises ValueError when invalid.
+    - ``history``: the earlier complete assessments of the same series, oldest first; adds
+      "what changed since last time" (and the history chart from three assessments on).
 
     All text is passed through as text; the template escapes it. Each report section is built
     by its own function below; this one only wires them together.
@@ -678,6 +705,7 @@ def build_context(
     assets, spectrum, radar = _position_charts(result, group is not None, accent)
     distribution, group_section = _group_section(group, labels, views, assets, accent)
     logo_url = _logo(branding, assets)
+    changes, history_chart = _changes(result, history, date, accent, assets)
 
     t = q.thresholds
     organisation = " ".join(organisation.split()) or "Your organisation"
@@ -730,6 +758,10 @@ def build_context(
         scale_display=f"{q.scale_min} to {q.scale_max}",
         stages=_stage_rows(q),
         coverage=_coverage_rows(result, group),
+        previous_label=history[-1].label if history else None,
+        changes=changes,
+        history_count=len(history) + 1,
+        history=history_chart,
         answers=() if group is not None else _answers_appendix(result),
         group=group_section,
         commentary=_commentary(commentary),
@@ -1015,6 +1047,47 @@ def _logo(branding: Branding, assets: dict[str, Asset]) -> str | None:
         return None
     assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
     return asset_url("logo")
+
+
+HISTORY_FROM = 3  # a line needs at least three points to say anything (as on the results page)
+
+
+def _signed(change: float | None) -> str:
+    if change is None:
+        return "–"
+    rounded = round(change)
+    return "±0" if rounded == 0 else (f"+{rounded}" if rounded > 0 else f"\u2212{-rounded}")
+
+
+def _changes(
+    result: Result, history: Sequence[HistoryPoint], date: dt.date, accent: str, assets: dict[str, Asset]
+) -> tuple[tuple[ChangeRow, ...], Chart | None]:
+    """What changed since the last assessment of the series, per dimension and overall, and the
+    history chart of the whole series so far (this assessment last)."""
+    if not history:
+        return (), None
+    before = history[-1]
+
+    def row(label: str, then: float | None, now: float | None) -> ChangeRow:
+        change = None if then is None or now is None else now - then
+        return ChangeRow(label, _fmt(then), _fmt(now), _signed(change))
+
+    rows = [row(d.label, before.dimensions.get(d.id), d.score) for d in result.dimensions]
+    rows.append(row("Overall index", before.overall, result.overall))
+    chart = None
+    if len(history) + 1 >= HISTORY_FROM:
+        svg = charts.history_svg(
+            [*(p.label for p in history), _date_display(date)],
+            [*(p.overall for p in history), result.overall],
+            [
+                (d.id, d.label, [*(p.dimensions.get(d.id) for p in history), d.score])
+                for d in result.dimensions
+            ],
+            accent,
+        )
+        assets["history.svg"] = Asset(svg.encode(), "image/svg+xml")
+        chart = Chart(asset_url("history.svg"), svg, _alt(svg))
+    return tuple(rows), chart
 
 
 def _gap_summary(gap: GroupGap | None, labels: Mapping[str, str]) -> str:

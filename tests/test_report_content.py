@@ -231,3 +231,45 @@ def test_roadmap_shows_the_effective_horizons_and_only_chosen_steps(v1, profile)
                 r for r in next(x for x in v1.recommendations if x.id == e.id).requires if r in rank
             ]:
                 assert rank[needed] < e.rank and f"#{rank[needed]}" in e.builds_on
+
+
+def test_report_says_what_changed_since_the_last_assessment_of_its_series(app, v1):
+    """Three assessments in one series: the third's report compares with the second, per dimension
+    and overall, and draws the history of all three (as the results page does)."""
+    from datetime import UTC, datetime, timedelta
+
+    from assessment.services import self_assessment
+    from assessment.services.reports import assessment_report_context
+
+    levels = [PROFILES["broadcasting"], PROFILES["policy lowest"], PROFILES["mid-stage held by leadership"]]
+    db = app.extensions["database"]
+    with db.session() as session, session.begin():
+        first, _ = self_assessment.submit(session, v1.id, _at(v1, levels[0]), organisation="Kestrel")
+        first.completed_at = datetime(2026, 3, 1, tzinfo=UTC)
+        chain = [first]
+        for n, lv in enumerate(levels[1:], start=1):
+            nxt = self_assessment.retake(session, chain[-1])
+            self_assessment.save_answers(nxt, _at(v1, lv))
+            self_assessment.complete_assessment(session, nxt)
+            nxt.completed_at = first.completed_at + timedelta(days=90 * n)
+            chain.append(nxt)
+        session.flush()
+        second_ctx = assessment_report_context(chain[1])
+        third_ctx = assessment_report_context(chain[2])
+        first_ctx = assessment_report_context(chain[0])
+        before = score(v1, _at(v1, levels[1]))
+        now = score(v1, _at(v1, levels[2]))
+    assert first_ctx.changes == () and first_ctx.history is None  # nothing to compare with
+    assert second_ctx.previous_label == "1 March 2026" and second_ctx.history is None  # two points: no line
+    assert third_ctx.previous_label == "30 May 2026"
+    for d_before, d_now, row in zip(before.dimensions, now.dimensions, third_ctx.changes, strict=False):
+        assert row.label == d_now.label
+        assert (row.before, row.now) == (f"{d_before.score:.0f}", f"{d_now.score:.0f}")
+        change = round(d_now.score - d_before.score)
+        assert row.change == ("±0" if change == 0 else f"+{change}" if change > 0 else f"\u2212{-change}")
+    assert third_ctx.changes[-1].label == "Overall index"
+    assert third_ctx.changes[-1].now == f"{now.overall:.0f}"
+    svg = third_ctx.history.svg
+    assert 'data-series="overall"' in svg and svg.count('class="series"') == 1 + len(v1.dimensions)
+    html = render_html(third_ctx)
+    assert "What changed since last time" in html and "Since 30 May 2026." in html

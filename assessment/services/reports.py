@@ -8,14 +8,14 @@ import datetime as dt
 import re
 import unicodedata
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from reports import ReportContext, build_context
+from reports import HistoryPoint, ReportContext, build_context, date_display
 
 from ..db.models import Assessment, Group
 from .questionnaires import questionnaire_of
 from .report_cache import cached_pdf
-from .self_assessment import result_of
+from .self_assessment import result_of, series_history
 from .workshops import WorkshopView, settings_of, workshop_view
 
 
@@ -48,7 +48,26 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         organisation=assessment.organisation or "",
         date=_date_of(assessment),
         respondent_label=label,
+        history=_earlier_in_series(assessment),
     )
+
+
+def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
+    """The complete assessments of the same series made before this one, oldest first, with the
+    scores stored for them (each on its own questionnaire version), as the results page shows."""
+    session = object_session(assessment)
+    if session is None or not assessment.series:
+        return []
+    history = series_history(session, assessment)
+    mine = next((n for n, a in enumerate(history) if a.id == assessment.id), len(history))
+    return [
+        HistoryPoint(
+            label=date_display(_date_of(a)),
+            overall=a.overall,
+            dimensions={row.dimension: row.score for row in a.scores},
+        )
+        for a in history[:mine]
+    ]
 
 
 def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
