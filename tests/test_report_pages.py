@@ -74,3 +74,41 @@ def test_no_page_holds_only_a_spilled_block(v1, profile):
         context = build_context(result, organisation="Kestrel", date=dt.date(2026, 1, 1))
     for number, (fill, starts) in enumerate(_pages(context), start=3):
         assert starts or fill >= MIN_FILL, f"page {number} holds only {fill:.0%} of a page, spilled"
+
+
+def _lines_of(context, css_class):
+    prepared = prepare(context)
+    fetcher = ReportURLFetcher()
+    fetcher.assets.update(prepared.assets)
+    css = CSS(string=prepared.css, base_url=BASE_URL, url_fetcher=fetcher)
+    document = HTML(string=prepared.html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=[css])
+    for page in document.pages:
+        for b in page._page_box.descendants():
+            element = getattr(b, "element", None)
+            if (
+                type(b).__name__ == "LineBox"
+                and element is not None
+                and css_class in (element.get("class") or "")
+            ):
+                yield b, page._page_box
+
+
+def test_right_to_left_commentary_and_name_are_set_right_to_left(v1):
+    result = score(v1, _at(v1, PROFILES["near networked"]))
+    context = build_context(
+        result,
+        organisation="جمعية الإسكان الشمالية",
+        date=dt.date(2026, 1, 1),
+        commentary="نحن نعمل على تحسين الحوار مع المجتمع.\n\nAn English paragraph stays left to right.",
+    )
+    assert context.organisation_dir == "rtl" and context.commentary_dirs == ("rtl", "ltr")
+    lines = list(_lines_of(context, "user-text"))
+    arabic = [b for b, _ in lines if "نحن" in "".join(getattr(c, "text", "") for c in b.descendants())]
+    english = [b for b, _ in lines if "English" in "".join(getattr(c, "text", "") for c in b.descendants())]
+    assert arabic and english
+    right = arabic[0].position_x + arabic[0].width  # the line box spans the paragraph's width
+    short_ar = max(c.position_x + c.width for c in arabic[0].descendants() if hasattr(c, "text"))
+    start_ar = min(c.position_x for c in arabic[0].descendants() if hasattr(c, "text"))
+    start_en = min(c.position_x for c in english[0].descendants() if hasattr(c, "text"))
+    # A short RTL line ends at the right margin and starts well inside it; the English one starts at the left.
+    assert short_ar == pytest.approx(right, abs=2) and start_ar > start_en + 100
