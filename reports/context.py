@@ -582,7 +582,9 @@ def _check_branding(branding: Branding | None) -> Branding:
 
 def _lower_first(text: str) -> str:
     text = " ".join(text.split())
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    first = text.split(" ", 1)[0]
+    # An acronym ("HR", "FAQ") keeps its capitals; an ordinary first word does not.
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
 def _verdict(

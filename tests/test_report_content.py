@@ -273,3 +273,11 @@ def test_report_says_what_changed_since_the_last_assessment_of_its_series(app, v
     assert 'data-series="overall"' in svg and svg.count('class="series"') == 1 + len(v1.dimensions)
     html = render_html(third_ctx)
     assert "What changed since last time" in html and "Since 30 May 2026." in html
+
+
+def test_verdict_quotes_the_stage_text_in_running_prose():
+    from reports.context import _lower_first
+
+    assert _lower_first("A written policy exists.") == "a written policy exists."
+    assert _lower_first("Posts are announcements.") == "posts are announcements."
+    assert _lower_first("HR owns it.") == "HR owns it."
