@@ -710,7 +710,10 @@ def build_context(
     changes, history_chart = _changes(result, history, date, accent, assets)
 
     t = q.thresholds
-    organisation = " ".join(organisation.split()) or "Your organisation"
+    organisation = " ".join(drawable(organisation).split()) or "Your organisation"
+    prepared_by = drawable(prepared_by) if prepared_by else prepared_by
+    respondent_label = drawable(respondent_label)
+    commentary = drawable(commentary) if commentary else commentary
     return ReportContext(
         language=q.language,
         document_title=f"{q.title}: {organisation}",
@@ -770,7 +773,7 @@ def build_context(
         commentary_dirs=tuple(text_direction(p) for p in _commentary(commentary)),
         organisation_dir=text_direction(organisation),
         prepared_by_dir=text_direction(prepared_by or ""),
-        brand_name=branding.name,
+        brand_name=drawable(branding.name),
         accent=accent,
         logo_url=logo_url,
         assets=assets,
@@ -1011,7 +1014,7 @@ def _group_section(
     distribution = Chart(asset_url("distribution.svg"), dist_svg, _alt(dist_svg))
     gap = group.gap
     section = GroupSection(
-        name=group.name,
+        name=drawable(group.name),
         n=group.n,
         rows=tuple((labels.get(g.dimension, g.dimension), views[g.dimension]) for g in group.dimensions),
         gap_withheld=None if gap is None else gap.withheld_reason,
@@ -1156,6 +1159,14 @@ def _stage_rows(q: Questionnaire) -> tuple[StageRow, ...]:
         )
         for n, s in enumerate(q.stages)
     )
+
+
+def drawable(text: str) -> str:
+    """User text without the characters no font can draw: private-use code points, unpaired
+    surrogates and code points unassigned in this Python's Unicode database. They would print
+    as a box; leaving them out is cleaner. Emoji and every assigned script stay (the setup
+    installs fonts for them)."""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Co", "Cs", "Cn"))
 
 
 def text_direction(text: str) -> str:

@@ -281,3 +281,17 @@ def test_verdict_quotes_the_stage_text_in_running_prose():
     assert _lower_first("A written policy exists.") == "a written policy exists."
     assert _lower_first("Posts are announcements.") == "posts are announcements."
     assert _lower_first("HR owns it.") == "HR owns it."
+
+
+def test_characters_no_font_can_draw_are_left_out_cleanly_and_emoji_kept(v1):
+    result = score(v1, _at(v1, PROFILES["near networked"]))
+    context = build_context(
+        result,
+        organisation="Harbour \ue000Network \U0010fffd🌊",
+        date=dt.date(2026, 1, 1),
+        commentary="Great work 🎉\ue001 team",
+        prepared_by="Anna \ue002Berg",
+    )
+    assert context.organisation == "Harbour Network 🌊"
+    assert context.commentary == ("Great work 🎉 team",)
+    assert context.prepared_by == "Anna Berg"

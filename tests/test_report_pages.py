@@ -112,3 +112,19 @@ def test_right_to_left_commentary_and_name_are_set_right_to_left(v1):
     start_en = min(c.position_x for c in english[0].descendants() if hasattr(c, "text"))
     # A short RTL line ends at the right margin and starts well inside it; the English one starts at the left.
     assert short_ar == pytest.approx(right, abs=2) and start_ar > start_en + 100
+
+
+def test_emoji_are_drawn_from_the_installed_emoji_font(v1):
+    import io
+
+    from pypdf import PdfReader
+
+    from reports import render_pdf
+
+    result = score(v1, _at(v1, PROFILES["near networked"]))
+    pdf = render_pdf(build_context(result, organisation="Harbour Network 🌊", date=dt.date(2026, 1, 1)))
+    fonts = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages[:1]:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("Noto-Color-Emoji" in name for name in fonts), fonts  # not a missing-glyph box
