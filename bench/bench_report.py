@@ -3,6 +3,11 @@ assembly and charts under 20% of WeasyPrint's own time). Not a test: it prints f
 
     .venv/bin/python bench/bench_report.py [--runs 15]
 
+Then "downloads": the real route (GET /api/v1/assessments/<id>/report.pdf through Flask's test
+client, SQLite in a temporary folder, or --database-url): a first render (the report not yet
+kept: a fresh assessment each run, in a warm process) and a repeat download of an unchanged
+report (served from the report cache).
+
 Split: "assembly" is build_context (scores to plain values, both SVG charts) plus the Jinja
 template; "weasyprint" is html_to_pdf (layout, fonts, PDF). The answers are fixed, so every
 run renders the same report; the first runs warm the caches and are left out.
@@ -53,7 +58,64 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warm", type=int, default=3)
     parser.add_argument("--questionnaire", default=str(REPO / "questionnaires" / "social-organisation.yaml"))
+    parser.add_argument("--database-url", default=None, help="default: SQLite in a temporary folder")
+    parser.add_argument("--skip-render", action="store_true", help="only the download figures")
     args = parser.parse_args()
+    if not args.skip_render:
+        render_figures(args)
+    download_figures(args)
+
+
+def download_figures(args: argparse.Namespace) -> None:
+    """First render and repeat download of one report through the route, with the cache."""
+    import tempfile
+
+    from assessment import create_app
+    from assessment.services import self_assessment
+
+    q = load_questionnaire(args.questionnaire)
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite"
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        result = app.test_cli_runner().invoke(args=["init"])
+        if result.exit_code != 0:
+            raise SystemExit(result.output)
+        client = app.test_client()
+        db = app.extensions["database"]
+
+        def new_assessment(n: int) -> str:
+            with db.session() as session, session.begin():
+                assessment, _ = self_assessment.submit(
+                    session, q.id, answers_for(q), organisation=f"Acme Housing Association {n}"
+                )
+                return assessment.id
+
+        def download(assessment_id: str) -> float:
+            t0 = time.perf_counter()
+            response = client.get(f"/api/v1/assessments/{assessment_id}/report.pdf")
+            elapsed = time.perf_counter() - t0
+            if response.status_code != 200:
+                raise SystemExit(f"download failed: {response.status_code}")
+            return elapsed
+
+        download(new_assessment(-1))  # warm the process: imports, fonts, templates
+        first, repeat = [], []
+        for n in range(max(3, args.runs // 2)):
+            assessment_id = new_assessment(n)
+            first.append(download(assessment_id))
+            repeat.extend(download(assessment_id) for _ in range(5))
+    print(f"downloads through the route ({'given database' if args.database_url else 'SQLite'}):")
+    print(
+        f"first render (not yet kept, warm process): median {statistics.median(first) * 1000:7.1f} ms"
+        f"  (budget 1000 ms; fastest {min(first) * 1000:.1f}, slowest {max(first) * 1000:.1f})"
+    )
+    print(
+        f"repeat download (kept):                    median {statistics.median(repeat) * 1000:7.1f} ms"
+        f"  (budget 50 ms; slowest {max(repeat) * 1000:.1f})"
+    )
+
+
+def render_figures(args: argparse.Namespace) -> None:
 
     q = load_questionnaire(args.questionnaire)
     result = score(q, answers_for(q))

@@ -16,12 +16,14 @@ from .context import (
     GroupDimension,
     GroupGap,
     GroupPrompt,
+    HistoryPoint,
     ReportContext,
     build_context,
+    date_display,
     group_data_from_summary,
 )
 from .fetcher import ReportURLFetcher
-from .render import html_to_pdf, render_html, render_pdf
+from .render import PreparedReport, html_to_pdf, prepare, render_html, render_pdf
 
 __all__ = [
     "Branding",
@@ -30,11 +32,15 @@ __all__ = [
     "GroupDimension",
     "GroupGap",
     "GroupPrompt",
+    "HistoryPoint",
+    "PreparedReport",
     "ReportContext",
     "ReportURLFetcher",
     "build_context",
+    "date_display",
     "group_data_from_summary",
     "html_to_pdf",
+    "prepare",
     "render_html",
     "render_pdf",
 ]

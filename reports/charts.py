@@ -11,6 +11,7 @@ All text is escaped; chart inputs are plain values (labels and floats), never do
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -35,8 +36,10 @@ def _t(text: str) -> str:
 
 
 def _text_width(text: str, size: float) -> float:
-    """A rough advance width for layout (Inter averages about 0.56 em per character)."""
-    return len(text) * size * 0.56
+    """A generous advance width for layout: Inter averages about 0.56 em per character; wide
+    (CJK) characters take a full em, so a label in any script keeps its room."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.56 for c in text)
+    return ems * size
 
 
 def _svg(width: float, height: float, body: list[str], label: str, name: str) -> str:
@@ -79,21 +82,38 @@ def spectrum_x(score: float) -> float:
     return SPECTRUM_LEFT + (SPECTRUM_RIGHT - SPECTRUM_LEFT) * score / 100.0
 
 
-def label_rows(positions: list[tuple[float, float, int]], gap: float = 8.0) -> dict[int, int]:
+def label_centre(x: float, width: float, left: float, right: float) -> float:
+    """Where a label of ``width`` meant to be centred on ``x`` is drawn: centred on x, but moved
+    inwards as far as needed to stay between ``left`` and ``right``."""
+    return min(max(x, left + width / 2), right - width / 2)
+
+
+def label_rows(
+    positions: list[tuple[float, float, int]],
+    gap: float = 8.0,
+    bounds: tuple[float, float] | None = None,
+) -> dict[int, int]:
     """Put labels centred at x with width w into rows so that none overlaps; returns index -> row.
 
+    With ``bounds`` (left, right) a label is first moved inside them (``label_centre``), and
+    the rows are packed by where the labels are actually drawn: packing by the marks' own x let
+    a label pushed in from the edge land on its neighbour. Greedy first fit by left edge: within
+    a row every label starts at least ``gap`` after the right edge of the one before.
     Shared with the web page's spectrum, so both pictures stack close labels the same way."""
+    boxes = []
+    for x, w, index in positions:
+        cx = x if bounds is None else label_centre(x, w, *bounds)
+        boxes.append((cx - w / 2, cx + w / 2, index))
     rows: list[float] = []  # right edge of the last label in each row
     placed: dict[int, int] = {}
-    for x, w, index in sorted(positions):
-        left = x - w / 2
+    for lo, hi, index in sorted(boxes):
         for row, right in enumerate(rows):
-            if left >= right + gap:
-                rows[row] = x + w / 2
+            if lo >= right + gap:
+                rows[row] = hi
                 placed[index] = row
                 break
         else:
-            rows.append(x + w / 2)
+            rows.append(hi)
             placed[index] = len(rows) - 1
     return placed
 
@@ -189,13 +209,14 @@ def spectrum_svg(
     label_size = 9.5
     texts = {i: f"{m.label} {m.score:.0f}" for i, m in scored}
     positions = [(spectrum_x(m.score), _text_width(texts[i], label_size), i) for i, m in scored]
-    rows = label_rows(positions)
+    # The white patch behind a label is 2 units wider on each side than the text.
+    rows = label_rows(positions, bounds=(SPECTRUM_LEFT, SPECTRUM_RIGHT))
     row_count = max(rows.values(), default=-1) + 1
     leaders: list[str] = []
     for i, m in scored:
         x = spectrum_x(m.score)
         width = _text_width(texts[i], label_size)
-        lx = min(max(x, SPECTRUM_LEFT + width / 2), SPECTRUM_RIGHT - width / 2)
+        lx = label_centre(x, width, SPECTRUM_LEFT, SPECTRUM_RIGHT)
         ly = track_y + 18 + 14 * rows[i]
         # Leader lines go first and every label sits on a white patch, so a line running down
         # to a lower row never strikes through a label above it.
@@ -462,3 +483,84 @@ def distribution_svg(spreads: Sequence[Spread], accent: str = DEFAULT_ACCENT) ->
         for s in spreads
     )
     return _svg(DIST_WIDTH, height, body, label, "distribution")
+
+
+# --------------------------------------------------------------------------- history
+
+HISTORY_WIDTH = 560.0
+HISTORY_LEFT = 34.0
+HISTORY_RIGHT = 540.0
+HISTORY_TOP = 12.0
+HISTORY_PLOT_H = 150.0
+SERIES_COLOURS = ("#b4530a", "#2f7d32", "#7b3fa0", "#a11d4a", "#0e6f73", "#6b5b1b", "#44546a")
+
+
+def history_y(score: float) -> float:
+    """Where a score of 0..100 sits on the history chart's vertical axis."""
+    return HISTORY_TOP + HISTORY_PLOT_H * (1 - score / 100.0)
+
+
+def history_svg(
+    points: Sequence[str],
+    overall: Sequence[float | None],
+    dimensions: Sequence[tuple[str, str, Sequence[float | None]]],
+    accent: str = DEFAULT_ACCENT,
+) -> str:
+    """The overall index (thick, in the accent) and each dimension (thin, one colour each) over
+    the assessments of a series, oldest first; ``points`` name the assessments (dates). A null
+    score breaks its line. The legend sits below the plot in rows, so no label meets a line."""
+    n = len(points)
+
+    def x_of(k: int) -> float:
+        return HISTORY_LEFT + (HISTORY_RIGHT - HISTORY_LEFT) * (k / (n - 1) if n > 1 else 0.5)
+
+    body: list[str] = []
+    for v in (0, 20, 40, 60, 80, 100):
+        y = history_y(v)
+        body.append(
+            f'<line x1="{_n(HISTORY_LEFT)}" y1="{_n(y)}" x2="{_n(HISTORY_RIGHT)}" y2="{_n(y)}" '
+            f'stroke="{PALE if v not in (0, 100) else RULE}" stroke-width="0.8"/>'
+            f'<text x="{_n(HISTORY_LEFT - 6)}" y="{_n(y + 3)}" font-size="8" text-anchor="end" '
+            f'fill="{MUTED}">{v}</text>'
+        )
+    base = HISTORY_TOP + HISTORY_PLOT_H
+    for k, name in enumerate(points):
+        anchor = "start" if k == 0 and n > 1 else ("end" if k == n - 1 and n > 1 else "middle")
+        body.append(
+            f'<text x="{_n(x_of(k))}" y="{_n(base + 13)}" font-size="8" text-anchor="{anchor}" '
+            f'fill="{MUTED}">{_t(name)}</text>'
+        )
+    series = [("overall", "Overall index", overall, accent, 2.6)] + [
+        (sid, label, values, SERIES_COLOURS[k % len(SERIES_COLOURS)], 1.3)
+        for k, (sid, label, values) in enumerate(dimensions)
+    ]
+    for sid, _label, values, colour, width in reversed(series):  # the overall line on top
+        pts = [None if v is None else (x_of(k), history_y(v)) for k, v in enumerate(values)]
+        path = "".join(_polyline_segments(pts, closed=False))
+        data = ",".join("" if v is None else f"{v:.2f}" for v in values)
+        body.append(
+            f'<g class="series" data-series="{_t(sid)}" data-values="{_t(data)}">'
+            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}"/>'
+            + "".join(
+                f'<circle cx="{_n(p[0])}" cy="{_n(p[1])}" r="{_n(width + 0.6)}" fill="{colour}"/>'
+                for p in pts
+                if p
+            )
+            + "</g>"
+        )
+    # Legend: swatches with names, packed left to right into rows.
+    y = base + 32
+    x = HISTORY_LEFT
+    for _sid, label, _values, colour, width in series:
+        w = 18 + _text_width(label, 8.5) + 14
+        if x + w > HISTORY_RIGHT and x > HISTORY_LEFT:
+            x, y = HISTORY_LEFT, y + 14
+        body.append(
+            f'<line x1="{_n(x)}" y1="{_n(y - 3)}" x2="{_n(x + 12)}" y2="{_n(y - 3)}" stroke="{colour}" '
+            f'stroke-width="{width}"/><text x="{_n(x + 16)}" y="{_n(y)}" font-size="8.5">{_t(label)}</text>'
+        )
+        x += w
+    label = "Scores over the assessments of this series: " + "; ".join(
+        f"{name}: overall {'–' if v is None else f'{v:.0f}'}" for name, v in zip(points, overall, strict=True)
+    )
+    return _svg(HISTORY_WIDTH, y + 8, body, label, "history")

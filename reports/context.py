@@ -15,14 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Questionnaire
-from assessment.domain.result import Result
+from assessment.domain.result import Result, score
 from assessment.domain.roadmap import RoadmapEntry
-from assessment.domain.scoring import UNSURE, Answer, DimensionScore, display, item_score
+from assessment.domain.scoring import (
+    UNSURE,
+    Answer,
+    DimensionScore,
+    ItemFinding,
+    display,
+    item_score,
+    strengths_and_weaknesses,
+)
 
 from . import charts
 from .fetcher import Asset, asset_url
@@ -80,6 +89,18 @@ class GroupPrompt:
     sd: float
     n: int
     distribution: tuple[tuple[str, int], ...] = ()  # (answer label, count), in option order
+    spread: float | None = None  # sd / (hi - lo): the sd on the 0..1 scale of rule 2
+
+
+@dataclass(frozen=True)
+class GroupCoverage:
+    """How completely a group answered one dimension, summed over its members."""
+
+    scored_members: int  # members whose D_d is not null
+    answers: int  # scored answers, all members together
+    unsure: int
+    possible: int  # the dimension's questions times the members (less "not applicable")
+    coverage: float  # the members' mean rule-3 coverage
 
 
 @dataclass(frozen=True)
@@ -96,6 +117,26 @@ class GroupData:
     item_positions: Mapping[str, float] = field(default_factory=dict)
     item_counts: Mapping[str, int] = field(default_factory=dict)
     unsure_counts: Mapping[str, int] = field(default_factory=dict)
+    coverage: Mapping[str, GroupCoverage] = field(default_factory=dict)
+
+
+def group_coverage(
+    questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, Answer]]
+) -> dict[str, GroupCoverage]:
+    """Each dimension's coverage over the group, from each member's own rule-3 figures (so an
+    item a member marked "not applicable" leaves that member's count exactly as rule 1 says)."""
+    per_member = [score(questionnaire, answers).dimensions for answers in answer_sets]
+    out = {}
+    for n, d in enumerate(questionnaire.dimensions):
+        rows = [dims[n] for dims in per_member]
+        out[d.id] = GroupCoverage(
+            scored_members=sum(1 for r in rows if r.score is not None),
+            answers=sum(r.answered for r in rows),
+            unsure=sum(r.unsure for r in rows),
+            possible=sum(r.total for r in rows),
+            coverage=sum(r.coverage for r in rows) / len(rows) if rows else 0.0,
+        )
+    return out
 
 
 def group_data_from_summary(
@@ -143,6 +184,7 @@ def group_data_from_summary(
             sd=p.sd,
             n=p.n,
             distribution=tuple((label, count) for _, label, count in p.distribution),
+            spread=p.spread,
         )
         for p in summary.prompts
     )
@@ -167,7 +209,17 @@ def group_data_from_summary(
         item_positions=positions,
         item_counts=counts,
         unsure_counts=unsure,
+        coverage=group_coverage(questionnaire, answer_sets),
     )
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """An earlier complete assessment of the same series: when, and its scores as stored."""
+
+    label: str  # "3 March 2026"
+    overall: float | None
+    dimensions: Mapping[str, float | None]  # dimension id -> score
 
 
 @dataclass(frozen=True)
@@ -203,8 +255,10 @@ class Recommendation:
     effort: str  # "Low", "Medium", "High"
     impact: str
     impact_value: int
-    horizon: str
+    horizon: str  # the effective horizon (rule 12: after prerequisites and the max_now cap)
     horizon_label: str
+    builds_on: str = ""  # "#2, #5": the roadmap ranks of the steps it requires
+    in_place: bool = False  # rule 12: its practices are already strengths
 
 
 @dataclass(frozen=True)
@@ -245,9 +299,9 @@ class DimensionSection:
     answered: int
     unsure_count: int
     total: int
-    strongest: tuple[Practice, ...]
-    weakest: tuple[Practice, ...]
-    all_equal: bool
+    strongest: tuple[Practice, ...]  # rule 11 strengths
+    weakest: tuple[Practice, ...]  # rule 11 weaknesses
+    scored_items: int  # how many of its items were scored (0: nothing to call strong or weak)
     unsure: tuple[Practice, ...]
     recommendations: tuple[Recommendation, ...]
     social: str
@@ -270,6 +324,28 @@ class AnswerRow:
 class AnswerGroup:
     dimension_label: str
     rows: tuple[AnswerRow, ...]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: str
+    now: str
+    change: str  # "+7", "−3", "±0", or "–" when either score is missing
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """The method appendix's coverage table: one person's answers, or the whole group's."""
+
+    dimension_label: str
+    respondents: str | None  # group: "34 of 36" members with a score; None for one person
+    answered: int
+    unsure: int
+    possible: int
+    coverage: str
+    score: str
+    stage: str
 
 
 @dataclass(frozen=True)
@@ -306,6 +382,7 @@ class GroupSection:
     gap_others_n: int
     gap_rows: tuple[GapView, ...]
     prompts: tuple[PromptView, ...]
+    gap_summary: str  # one sentence for the executive summary: the largest gap, or why withheld
 
 
 @dataclass(frozen=True)
@@ -331,7 +408,6 @@ class ReportContext:
     questionnaire_title: str
     questionnaire_version: str
     questionnaire_id: str
-    questionnaire_hash: str
     low_pole: str
     low_pole_description: str
     high_pole: str
@@ -360,12 +436,24 @@ class ReportContext:
     distribution: Chart | None
     threshold_display: str
     floor_display: str
+    max_now: int
+    any_scored: bool  # at least one dimension has a score (else there can be no roadmap)
+    strength_display: str  # rule 11's thresholds as item scores of 0..100
+    weakness_display: str
     min_coverage_display: str
     scale_display: str
     stages: tuple[StageRow, ...]
+    coverage: tuple[CoverageRow, ...]
+    previous_label: str | None  # the last assessment before this one in its series
+    changes: tuple[ChangeRow, ...]  # per dimension, then the overall index; empty without history
+    history_count: int  # assessments in the series up to this one
+    history: Chart | None  # from three assessments on, as on the results page
     answers: tuple[AnswerGroup, ...]
     group: GroupSection | None
     commentary: tuple[str, ...]
+    commentary_dirs: tuple[str, ...]  # "rtl" or "ltr" for each paragraph, in order
+    organisation_dir: str
+    prepared_by_dir: str
     brand_name: str
     accent: str
     logo_url: str | None
@@ -379,7 +467,10 @@ def _owner(owner: str) -> str:
     return owner[:1].upper() + owner[1:] if owner and not owner.isupper() else owner
 
 
-def _recommendation(entry_rank: int | None, rec, dimension_label: str) -> Recommendation:  # type: ignore[no-untyped-def]
+def _recommendation(  # type: ignore[no-untyped-def]
+    entry_rank: int | None, rec, dimension_label: str, horizon: str | None = None, builds_on: str = ""
+) -> Recommendation:
+    horizon = horizon or rec.horizon
     return Recommendation(
         id=rec.id,
         rank=entry_rank,
@@ -392,8 +483,9 @@ def _recommendation(entry_rank: int | None, rec, dimension_label: str) -> Recomm
         effort=EFFORT_LABELS.get(rec.effort, rec.effort),
         impact=IMPACT_LABELS.get(rec.impact, str(rec.impact)),
         impact_value=rec.impact,
-        horizon=rec.horizon,
-        horizon_label=HORIZON_LABELS.get(rec.horizon, rec.horizon),
+        horizon=horizon,
+        horizon_label=HORIZON_LABELS.get(horizon, horizon),
+        builds_on=builds_on,
     )
 
 
@@ -409,7 +501,7 @@ def _roadmap(
         rule8 = {e.recommendation.id: n for n, e in enumerate(kept)}
         kept.sort(
             key=lambda e: (
-                HORIZONS.index(e.recommendation.horizon),
+                HORIZONS.index(e.horizon or e.recommendation.horizon),
                 position.get(e.recommendation.id, len(position)),
                 rule8[e.recommendation.id],
             )
@@ -418,25 +510,24 @@ def _roadmap(
 
 
 def _practices(
-    q: Questionnaire, items: Sequence[Item], positions: Mapping[str, float], describe
-) -> tuple[tuple[Practice, ...], tuple[Practice, ...], bool]:  # type: ignore[no-untyped-def]
-    """The strongest and weakest practices: the highest and lowest rule-2 positions among the
-    dimension's scored items (ties in file order), at most two each and never the same item
-    twice. When every scored item sits at the same position there is no strongest or weakest."""
-    scored = [(positions[i.id], n, i) for n, i in enumerate(items) if i.id in positions]
-    if len(scored) < 2:
-        return (), (), False
-    if len({round(p, 9) for p, _, _ in scored}) == 1:
-        return (), (), True
-    k = min(2, len(scored) // 2)
-    best = sorted(scored, key=lambda s: (-s[0], s[1]))[:k]
-    # Only practices clearly below the strongest count as weakest: a tie is neither.
-    floor = min(p for p, _, _ in best)
-    worst = sorted((s for s in scored if s[0] < floor), key=lambda s: (s[0], s[1]))[:k]
+    q: Questionnaire, items: Sequence[Item], how: _Describer
+) -> tuple[tuple[Practice, ...], tuple[Practice, ...]]:
+    """Rule 11: this dimension's strengths and weaknesses, shown by the practice each item
+    measures (its social wording, also for a reverse-keyed item). Either may be empty: then the
+    page says so instead of listing the least bad answers."""
+    mine = {i.id for i in items}
+    by_id = {i.id: i for i in items}
     return (
-        tuple(Practice(i.id, i.text, describe(i)) for _, _, i in best),
-        tuple(Practice(i.id, i.text, describe(i)) for _, _, i in worst),
-        False,
+        tuple(
+            Practice(f.item, by_id[f.item].practice, how.describe(by_id[f.item]))
+            for f in how.strengths
+            if f.item in mine
+        ),
+        tuple(
+            Practice(f.item, by_id[f.item].practice, how.describe(by_id[f.item]))
+            for f in how.weaknesses
+            if f.item in mine
+        ),
     )
 
 
@@ -457,6 +548,9 @@ def _date_display(date: dt.date) -> str:
         "December",
     ]
     return f"{date.day} {months[date.month - 1]} {date.year}"
+
+
+date_display = _date_display  # public: the services label earlier assessments the same way
 
 
 def _short(text: str, limit: int = HEADER_CHARS) -> str:
@@ -486,30 +580,84 @@ def _check_branding(branding: Branding | None) -> Branding:
     return branding
 
 
-def _verdict(result: Result, q: Questionnaire, bottleneck: DimensionScore | None) -> str:
+def _lower_first(text: str) -> str:
+    text = " ".join(text.split())
+    first = text.split(" ", 1)[0]
+    # An acronym ("HR", "FAQ") keeps its capitals; an ordinary first word does not.
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
+
+
+def _verdict(
+    result: Result, q: Questionnaire, bottleneck: DimensionScore | None, first: Recommendation | None
+) -> str:
+    """The verdict written for this organisation: its stage, the dimension holding it back and
+    what that looks like today, its strongest area, and the roadmap's first step."""
     c = result.classification
     t = q.thresholds
+    first_step = (
+        f" The roadmap starts with \u201c{first.title}\u201d: {first.horizon_label.lower()}, owned by "
+        f"{first.owner.lower() if first.owner[1:2].islower() else first.owner}."
+        if first is not None
+        else ""
+    )
+    scored = [d for d in result.dimensions if d.score is not None]
     if c.provisional:
         missing = ", ".join(d.label for d in result.dimensions if d.score is None)
         return (
             f"Not enough answers to score {missing}, so there is no overall index and this "
-            "verdict is provisional. Answer more of those questions for a sound result."
+            "verdict is provisional. Answer more of those questions for a sound result." + first_step
         )
+    stage = result.stage.label if result.stage else ""
     if c.id == "social_organisation":
-        return (
-            f"The overall index of {_fmt(result.overall)} clears the threshold of {_fmt(t.social)}, "
-            f"and no dimension is below the floor of {_fmt(t.floor)}."
+        opening = (
+            f"The organisation is a social organisation at the {stage} stage: its overall index of "
+            f"{_fmt(result.overall)} clears the threshold of {_fmt(t.social)} and no dimension is below "
+            f"the floor of {_fmt(t.floor)}."
         )
-    if c.held_back and bottleneck is not None:
-        return (
-            f"The overall index of {_fmt(result.overall)} clears the threshold of {_fmt(t.social)}, "
-            f"but {bottleneck.label} ({_fmt(bottleneck.score)}) is below the floor of {_fmt(t.floor)} "
-            "and holds the organisation back: being social in some areas is not enough."
+    elif c.held_back and bottleneck is not None:
+        opening = (
+            f"The organisation is at the {stage} stage, and its overall index of {_fmt(result.overall)} "
+            f"clears the threshold of {_fmt(t.social)}, but {bottleneck.label} at "
+            f"{_fmt(bottleneck.score)} is below the floor of {_fmt(t.floor)}: being social in the other "
+            "areas does not make up for one that is not, so it is not yet a social organisation."
         )
-    return (
-        f"The overall index of {_fmt(result.overall)} is below the threshold of {_fmt(t.social)} "
-        f"that a social organisation reaches (with every dimension at {_fmt(t.floor)} or more)."
-    )
+    else:
+        opening = (
+            f"The organisation is at the {stage} stage, with an overall index of "
+            f"{_fmt(result.overall)} against the {_fmt(t.social)} a social organisation reaches "
+            f"(with every dimension at {_fmt(t.floor)} or more)."
+        )
+    held = ""
+    if bottleneck is not None and bottleneck.stage is not None:
+        dim = next(d for d in q.dimensions if d.id == bottleneck.id)
+        today = dim.stage_descriptions.get(bottleneck.stage.id) or bottleneck.stage.description
+        if c.id == "social_organisation":
+            held = f" The area with most room to grow is {bottleneck.label} at {_fmt(bottleneck.score)}"
+        elif c.held_back:
+            held = f" In {bottleneck.label} today, {_lower_first(today)}" if today else ""
+        elif bottleneck.score is not None and bottleneck.score < t.floor:
+            held = (
+                f" {bottleneck.label} holds it back most: at {_fmt(bottleneck.score)} it is below the floor "
+                f"of {_fmt(t.floor)}, further behind than any area of a social organisation"
+            )
+        else:
+            held = (
+                f" No dimension is below the floor; {bottleneck.label}, at {_fmt(bottleneck.score)}, "
+                "is the furthest behind"
+            )
+        if not c.held_back:
+            held += f". Today that means: {_lower_first(today)}" if today else "."
+    strongest = ""
+    best = max(scored, key=lambda d: d.score or 0.0, default=None)  # first of equals: file order
+    if best is not None and bottleneck is not None and best.id != bottleneck.id:
+        if round(best.score or 0.0) == round(bottleneck.score or 0.0):
+            strongest = f" Every dimension stands at about {_fmt(best.score)}."
+        else:
+            best_stage = f", {best.stage.label}" if best.stage else ""
+            strongest = (
+                f" The strongest area is {best.label} ({_fmt(best.score)}{best_stage}), one to build on."
+            )
+    return opening + held + strongest + first_step
 
 
 def build_context(
@@ -524,6 +672,7 @@ def build_context(
     hidden_recommendations: Iterable[str] = (),
     recommendation_order: Sequence[str] | None = None,
     branding: Branding | None = None,
+    history: Sequence[HistoryPoint] = (),
 ) -> ReportContext:
     """Everything the report shows, from a scored result and plain arguments.
 
@@ -537,8 +686,11 @@ def build_context(
     - ``recommendation_order``: recommendation ids in a facilitator's preferred order inside
       each horizon; without it the roadmap keeps SCORING.md section 8's order.
     - ``branding``: a name, an accent colour and a logo; raises ValueError when invalid.
+    - ``history``: the earlier complete assessments of the same series, oldest first; adds
+      "what changed since last time" (and the history chart from three assessments on).
 
-    All text is passed through as text; the template escapes it.
+    All text is passed through as text; the template escapes it. Each report section is built
+    by its own function below; this one only wires them together.
     """
     q = result.questionnaire
     branding = _check_branding(branding)
@@ -549,17 +701,126 @@ def build_context(
     c = result.classification
     bottleneck = result.dimension(c.bottleneck) if c.bottleneck else None
 
-    # Roadmap and priorities.
-    ordered = _roadmap(result.roadmap, hidden, recommendation_order)
-    ranked = [_recommendation(n, e.recommendation, labels[e.dimension]) for n, e in enumerate(ordered, 1)]
-    rank_of = {r.id: r.rank for r in ranked}
+    ranked, horizons = _roadmap_section(result, labels, hidden, recommendation_order)
+    views = _group_views(group)
+    sections = _dimension_sections(result, anchors, _describer(result, group), views, ranked)
+    assets, spectrum, radar = _position_charts(result, group is not None, accent)
+    distribution, group_section = _group_section(group, labels, views, assets, accent)
+    logo_url = _logo(branding, assets)
+    changes, history_chart = _changes(result, history, date, accent, assets)
+
+    t = q.thresholds
+    organisation = " ".join(drawable(organisation).split()) or "Your organisation"
+    prepared_by = drawable(prepared_by) if prepared_by else prepared_by
+    respondent_label = drawable(respondent_label)
+    commentary = drawable(commentary) if commentary else commentary
+    return ReportContext(
+        language=q.language,
+        document_title=f"{q.title}: {organisation}",
+        author=prepared_by or branding.name or q.title,
+        organisation=organisation,
+        organisation_short=_short(organisation),
+        date_display=_date_display(date),
+        date_iso=date.isoformat(),
+        prepared_by=prepared_by or None,
+        respondent_label=respondent_label,
+        questionnaire_title=q.title,
+        questionnaire_version=q.version,
+        questionnaire_id=q.id,
+        low_pole=q.poles["low"]["label"],
+        low_pole_description=q.poles["low"].get("description", ""),
+        high_pole=q.poles["high"]["label"],
+        high_pole_description=q.poles["high"].get("description", ""),
+        classification_id=c.id,
+        classification_label=c.label,
+        classification_summary=c.summary,
+        is_social=c.id == "social_organisation",
+        held_back=c.held_back,
+        provisional=c.provisional,
+        verdict_explanation=_verdict(result, q, bottleneck, ranked[0] if ranked else None),
+        overall=result.overall,
+        overall_display=_fmt(result.overall),
+        stage_label=result.stage.label if result.stage else None,
+        stage_description=result.stage.description if result.stage else "",
+        bottleneck_label=bottleneck.label if bottleneck else None,
+        bottleneck_score=_fmt(bottleneck.score) if bottleneck else None,
+        bottleneck_anchor=anchors[bottleneck.id] if bottleneck else None,
+        priorities=tuple(ranked[:3]),
+        dimensions=sections,
+        roadmap=horizons,
+        roadmap_count=len(ranked),
+        hidden_count=sum(1 for e in result.roadmap if e.recommendation.id in hidden),
+        spectrum=spectrum,
+        radar=radar,
+        distribution=distribution,
+        threshold_display=_fmt(t.social),
+        floor_display=_fmt(t.floor),
+        max_now=t.max_now,
+        any_scored=any(d.score is not None for d in result.dimensions),
+        strength_display=_fmt(100 * t.strength),
+        weakness_display=_fmt(100 * t.weakness),
+        min_coverage_display=_pct(t.min_coverage),
+        scale_display=f"{q.scale_min} to {q.scale_max}",
+        stages=_stage_rows(q),
+        coverage=_coverage_rows(result, group),
+        previous_label=history[-1].label if history else None,
+        changes=changes,
+        history_count=len(history) + 1,
+        history=history_chart,
+        answers=() if group is not None else _answers_appendix(result),
+        group=group_section,
+        commentary=_commentary(commentary),
+        commentary_dirs=tuple(text_direction(p) for p in _commentary(commentary)),
+        organisation_dir=text_direction(organisation),
+        prepared_by_dir=text_direction(prepared_by or ""),
+        brand_name=drawable(branding.name),
+        accent=accent,
+        logo_url=logo_url,
+        assets=assets,
+    )
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _roadmap_section(
+    result: Result, labels: Mapping[str, str], hidden: frozenset[str], order: Sequence[str] | None
+) -> tuple[list[Recommendation], tuple[Horizon, ...]]:
+    """The roadmap (and, from its first three entries, the executive summary's priorities)."""
+    ordered = _roadmap(result.roadmap, hidden, order)
+    rank = {e.recommendation.id: n for n, e in enumerate(ordered, 1)}
+    ranked = [
+        _recommendation(
+            n,
+            e.recommendation,
+            labels[e.dimension],
+            e.horizon or e.recommendation.horizon,
+            ", ".join(f"#{rank[r]}" for r in e.recommendation.requires if r in rank),
+        )
+        for n, e in enumerate(ordered, 1)
+    ]
     horizons = tuple(
         Horizon(h, HORIZON_LABELS[h], tuple(r for r in ranked if r.horizon == h))
         for h in HORIZONS
         if any(r.horizon == h for r in ranked)
     )
+    return ranked, horizons
 
-    # How to describe a practice: one person's answer, or the group's mean position.
+
+@dataclass(frozen=True)
+class _Describer:
+    """How the dimension pages describe a practice: one person's answer, or the group's mean."""
+
+    positions: Mapping[str, float]
+    describe: Callable[[Item], str]
+    unsure_note: Callable[[Item], str]
+    unsure_ids: frozenset[str]
+    strengths: tuple[ItemFinding, ...]
+    weaknesses: tuple[ItemFinding, ...]
+
+
+def _describer(result: Result, group: GroupData | None) -> _Describer:
+    q = result.questionnaire
     answers = result.answers
     if group is not None:
         positions = dict(group.item_positions)
@@ -572,30 +833,38 @@ def build_context(
         def unsure_note(item: Item) -> str:
             return f"{group.unsure_counts[item.id]} of {group.n} unsure"
 
-        unsure_ids = set(group.unsure_counts)
-    else:
-        positions = {
-            i.id: item_score(i, answers[i.id])
-            for i in q.items
-            if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
-        }
+        # Rule 11 on the members' mean item scores (the group result has no answers of its own).
+        strong, weak = strengths_and_weaknesses(q, positions)
+        return _Describer(positions, describe, unsure_note, frozenset(group.unsure_counts), strong, weak)
 
-        def describe(item: Item) -> str:
-            return f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
+    positions = {
+        i.id: item_score(i, answers[i.id])
+        for i in q.items
+        if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
+    }
 
-        def unsure_note(item: Item) -> str:
-            return "answered \u201cunsure\u201d"
+    def describe_one(item: Item) -> str:
+        return f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
 
-        unsure_ids = {i for i, v in answers.items() if v == UNSURE}
+    def unsure_one(item: Item) -> str:
+        return "answered \u201cunsure\u201d"
 
-    group_dims = {g.dimension: g for g in group.dimensions} if group else {}
+    return _Describer(
+        positions,
+        describe_one,
+        unsure_one,
+        frozenset(i for i, v in answers.items() if v == UNSURE),
+        result.strengths,
+        result.weaknesses,
+    )
 
-    def group_view(dim_id: str) -> GroupDimensionView | None:
-        g = group_dims.get(dim_id)
-        if g is None:
-            return None
+
+def _group_views(group: GroupData | None) -> dict[str, GroupDimensionView]:
+    """Each dimension's group figures as display strings (empty without a group)."""
+    views = {}
+    for g in group.dimensions if group else ():
         agreement = AGREEMENT_LABELS.get(g.agreement or "", "") or (g.agreement_note or "Not enough answers")
-        return GroupDimensionView(
+        views[g.dimension] = GroupDimensionView(
             n=g.n,
             mean=_fmt(g.mean),
             median=_fmt(g.median),
@@ -605,21 +874,27 @@ def build_context(
             rwg=_fmt(g.rwg, 2),
             agreement=agreement,
         )
+    return views
 
+
+def _dimension_sections(
+    result: Result,
+    anchors: Mapping[str, str],
+    how: _Describer,
+    views: Mapping[str, GroupDimensionView],
+    ranked: Sequence[Recommendation],
+) -> tuple[DimensionSection, ...]:
+    """One page per dimension: score, stage, practices, things to find out, recommendations."""
+    q = result.questionnaire
+    c = result.classification
     sections = []
     for d, ds in zip(q.dimensions, result.dimensions, strict=True):
         items = q.items_of(d.id)
-        strongest, weakest, all_equal = _practices(q, items, positions, describe)
+        strongest, weakest = _practices(q, items, how)
         following = q.next_stage(ds.stage) if ds.stage else None
-        recs = (
-            ()
-            if ds.stage is None
-            else tuple(
-                _recommendation(rank_of.get(r.id), r, d.label)
-                for r in q.recommendations_for(d.id, ds.stage.id)
-                if r.id not in hidden
-            )
-        )
+        # This dimension's steps on the roadmap (rule 12: not those in place; with any
+        # prerequisite of this dimension another one pulled in), in roadmap order.
+        recs = tuple(r for r in ranked if r.dimension == d.id)
         sections.append(
             DimensionSection(
                 id=d.id,
@@ -643,54 +918,63 @@ def build_context(
                 total=ds.total,
                 strongest=strongest,
                 weakest=weakest,
-                all_equal=all_equal,
-                unsure=tuple(Practice(i.id, i.text, unsure_note(i)) for i in items if i.id in unsure_ids),
+                scored_items=sum(1 for i in items if i.id in how.positions),
+                unsure=tuple(
+                    Practice(i.id, i.text, how.unsure_note(i)) for i in items if i.id in how.unsure_ids
+                ),
                 recommendations=recs,
                 social=d.social,
                 broadcast=d.broadcast,
-                group=group_view(d.id),
+                group=views.get(d.id),
             )
         )
+    return tuple(sections)
 
-    # Every answer, for the appendix (a group report shows the distributions instead).
+
+def _answers_appendix(result: Result) -> tuple[AnswerGroup, ...]:
+    """Every answer, for the appendix of an individual report."""
+    q = result.questionnaire
+    answers = result.answers
     answer_groups = []
-    if group is None:
-        number = 0
-        for d in q.dimensions:
-            rows = []
-            for item in q.items_of(d.id):
-                number += 1
-                value = answers.get(item.id)
-                if value == UNSURE:
-                    shown, position = "Unsure", "–"
-                elif isinstance(value, int) and not isinstance(value, bool):
-                    shown = f"{item.option_label(value)} ({value})"
-                    position = _fmt(100 * item_score(item, value))
-                else:
-                    shown, position = "Not answered", "–"
-                rows.append(
-                    AnswerRow(
-                        number=number,
-                        item=item.id,
-                        text=item.text,
-                        answer=shown,
-                        position=position,
-                        reverse=item.reverse,
-                        weight=None if item.weight == 1 else f"{item.weight:g}",
-                    )
+    number = 0
+    for d in q.dimensions:
+        rows = []
+        for item in q.items_of(d.id):
+            number += 1
+            value = answers.get(item.id)
+            if value == UNSURE:
+                shown, position = "Unsure", "–"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                shown = f"{item.option_label(value)} ({value})"
+                position = _fmt(100 * item_score(item, value))
+            else:
+                shown, position = "Not answered", "–"
+            rows.append(
+                AnswerRow(
+                    number=number,
+                    item=item.id,
+                    text=item.text,
+                    answer=shown,
+                    position=position,
+                    reverse=item.reverse,
+                    weight=None if item.weight == 1 else f"{item.weight:g}",
                 )
-            answer_groups.append(AnswerGroup(d.label, tuple(rows)))
+            )
+        answer_groups.append(AnswerGroup(d.label, tuple(rows)))
+    return tuple(answer_groups)
 
-    # Charts, from the same Result numbers the web page shows.
+
+def _position_charts(result: Result, is_group: bool, accent: str) -> tuple[dict[str, Asset], Chart, Chart]:
+    """The spectrum and the radar, from the same Result numbers the web page shows."""
+    q = result.questionnaire
     marks = [charts.Mark(d.id, d.label, d.score, d.target) for d in result.dimensions]
     bands = [
         charts.Band(s.label, s.min, q.stages[n + 1].min if n + 1 < len(q.stages) else 100.0)
         for n, s in enumerate(q.stages)
     ]
-    overall_label = "Group" if group is not None else "Overall"
     spectrum_svg = charts.spectrum_svg(
         overall=result.overall,
-        overall_label=overall_label,
+        overall_label="Group" if is_group else "Overall",
         low_pole=q.poles["low"]["label"],
         high_pole=q.poles["high"]["label"],
         threshold=q.thresholds.social,
@@ -706,54 +990,168 @@ def build_context(
     }
     spectrum = Chart(asset_url("spectrum.svg"), spectrum_svg, _alt(spectrum_svg))
     radar = Chart(asset_url("radar.svg"), radar_svg, _alt(radar_svg))
+    return assets, spectrum, radar
 
-    group_section = None
-    distribution = None
-    if group is not None:
-        spreads = [
-            charts.Spread(
-                g.dimension, labels.get(g.dimension, g.dimension), g.n, g.mean, g.median, g.sd, g.min, g.max
-            )
-            for g in group.dimensions
-        ]
-        dist_svg = charts.distribution_svg(spreads, accent)
-        assets["distribution.svg"] = Asset(dist_svg.encode(), "image/svg+xml")
-        distribution = Chart(asset_url("distribution.svg"), dist_svg, _alt(dist_svg))
-        gap = group.gap
-        group_section = GroupSection(
-            name=group.name,
-            n=group.n,
-            rows=tuple(
-                (labels.get(g.dimension, g.dimension), group_view(g.dimension))  # type: ignore[misc]
-                for g in group.dimensions
-            ),
-            gap_withheld=None if gap is None else gap.withheld_reason,
-            gap_leaders_n=0 if gap is None else gap.leaders_n,
-            gap_others_n=0 if gap is None else gap.others_n,
-            gap_rows=()
-            if gap is None or gap.withheld_reason
-            else tuple(
-                GapView(
-                    labels.get(r.dimension, r.dimension),
-                    _fmt(r.leaders),
-                    _fmt(r.others),
-                    "–" if r.gap is None else f"{r.gap:+.0f}",
-                )
-                for r in gap.rows
-            ),
-            prompts=tuple(
-                PromptView(p.text, labels.get(p.dimension, p.dimension), f"{p.sd:.1f}", p.n, p.distribution)
-                for p in group.prompts
-            ),
+
+def _group_section(
+    group: GroupData | None,
+    labels: Mapping[str, str],
+    views: Mapping[str, GroupDimensionView],
+    assets: dict[str, Asset],
+    accent: str,
+) -> tuple[Chart | None, GroupSection | None]:
+    """The group's view: distribution chart, statistics, leaders vs others, prompts."""
+    if group is None:
+        return None, None
+    spreads = [
+        charts.Spread(
+            g.dimension, labels.get(g.dimension, g.dimension), g.n, g.mean, g.median, g.sd, g.min, g.max
         )
+        for g in group.dimensions
+    ]
+    dist_svg = charts.distribution_svg(spreads, accent)
+    assets["distribution.svg"] = Asset(dist_svg.encode(), "image/svg+xml")
+    distribution = Chart(asset_url("distribution.svg"), dist_svg, _alt(dist_svg))
+    gap = group.gap
+    section = GroupSection(
+        name=drawable(group.name),
+        n=group.n,
+        rows=tuple((labels.get(g.dimension, g.dimension), views[g.dimension]) for g in group.dimensions),
+        gap_withheld=None if gap is None else gap.withheld_reason,
+        gap_leaders_n=0 if gap is None else gap.leaders_n,
+        gap_others_n=0 if gap is None else gap.others_n,
+        gap_rows=()
+        if gap is None or gap.withheld_reason
+        else tuple(
+            GapView(
+                labels.get(r.dimension, r.dimension),
+                _fmt(r.leaders),
+                _fmt(r.others),
+                "–" if r.gap is None else f"{r.gap:+.0f}",
+            )
+            for r in gap.rows
+        ),
+        prompts=tuple(
+            PromptView(
+                p.text,
+                labels.get(p.dimension, p.dimension),
+                # On the scores' 0..100 scale, like the dimension SDs beside it.
+                f"{p.sd:.1f}" if p.spread is None else f"{100 * p.spread:.1f}",
+                p.n,
+                p.distribution,
+            )
+            for p in group.prompts
+        ),
+        gap_summary=_gap_summary(gap, labels),
+    )
+    return distribution, section
 
-    logo_url = None
-    if branding.logo is not None:
-        assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
-        logo_url = asset_url("logo")
 
-    t = q.thresholds
-    stage_rows = tuple(
+def _logo(branding: Branding, assets: dict[str, Asset]) -> str | None:
+    if branding.logo is None:
+        return None
+    assets["logo"] = Asset(branding.logo, branding.logo_mime or "")
+    return asset_url("logo")
+
+
+HISTORY_FROM = 3  # a line needs at least three points to say anything (as on the results page)
+
+
+def _signed(change: float | None) -> str:
+    if change is None:
+        return "–"
+    rounded = round(change)
+    return "±0" if rounded == 0 else (f"+{rounded}" if rounded > 0 else f"\u2212{-rounded}")
+
+
+def _changes(
+    result: Result, history: Sequence[HistoryPoint], date: dt.date, accent: str, assets: dict[str, Asset]
+) -> tuple[tuple[ChangeRow, ...], Chart | None]:
+    """What changed since the last assessment of the series, per dimension and overall, and the
+    history chart of the whole series so far (this assessment last)."""
+    if not history:
+        return (), None
+    before = history[-1]
+
+    def row(label: str, then: float | None, now: float | None) -> ChangeRow:
+        change = None if then is None or now is None else now - then
+        return ChangeRow(label, _fmt(then), _fmt(now), _signed(change))
+
+    rows = [row(d.label, before.dimensions.get(d.id), d.score) for d in result.dimensions]
+    rows.append(row("Overall index", before.overall, result.overall))
+    chart = None
+    if len(history) + 1 >= HISTORY_FROM:
+        svg = charts.history_svg(
+            [*(p.label for p in history), _date_display(date)],
+            [*(p.overall for p in history), result.overall],
+            [
+                (d.id, d.label, [*(p.dimensions.get(d.id) for p in history), d.score])
+                for d in result.dimensions
+            ],
+            accent,
+        )
+        assets["history.svg"] = Asset(svg.encode(), "image/svg+xml")
+        chart = Chart(asset_url("history.svg"), svg, _alt(svg))
+    return tuple(rows), chart
+
+
+def _gap_summary(gap: GroupGap | None, labels: Mapping[str, str]) -> str:
+    """The perception gap in one sentence for the executive summary."""
+    if gap is None:
+        return "No comparison of leaders and the others is available for this group."
+    if gap.withheld_reason:
+        reason = gap.withheld_reason
+        return f"The comparison of leaders and the others is {reason[:1].lower()}{reason[1:]}"
+    rows = [r for r in gap.rows if r.gap is not None]
+    if not rows:
+        return "Leaders and the others cannot be compared: no dimension has scores on both sides."
+    widest = max(rows, key=lambda r: abs(r.gap))  # type: ignore[arg-type]
+    label = labels.get(widest.dimension, widest.dimension)
+    if round(abs(widest.gap), 0) == 0:  # type: ignore[arg-type]
+        return (
+            f"Leaders ({gap.leaders_n}) and the others ({gap.others_n}) see every dimension alike "
+            "(no gap of a point or more)."
+        )
+    rosier = "leaders" if widest.gap > 0 else "the others"  # type: ignore[operator]
+    return (
+        f"Leaders ({gap.leaders_n}) and the others ({gap.others_n}) see the organisation differently: "
+        f"the widest gap is in {label}, where {rosier} score it {abs(widest.gap):.0f} points higher "  # type: ignore[arg-type]
+        f"({_fmt(widest.leaders)} against {_fmt(widest.others)})."
+    )
+
+
+def _coverage_rows(result: Result, group: GroupData | None) -> tuple[CoverageRow, ...]:
+    """One person's coverage per dimension (rule 3), or the group's, summed over its members."""
+    rows = []
+    for ds in result.dimensions:
+        score_shown = _fmt(ds.score)
+        stage = ds.stage.label if ds.stage else "not enough answers"
+        g = group.coverage.get(ds.id) if group is not None else None
+        if group is not None and g is not None:
+            rows.append(
+                CoverageRow(
+                    ds.label,
+                    f"{g.scored_members} of {group.n}",
+                    g.answers,
+                    g.unsure,
+                    g.possible,
+                    _pct(g.coverage),
+                    score_shown,
+                    stage,
+                )
+            )
+        else:
+            rows.append(
+                CoverageRow(
+                    ds.label, None, ds.answered, ds.unsure, ds.total, _pct(ds.coverage), score_shown, stage
+                )
+            )
+    return tuple(rows)
+
+
+def _stage_rows(q: Questionnaire) -> tuple[StageRow, ...]:
+    """The method appendix's table of stages and their ranges."""
+    return tuple(
         StageRow(
             s.label,
             f"{_fmt(s.min)}–{_fmt(q.stages[n + 1].min)}" if n + 1 < len(q.stages) else f"{_fmt(s.min)}–100",
@@ -761,61 +1159,30 @@ def build_context(
         )
         for n, s in enumerate(q.stages)
     )
-    organisation = " ".join(organisation.split()) or "Your organisation"
-    title = f"{q.title}: {organisation}"
-    return ReportContext(
-        language=q.language,
-        document_title=title,
-        author=prepared_by or branding.name or q.title,
-        organisation=organisation,
-        organisation_short=_short(organisation),
-        date_display=_date_display(date),
-        date_iso=date.isoformat(),
-        prepared_by=prepared_by or None,
-        respondent_label=respondent_label,
-        questionnaire_title=q.title,
-        questionnaire_version=q.version,
-        questionnaire_id=q.id,
-        questionnaire_hash=q.content_hash[:12],
-        low_pole=q.poles["low"]["label"],
-        low_pole_description=q.poles["low"].get("description", ""),
-        high_pole=q.poles["high"]["label"],
-        high_pole_description=q.poles["high"].get("description", ""),
-        classification_id=c.id,
-        classification_label=c.label,
-        classification_summary=c.summary,
-        is_social=c.id == "social_organisation",
-        held_back=c.held_back,
-        provisional=c.provisional,
-        verdict_explanation=_verdict(result, q, bottleneck),
-        overall=result.overall,
-        overall_display=_fmt(result.overall),
-        stage_label=result.stage.label if result.stage else None,
-        stage_description=result.stage.description if result.stage else "",
-        bottleneck_label=bottleneck.label if bottleneck else None,
-        bottleneck_score=_fmt(bottleneck.score) if bottleneck else None,
-        bottleneck_anchor=anchors[bottleneck.id] if bottleneck else None,
-        priorities=tuple(ranked[:3]),
-        dimensions=tuple(sections),
-        roadmap=horizons,
-        roadmap_count=len(ranked),
-        hidden_count=sum(1 for e in result.roadmap if e.recommendation.id in hidden),
-        spectrum=spectrum,
-        radar=radar,
-        distribution=distribution,
-        threshold_display=_fmt(t.social),
-        floor_display=_fmt(t.floor),
-        min_coverage_display=_pct(t.min_coverage),
-        scale_display=f"{q.scale_min} to {q.scale_max}",
-        stages=stage_rows,
-        answers=tuple(answer_groups),
-        group=group_section,
-        commentary=tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip()),
-        brand_name=branding.name,
-        accent=accent,
-        logo_url=logo_url,
-        assets=assets,
-    )
+
+
+def drawable(text: str) -> str:
+    """User text without the characters no font can draw: private-use code points, unpaired
+    surrogates and code points unassigned in this Python's Unicode database. They would print
+    as a box; leaving them out is cleaner. Emoji and every assigned script stay (the setup
+    installs fonts for them)."""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Co", "Cs", "Cn"))
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" when the text's first strongly directional letter is Arabic, Hebrew, ... (the
+    HTML ``dir="auto"`` rule, which WeasyPrint does not implement itself), else "ltr"."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+def _commentary(commentary: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip())
 
 
 def _alt(svg: str) -> str:

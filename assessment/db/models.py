@@ -231,3 +231,16 @@ class RoundVote(Base):
         ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
     )
     answer: Mapped[Any] = mapped_column(JSON)
+
+
+class ReportCacheRow(Base):
+    """Rendered PDF bytes, keyed by a hash of everything the PDF shows (the report's HTML, its
+    stylesheet, its charts and logo) and the renderer's version. Kept in the database so every
+    app server shares them and none keeps state of its own; a changed report has a new key,
+    and old keys are pruned by age (see ``services.report_cache``)."""
+
+    __tablename__ = "report_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

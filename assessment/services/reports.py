@@ -8,13 +8,14 @@ import datetime as dt
 import re
 import unicodedata
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from reports import ReportContext, build_context, render_pdf
+from reports import HistoryPoint, ReportContext, build_context, date_display
 
 from ..db.models import Assessment, Group
 from .questionnaires import questionnaire_of
-from .self_assessment import result_of
+from .report_cache import cached_pdf
+from .self_assessment import result_of, series_history
 from .workshops import WorkshopView, settings_of, workshop_view
 
 
@@ -47,18 +48,38 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         organisation=assessment.organisation or "",
         date=_date_of(assessment),
         respondent_label=label,
+        history=_earlier_in_series(assessment),
     )
+
+
+def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
+    """The complete assessments of the same series made before this one, oldest first, with the
+    scores stored for them (each on its own questionnaire version), as the results page shows."""
+    session = object_session(assessment)
+    if session is None or not assessment.series:
+        return []
+    history = series_history(session, assessment)
+    mine = next((n for n, a in enumerate(history) if a.id == assessment.id), len(history))
+    return [
+        HistoryPoint(
+            label=date_display(_date_of(a)),
+            overall=a.overall,
+            dimensions={row.dimension: row.score for row in a.scores},
+        )
+        for a in history[:mine]
+    ]
 
 
 def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
     """The PDF bytes of one complete assessment's report (raises ReportNotReady otherwise).
 
     ``session`` is the session ``assessment`` belongs to; the report reads the questionnaire
-    version through it and writes nothing.
+    version through it; the rendered bytes are kept in the report cache (its own transaction, see
+    ``report_cache``), so an unchanged report is not rendered twice.
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return render_pdf(assessment_report_context(assessment))
+    return cached_pdf(session, assessment_report_context(assessment))
 
 
 def report_filename(organisation: str, date: dt.date) -> str:
@@ -110,10 +131,11 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
 
 
 def render_group_pdf(session: Session, group: Group) -> bytes:
-    from reports import render_pdf
+    """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
+    has changed."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
 
     context = group_report_context(workshop_view(session, group))
-    return render_pdf(with_rounds(context, round_sections(rounds_of(session, group))))
+    return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.charts import label_rows, wrap_words
+from reports.charts import label_centre, label_rows, wrap_words
 
 INK = "#1b2a41"
 PRIMARY = "#1d4e89"
@@ -140,6 +140,8 @@ class SpectrumMark:
     value: float
     x: float  # SVG x coordinate
     row: int  # label row under the axis, so close labels do not overlap
+    label_x: float = 0.0  # the label's centre: over the mark, moved inside the axis at the ends
+    label_width: float = 0.0  # the room the label is given (estimated)
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,20 @@ def spectrum(
 
     scored = sorted(((lab, v) for lab, v in dimensions if v is not None), key=lambda p: p[1])
     # Labels are centred on their mark; their width is estimated to keep them apart.
-    positions = [(x_of(v), (len(lab) + 4) * char_width + 12, i) for i, (lab, v) in enumerate(scored)]
-    row_of = label_rows(positions, gap=0.0)
-    marks = [SpectrumMark(label=lab, value=v, x=x_of(v), row=row_of[i]) for i, (lab, v) in enumerate(scored)]
+    widths = [(len(lab) + 4) * char_width + 12 for lab, _ in scored]
+    positions = [(x_of(v), widths[i], i) for i, (_, v) in enumerate(scored)]
+    row_of = label_rows(positions, gap=0.0, bounds=(0.0, float(width)))
+    marks = [
+        SpectrumMark(
+            label=lab,
+            value=v,
+            x=x_of(v),
+            row=row_of[i],
+            label_x=label_centre(x_of(v), widths[i], 0.0, float(width)),
+            label_width=widths[i],
+        )
+        for i, (lab, v) in enumerate(scored)
+    ]
     return Spectrum(
         width=width,
         left=left,

@@ -1,0 +1,59 @@
+"""Rendered reports kept in the database, keyed by everything they show.
+
+A report's key is ``reports.prepare(context).key``: a SHA-256 of its HTML, CSS, charts, logo
+and the renderer. An unchanged report is served from the ``report_cache`` table (a few
+milliseconds: the context and HTML are rebuilt to compute the key, then one row is read); any
+change in what the report shows (answers, organisation, questionnaire, commentary, branding,
+the curation of a workshop's roadmap) changes the HTML and so the key.
+
+Why the database and not the instance folder: several app servers share one database and
+keep no state of their own, so a render made by one is a hit on every other.
+
+The write uses its own short transaction on the session's engine: report downloads are GET
+requests whose session is never committed, and a cache write must not ride on (or break) the
+caller's transaction. Two servers rendering the same report at once both insert; the second
+insert fails on the primary key and is ignored, since the bytes are the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reports import ReportContext, prepare
+
+from ..db.models import ReportCacheRow
+
+# Renders older than this are removed when a new one is stored; a report downloaded again
+# after that is simply rendered again.
+KEEP = timedelta(days=30)
+
+
+def cached_pdf(session: Session, context: ReportContext) -> bytes:
+    """The report's PDF bytes, rendered once per distinct content."""
+    prepared = prepare(context)
+    engine = session.get_bind()
+    table = ReportCacheRow.__table__
+    with engine.connect() as connection:
+        kept = connection.execute(select(table.c.pdf).where(table.c.key == prepared.key)).scalar()
+    if kept is not None:
+        return bytes(kept)
+    pdf = prepared.render()
+    now = datetime.now(UTC)
+    try:
+        with engine.begin() as connection:
+            connection.execute(delete(table).where(table.c.created_at < now - KEEP))
+            connection.execute(insert(table).values(key=prepared.key, pdf=pdf, created_at=now))
+    except IntegrityError:
+        pass  # another request stored the same render first
+    return pdf
+
+
+def cache_size(session: Session) -> int:
+    """How many renders are kept (for tests and the operator)."""
+    table = ReportCacheRow.__table__
+    with session.get_bind().connect() as connection:
+        return len(connection.execute(select(table.c.key)).all())
