@@ -263,14 +263,14 @@ def test_roadmap_keeps_rule_8_order_and_groups_by_horizon(result):
     assert [e.id for e in flat] == [e.recommendation.id for e in result.roadmap]
     assert [e.rank for e in flat] == list(range(1, len(flat) + 1))
     assert [h.id for h in context.roadmap] == sorted(
-        {e.recommendation.horizon for e in result.roadmap}, key=["now", "next", "later"].index
+        {e.horizon for e in result.roadmap}, key=["now", "next", "later"].index
     )
     assert [p.id for p in context.priorities] == [e.recommendation.id for e in result.roadmap[:3]]
 
 
 def test_facilitator_can_hide_and_reorder_inside_horizons(result):
     ids = [e.recommendation.id for e in result.roadmap]
-    first_now = [e.recommendation.id for e in result.roadmap if e.recommendation.horizon == "now"]
+    first_now = [e.recommendation.id for e in result.roadmap if e.horizon == "now"]
     context = build_context(
         result,
         organisation="A",
