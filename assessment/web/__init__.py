@@ -39,11 +39,15 @@ def _close_session(_exc: BaseException | None) -> None:
 def register_web(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
+    from . import hardening
+
+    hardening.register(app)  # unusable input refused before any view; JSON errors under /api/
+
     from . import api, respond, results
 
     app.register_blueprint(respond.bp)
     app.register_blueprint(results.bp)
-    api.register(app)  # the API blueprint, and JSON errors under /api/
+    api.register(app)
 
     from . import api_groups, auth, facilitate
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Request, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Flask, Request, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from .. import services
@@ -196,20 +195,5 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
     return jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
 
 
-def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
-    """JSON errors for any /api/ address, including ones no route matches; a page elsewhere."""
-    code = exc.code or 500
-    if request.path.startswith("/api/"):
-        response = jsonify({"error": exc.description or exc.name})
-        response.status_code = code
-        for name, value in exc.get_headers():
-            if name.lower() == "allow":
-                response.headers[name] = value
-        return response
-    return render_template("error.html", error=exc), code
-
-
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    for code in (400, 403, 404, 405, 409, 413):
-        app.register_error_handler(code, _http_error)

@@ -204,7 +204,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["questionnaire", "answers"],
         "additionalProperties": False,
         "properties": {
-            "questionnaire": {"type": "string", "description": "A questionnaire id."},
+            "questionnaire": {"type": "string", "minLength": 1, "description": "A questionnaire id."},
             "answers": {
                 "type": "object",
                 "description": "Item id -> an integer on the item's scale, or 'unsure' where allowed. "
@@ -415,6 +415,11 @@ from .openapi_groups import add_group_endpoints  # noqa: E402  (uses the helpers
 
 add_group_endpoints(SCHEMAS, PATHS)
 
+# Last: the error responses every operation can give (input refused before any view runs).
+from .openapi_errors import add_error_responses  # noqa: E402
+
+add_error_responses(SCHEMAS, PATHS)
+
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     "bearerAuth": {
         "type": "http",
@@ -432,7 +437,10 @@ def build_spec(server_url: str = "/api/v1") -> dict[str, Any]:
             "title": "Social organisation self-assessment API",
             "version": API_VERSION,
             "description": "Questionnaires, assessments and their results. Scores are 0-100 at full "
-            "precision; SCORING.md gives every rule.",
+            "precision; SCORING.md gives every rule. Errors: 422 with "
+            '{"errors": [{"item", "message"}]} for input that parses but cannot be used (every '
+            'problem named); every other error status with {"error": message}, including 404 for '
+            "an unknown address under /api/, 405, 413 and 500.",
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "servers": [{"url": server_url}],

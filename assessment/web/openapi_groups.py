@@ -21,7 +21,7 @@ def add_group_endpoints(schemas: dict[str, Any], paths: dict[str, Any]) -> None:
                 "additionalProperties": False,
                 "properties": {
                     "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                    "questionnaire": {"type": "string", "description": "A questionnaire id."},
+                    "questionnaire": {"type": "string", "minLength": 1, "description": "A questionnaire id."},
                     "kind": {"const": "workshop"},
                     "organisation": {"type": "string", "maxLength": 200, "description": "The client."},
                     "roles": {
