@@ -44,6 +44,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a half-finished questionnaire must still submit hours later
         PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
+        # Secure cookies always (they are also Secure whenever a request comes over HTTPS).
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host;
+        # 0 (the default) trusts none, so no client can claim another address.
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES") or 0),
+        # Pages with a private token in their address send no Referer, so Flask-WTF's HTTPS-only
+        # check that a Referer names this site would refuse their forms; the CSRF token (tied to
+        # the session cookie, SameSite=Lax) is the protection.
+        WTF_CSRF_SSL_STRICT=False,
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

@@ -39,8 +39,9 @@ def _close_session(_exc: BaseException | None) -> None:
 def register_web(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
-    from . import hardening
+    from . import hardening, security
 
+    security.register(app)  # headers, the session cookie's Secure flag, trusted proxies
     hardening.register(app)  # unusable input refused before any view; JSON errors under /api/
 
     from . import api, respond, results
