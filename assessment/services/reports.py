@@ -10,7 +10,8 @@ import unicodedata
 
 from sqlalchemy.orm import Session
 
-from reports import ReportContext, build_context, render_pdf
+from reports import ReportContext, build_context
+from reports.bounded import render_pdf_bounded
 
 from ..db.models import Assessment, Group
 from .questionnaires import questionnaire_of
@@ -58,7 +59,7 @@ def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return render_pdf(assessment_report_context(assessment))
+    return render_pdf_bounded(assessment_report_context(assessment))
 
 
 def report_filename(organisation: str, date: dt.date) -> str:
@@ -104,6 +105,4 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
 
 
 def render_group_pdf(session: Session, group: Group) -> bytes:
-    from reports import render_pdf
-
-    return render_pdf(group_report_context(workshop_view(session, group)))
+    return render_pdf_bounded(group_report_context(workshop_view(session, group)))

@@ -25,7 +25,7 @@ from ..domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_grou
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from . import NotFound
-from .logos import LogoError, sanitise_svg
+from .logos import LogoError, check_raster, sanitise_svg
 from .questionnaires import questionnaire_of
 
 # No 0/O, 1/I/L: a code read off a projector at the back of a room must not be misread.
@@ -108,6 +108,10 @@ def prepare_logo(data: bytes) -> tuple[bytes, str]:
         )
     for signature, mime in LOGO_SIGNATURES.items():
         if data.startswith(signature):
+            try:
+                check_raster(data)
+            except LogoError as exc:
+                raise WorkshopError("logo", str(exc)) from None
             return data, mime
     if b"<svg" in data[:4096]:
         try:

@@ -20,7 +20,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from reports import bounded
+from reports.bounded import RenderLimitExceeded
 
 # No request of this API nests deeper than 3 levels; 32 leaves room for any future body.
 MAX_JSON_DEPTH = 32
@@ -145,7 +148,16 @@ def internal_error(exc: InternalServerError) -> Any:
     return render_template("error.html", error=exc), 500
 
 
+def render_limit(exc: RenderLimitExceeded) -> Any:
+    """A report past its time or memory bound: the worker lives on and says so."""
+    if _is_api():
+        return jsonify({"error": str(exc)}), 503
+    return render_template("error.html", error=ServiceUnavailable(str(exc))), 503
+
+
 def register(app: Flask) -> None:
+    bounded.configure(app.config.get("REPORT_RENDER_SECONDS"), app.config.get("REPORT_RENDER_MEMORY_MB"))
+    app.register_error_handler(RenderLimitExceeded, render_limit)
     app.before_request(refuse_unusable_input)
     app.register_error_handler(HTTPException, http_error)
     # Called for any unhandled exception once Flask has logged it (not when exceptions
