@@ -53,6 +53,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # check that a Referer names this site would refuse their forms; the CSRF token (tied to
         # the session cookie, SameSite=Lax) is the protection.
         WTF_CSRF_SSL_STRICT=False,
+        # Shared storage for the limit on wrong join codes; the database when unset.
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        # Bounds of every PDF render (reports/bounded.py).
+        REPORT_RENDER_SECONDS=float(os.environ.get("REPORT_RENDER_SECONDS") or 15),
+        REPORT_RENDER_MEMORY_MB=int(os.environ.get("REPORT_RENDER_MEMORY_MB") or 1024),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

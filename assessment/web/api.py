@@ -19,8 +19,8 @@ from ..services import self_assessment
 from ..services.questionnaires import current_version, current_versions, questionnaire_of
 from . import db
 from .extensions import csrf
-from .facilitate import code_throttle
 from .openapi import build_spec
+from .throttle import throttle
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are used for these endpoints, so there is no session to forge
@@ -124,17 +124,15 @@ def create_assessment() -> tuple[Response, int]:
     group = None
     code = body.get("group_code")
     if isinstance(code, str) and code.strip():
-        # Wrong codes are throttled per address, as on the join page.
-        address = request.remote_addr or "unknown"
-        wait = code_throttle().blocked(address)
-        if wait:
-            response, status = error(429, f"too many wrong group codes; try again in {int(wait) + 1} seconds")
-            response.headers["Retry-After"] = str(int(wait) + 1)
-            return response, status
         try:
             group = self_assessment.group_by_join_code(s, code)
         except services.NotFound:
-            code_throttle().failed(address)
+            # Wrong codes are limited per address, as on the join page; right ones always pass.
+            wait = throttle().wrong_code()
+            if wait:
+                response, status = error(429, f"too many wrong group codes; try again in {wait} seconds")
+                response.headers["Retry-After"] = str(wait)
+                return response, status
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
     questionnaire_id = body.get("questionnaire")
     if isinstance(questionnaire_id, str):
