@@ -42,12 +42,17 @@ def _virtual_size() -> int:
         return 0
 
 
-def _serve(conn: Connection, memory: int) -> None:
-    """The child: limit its own address space, then render whatever arrives until told to stop."""
+def _serve(conn: Connection, other_end: Connection, memory: int, parent: int) -> None:
+    """The child: limit its own address space, then render whatever arrives until told to stop
+    or until the worker that forked it is gone."""
+    other_end.close()  # else the pipe never reports EOF when the worker dies
     limit = _virtual_size() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
             context = conn.recv()
         except EOFError:
             return
@@ -77,7 +82,9 @@ class BoundedRenderer:
         self._stop()
         ctx = multiprocessing.get_context("fork")  # warm: WeasyPrint and the fonts are loaded
         parent, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child, self.memory), daemon=True, name="pdf-render")
+        self._process = ctx.Process(
+            target=_serve, args=(child, parent, self.memory, os.getpid()), daemon=True, name="pdf-render"
+        )
         self._process.start()
         child.close()
         self._conn, self._pid = parent, os.getpid()
