@@ -46,6 +46,12 @@ def _serve(conn: Connection, other_end: Connection, memory: int, parent: int) ->
     """The child: limit its own address space, then render whatever arrives until told to stop
     or until the worker that forked it is gone."""
     other_end.close()  # else the pipe never reports EOF when the worker dies
+    # Nothing else the worker had open stays open here: a copy of a socket or pipe held by this
+    # child would keep it alive after the worker closed it (a client connection, the database,
+    # a subprocess's stdin that waits for EOF).
+    keep = conn.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 65536)
     limit = _virtual_size() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
