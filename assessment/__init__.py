@@ -53,6 +53,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PUBLIC_URL=os.environ.get("PUBLIC_URL", ""),
         # Flask (>= 3.1) answers 400 to any other Host header when this list is set.
         TRUSTED_HOSTS=_host_list(os.environ.get("TRUSTED_HOSTS", "")),
+        # Secure cookies always (they are also Secure whenever a request comes over HTTPS).
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host;
+        # 0 (the default) trusts none, so no client can claim another address.
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES") or 0),
+        # Pages with a private token in their address send no Referer, so Flask-WTF's HTTPS-only
+        # check that a Referer names this site would refuse their forms; the CSRF token (tied to
+        # the session cookie, SameSite=Lax) is the protection.
+        WTF_CSRF_SSL_STRICT=False,
+        # Shared storage for the limit on wrong join codes; the database when unset.
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        # Bounds of every PDF render (reports/bounded.py).
+        REPORT_RENDER_SECONDS=float(os.environ.get("REPORT_RENDER_SECONDS") or 15),
+        REPORT_RENDER_MEMORY_MB=int(os.environ.get("REPORT_RENDER_MEMORY_MB") or 1024),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]

@@ -170,6 +170,30 @@ def render_figures(args: argparse.Namespace) -> None:
         f"{reference * 1000:.1f} ms (DESIGN.md's reference machine: about 240 ms)"
     )
     print(f"full report scaled to the reference machine: about {med_t * 0.240 / reference * 1000:.0f} ms")
+    _bounded_overhead(context, args.warm, args.runs)
+
+
+def _bounded_overhead(context, warm: int, runs: int) -> None:  # type: ignore[no-untyped-def]
+    """The cost of rendering in the warm child (reports/bounded.py): the same context rendered
+    in this process and in the child, alternately, so both see the same machine load."""
+    from reports.bounded import render_pdf_bounded
+    from reports.render import render_pdf
+
+    direct, bounded = [], []
+    for run in range(warm + runs):
+        t0 = time.perf_counter()
+        render_pdf(context)
+        t1 = time.perf_counter()
+        render_pdf_bounded(context)
+        t2 = time.perf_counter()
+        if run >= warm:
+            direct.append(t1 - t0)
+            bounded.append(t2 - t1)
+    d, b = statistics.median(direct), statistics.median(bounded)
+    print(
+        f"bounded render (child process, time and memory limits): median {b * 1000:.1f} ms vs "
+        f"{d * 1000:.1f} ms in-process, overhead {(b - d) * 1000:+.1f} ms ({100 * (b - d) / d:+.1f} %)"
+    )
 
 
 if __name__ == "__main__":

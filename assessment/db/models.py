@@ -80,6 +80,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every login session; logging out adds one, so a copied session cookie dies with it.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
     groups: Mapped[list[Group]] = relationship(back_populates="owner")
@@ -244,3 +246,14 @@ class ReportCacheRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class RateLimit(Base):
+    """A fixed-window counter shared by every worker and machine (web/throttle.py): wrong join
+    codes per address. ``expires_at`` is seconds since the epoch."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

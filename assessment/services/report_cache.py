@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reports import ReportContext, prepare
+from reports.bounded import render_pdf_bounded
 
 from ..db.models import ReportCacheRow
 
@@ -41,7 +42,8 @@ def cached_pdf(session: Session, context: ReportContext) -> bytes:
         kept = connection.execute(select(table.c.pdf).where(table.c.key == prepared.key)).scalar()
     if kept is not None:
         return bytes(kept)
-    pdf = prepared.render()
+    # Rendered in the warm child process, within its time and memory bounds (reports/bounded.py).
+    pdf = render_pdf_bounded(context)
     now = datetime.now(UTC)
     try:
         with engine.begin() as connection:

@@ -9,9 +9,6 @@ the room).
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +23,7 @@ from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
 from . import NotFound
-from .logos import LogoError, sanitise_svg
+from .logos import LogoError, check_raster, sanitise_svg
 from .questionnaires import questionnaire_of
 from .snapshots import published_filter, refresh
 
@@ -49,49 +46,6 @@ class WorkshopError(ValueError):
         super().__init__(message)
 
 
-class CodeThrottle:
-    """Counts wrong join codes per address in a sliding window. Correct codes are never counted,
-    so a whole room behind one NAT address can join at once; once an address has made ``limit``
-    wrong tries in a ``window`` every lookup from it waits (a blocked guesser must not learn
-    which code is right). The limit leaves room for a roomful of typos. Per process: with
-    several gunicorn workers the effective limit is multiplied by the number of workers, which
-    still makes guessing one of 31^6 codes hopeless."""
-
-    def __init__(self, limit: int = 30, window: float = 60.0):
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        failures = self._failures[address]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
-
-    def blocked(self, address: str) -> float:
-        """Seconds to wait before this address may try again; 0 when it may."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._recent(address, now)
-            if len(failures) < self.limit:
-                if not failures:
-                    self._failures.pop(address, None)
-                return 0.0
-            return max(1.0, failures[0] + self.window - now)
-
-    def failed(self, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(address, now).append(now)
-            if len(self._failures) > 10000:  # never grow without bound under a flood
-                self._failures.clear()
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
-
-
 def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -110,6 +64,10 @@ def prepare_logo(data: bytes) -> tuple[bytes, str]:
         )
     for signature, mime in LOGO_SIGNATURES.items():
         if data.startswith(signature):
+            try:
+                check_raster(data)
+            except LogoError as exc:
+                raise WorkshopError("logo", str(exc)) from None
             return data, mime
     if b"<svg" in data[:4096]:
         try:

@@ -39,11 +39,17 @@ def _close_session(_exc: BaseException | None) -> None:
 def register_web(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
+    from . import hardening, security, throttle
+
+    security.register(app)  # headers, the session cookie's Secure flag, trusted proxies
+    hardening.register(app)  # unusable input refused before any view; JSON errors under /api/
+    throttle.register(app)  # wrong join codes per address, on shared storage
+
     from . import api, respond, results
 
     app.register_blueprint(respond.bp)
     app.register_blueprint(results.bp)
-    api.register(app)  # the API blueprint, and JSON errors under /api/
+    api.register(app)
 
     from . import api_groups, auth, facilitate
 

@@ -22,7 +22,6 @@ from flask import (
     url_for,
 )
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from .. import services
@@ -37,9 +36,9 @@ from ..services.questionnaires import (
 )
 from . import db
 from .extensions import csrf
-from .facilitate import code_throttle
 from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
 from .schemas import Assessment, Questionnaire, QuestionnaireList, Submission
+from .throttle import throttle
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are used for these endpoints, so there is no session to forge
@@ -226,17 +225,15 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     group = None
     code = body.get("group_code")
     if "group_code" not in bad and isinstance(code, str) and code.strip():
-        # Wrong codes are throttled per address, as on the join page.
-        address = request.remote_addr or "unknown"
-        wait = code_throttle().blocked(address)
-        if wait:
-            response, status = error(429, f"too many wrong group codes; try again in {int(wait) + 1} seconds")
-            response.headers["Retry-After"] = str(int(wait) + 1)
-            return response, status
         try:
             group = self_assessment.group_by_join_code(s, code)
         except services.NotFound:
-            code_throttle().failed(address)
+            # Wrong codes are limited per address, as on the join page; right ones always pass.
+            wait = throttle().wrong_code()
+            if wait:
+                response, status = error(429, f"too many wrong group codes; try again in {wait} seconds")
+                response.headers["Retry-After"] = str(wait)
+                return response, status
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
     questionnaire_id = body.get("questionnaire")
     if "questionnaire" not in bad:
@@ -346,25 +343,5 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
     return jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
 
 
-def _http_error(exc: HTTPException) -> Response | tuple[str, int]:
-    """JSON errors for any /api/ address, including ones no route matches; a page elsewhere."""
-    code = exc.code or 500
-    if isinstance(exc, SecurityError):
-        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page that links anywhere.
-        return Response(
-            "Bad Request: this site is not served under that host name.", code, mimetype="text/plain"
-        )
-    if request.path.startswith("/api/"):
-        response = jsonify({"error": exc.description or exc.name})
-        response.status_code = code
-        for name, value in exc.get_headers():
-            if name.lower() == "allow":
-                response.headers[name] = value
-        return response
-    return render_template("error.html", error=exc), code
-
-
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    for code in (400, 403, 404, 405, 409, 413):
-        app.register_error_handler(code, _http_error)

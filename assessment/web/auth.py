@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy import update
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -32,17 +33,23 @@ class Facilitator(UserMixin):
         self.id = user.id
         self.email = user.email
         self.name = user.name
+        self.generation = user.session_generation or 0
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The session generation travels with the id: logging out bumps it in the database, so
+        # every copy of the old session cookie stops working at once.
+        return f"{self.id}.{self.generation}"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> Facilitator | None:
-    if not user_id.isdigit():
-        return None
+def _load_user(session_id: str) -> Facilitator | None:
+    user_id, _, generation = session_id.partition(".")
+    if not (user_id.isdigit() and generation.isdigit()):
+        return None  # includes sessions from before generations existed: log in again
     user = db().get(User, int(user_id))
-    return None if user is None else Facilitator(user)
+    if user is None or (user.session_generation or 0) != int(generation):
+        return None
+    return Facilitator(user)
 
 
 login_manager.login_view = "auth.login"
@@ -130,6 +137,13 @@ def login() -> Any:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Any:
+    # One UPDATE, so two logouts at once both count.
+    db().execute(
+        update(User)
+        .where(User.id == current_user_id())
+        .values(session_generation=User.session_generation + 1)
+    )
+    db().commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

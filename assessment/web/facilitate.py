@@ -48,6 +48,7 @@ from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response, room
 from .auth import current_user_id
 from .respond import remember
+from .throttle import throttle
 
 bp = Blueprint("facilitate", __name__)
 
@@ -124,18 +125,6 @@ class RoleForm(FlaskForm):
     role = RadioField(
         "Your role", validators=[InputRequired(message="Please choose the role closest to yours.")]
     )
-
-
-# --------------------------------------------------------------------------- throttling wrong codes
-
-
-def code_throttle() -> workshops.CodeThrottle:
-    """This app's throttle of wrong join codes, shared by the join pages and the API."""
-    return current_app.extensions.setdefault("code_throttle", workshops.CodeThrottle())
-
-
-def _address() -> str:
-    return request.remote_addr or "unknown"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -490,15 +479,10 @@ def delete(group_id: str) -> Any:
 # --------------------------------------------------------------------------- participants
 
 
-def _too_many() -> tuple[str, int, dict[str, str]] | None:
-    wait = code_throttle().blocked(_address())
-    if wait:
-        form = JoinForm()
-        form.code.errors = [
-            f"Too many wrong codes from this network. Please wait {int(wait) + 1} seconds and try again."
-        ]
-        return render_template("facilitate/join.html", form=form), 429, {"Retry-After": str(int(wait) + 1)}
-    return None
+def _too_many(wait: int) -> tuple[str, int, dict[str, str]]:
+    form = JoinForm()
+    form.code.errors = [f"Too many wrong codes from this network. Please wait {wait} seconds and try again."]
+    return render_template("facilitate/join.html", form=form), 429, {"Retry-After": str(wait)}
 
 
 # One response per browser: the join link sets a signed cookie per workshop holding the private
@@ -545,13 +529,13 @@ def _keep_response(response: Response, group: Group, token: str) -> None:
 def join() -> Any:
     form = JoinForm()
     if request.method == "POST" and form.validate():
-        blocked = _too_many()
-        if blocked:
-            return blocked
         try:
             group = workshops.group_by_code(db(), form.code.data or "")
         except services.NotFound:
-            code_throttle().failed(_address())
+            # Only wrong codes count: a right one always gets in (throttle.py).
+            wait = throttle().wrong_code()
+            if wait:
+                return _too_many(wait)
             form.code.errors.append(
                 "There is no workshop with this code. Check the code on the screen and try again."
             )
@@ -563,14 +547,13 @@ def join() -> Any:
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join_code(code: str) -> Any:
-    blocked = _too_many()
-    if blocked:
-        return blocked
     s = db()
     try:
         group = workshops.group_by_code(s, code)
     except services.NotFound:
-        code_throttle().failed(_address())
+        wait = throttle().wrong_code()
+        if wait:
+            return _too_many(wait)
         form = JoinForm()
         form.code.data = code[:20]
         form.code.errors = [

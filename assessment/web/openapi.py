@@ -35,6 +35,21 @@ HTML = "text/html"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# What the input layer and the error handlers (hardening.py) can answer for any operation, before
+# or around its view: added to every operation unless the operation documents that status itself.
+COMMON_ERRORS = {
+    400: "The address or query holds a NUL character, or the body is not usable JSON (not JSON, "
+    "or nested more than 32 levels deep)",
+    500: "An unexpected failure; nothing was saved",
+}
+BODY_ERRORS = {
+    413: "The body is larger than 256 KB",
+    422: "A text field or key holds a NUL character or a lone surrogate (each named)",
+}
+PDF_ERRORS = {
+    503: "The report passed its time or memory bound and was stopped; nothing is wrong with the data"
+}
+
 
 class Error(TypedDict):
     """Any error other than invalid input."""
@@ -189,6 +204,7 @@ def _schemas(operations: list[Operation]) -> tuple[dict[Any, Any], dict[str, Any
     types = {op.body for op in operations if op.body is not None}
     types |= {s for op in operations for _, s in op.responses.values() if s not in (None, PDF, HTML, dict)}
     types.add(Error)
+    types.add(ValidationErrors)
     ordered = sorted(types, key=lambda t: t.__name__)
     inputs = [(t, "validation", _adapter(t).core_schema) for t in ordered]
     refs, definitions = _Generator(ref_template=REF_TEMPLATE).generate_definitions(inputs)
@@ -216,6 +232,13 @@ def _operation(op: Operation, path: str, path_params: list[str], refs: dict[Any,
     responses = dict(op.responses)
     if op.bearer:
         responses.setdefault(401, ("No valid Bearer token", Error))
+    defaults = dict(COMMON_ERRORS)
+    if op.body is not None:
+        defaults |= BODY_ERRORS
+    if any(schema == PDF for _, schema in op.responses.values()):
+        defaults |= PDF_ERRORS
+    for status, description in defaults.items():
+        responses.setdefault(status, (description, ValidationErrors if status == 422 else Error))
     out["responses"] = {}
     for status, (description, schema) in sorted(responses.items()):
         documented: dict[str, Any] = {"description": description}
@@ -254,8 +277,9 @@ def build_spec(app: Flask, server_url: str = PREFIX) -> dict[str, Any]:
             "title": "Social organisation self-assessment API",
             "version": API_VERSION,
             "description": "Questionnaires, assessments and their results. Scores are 0-100 at full "
-            "precision. Errors: 422 with every bad field and answer named; any other error status "
-            'is {"error": message}.',
+            'precision. Errors: 422 with {"errors": [{"item", "message"}]}, every bad field '
+            'and answer named; every other error status is {"error": message}, including 404 for an '
+            "unknown address under /api/, 405, 413 and 500.",
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "servers": [{"url": server_url}],

@@ -1,0 +1,170 @@
+"""One layer that refuses unusable input before any view sees it, and one error shape under /api/.
+
+Text that no database column can hold is refused here, once, rather than field by field: a NUL
+character (PostgreSQL refuses it in any text value, and nothing a person types contains one) and
+a lone UTF-16 surrogate (``"\\ud800"`` in JSON: not a character at all, so it cannot be encoded
+to store or to send back). The check covers the URL path, the query string, form fields and
+JSON bodies. JSON is also refused when it is nested deeper than any request of this API needs
+(the parser would otherwise recurse until Python gives up) or larger than ``MAX_JSON_BYTES``.
+
+Errors under /api/ are always JSON: ``422 {"errors": [{"item", "message"}]}`` for input that
+parses but cannot be used, ``{"error": message}`` for every other status, including a route
+that does not exist, a method it does not allow, a body too large and an unexpected failure.
+Elsewhere the same errors are the site's error page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, abort, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
+
+from reports import bounded
+from reports.bounded import RenderLimitExceeded
+
+# No request of this API nests deeper than 3 levels; 32 leaves room for any future body.
+MAX_JSON_DEPTH = 32
+# An assessment with every answer is about 2 KB; a group a few hundred bytes.
+MAX_JSON_BYTES = 256 * 1024
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored or shown, or None when it is fine."""
+    if "\x00" in value:
+        return "contains a NUL character (\\u0000), which text cannot hold"
+    for char in value:
+        if "\ud800" <= char <= "\udfff":
+            return f"contains a lone surrogate (\\u{ord(char):04x}), which is not a character"
+    return None
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _walk(value: Any) -> Iterator[tuple[str, Any, int]]:
+    """Every key and string of a parsed JSON value with its path and depth, without recursion."""
+    stack: list[tuple[str, Any, int]] = [("", value, 0)]
+    while stack:
+        path, item, depth = stack.pop()
+        yield path, item, depth
+        if isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                yield child_path, key, depth + 1  # the key itself is text too
+                stack.append((child_path, child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{n}]", child, depth + 1) for n, child in enumerate(item))
+
+
+def json_problems(body: Any) -> list[dict[str, str]]:
+    """Problems with the text of a parsed JSON body, each naming where it is (``organisation``,
+    ``answers.some-item``); raises ValueError when the body is nested too deeply."""
+    problems = []
+    for path, item, depth in _walk(body):
+        if depth > MAX_JSON_DEPTH:
+            raise ValueError(f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep")
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem:
+                # The path may itself hold the bad text: name it in a form that can be sent.
+                safe = path.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
+                problems.append({"item": safe or "(body)", "message": problem})
+    return problems
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The body parsed; ValueError (with a message naming the problem) when it cannot be."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError(f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"the request body is not valid JSON: {exc}") from None
+
+
+def _check_json_body() -> Response | tuple[Response, int] | None:
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        abort(413, description=f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+    raw = request.get_data(cache=True)  # cached: the view reads the same bytes again
+    if len(raw) > MAX_JSON_BYTES:
+        abort(413, description=f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+    if not raw.strip():
+        return None
+    try:
+        body = parse_json_body(raw)
+    except ValueError as exc:
+        if "nested" in str(exc):
+            abort(400, description=str(exc))
+        return None  # a plain syntax error: the view says so in its own words
+    try:
+        problems = json_problems(body)
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    if problems:
+        return jsonify({"errors": problems}), 422
+    return None
+
+
+def refuse_unusable_input() -> Response | tuple[Response, int] | None:
+    """before_request: NUL or lone surrogates anywhere a view could read them, over-deep JSON."""
+    problem = text_problem(request.path)
+    if problem:
+        abort(400, description=f"The address {problem}.")
+    for source, values in (("query parameter", request.args), ("form field", request.form)):
+        for key, value in values.items(multi=True):
+            problem = text_problem(key) or text_problem(value)
+            if problem:
+                name = key.replace("\x00", "\\u0000")
+                abort(400, description=f"The {source} {name!r} {problem}.")
+    if _is_api() and request.method in BODY_METHODS:
+        return _check_json_body()
+    return None
+
+
+def http_error(exc: HTTPException) -> Any:
+    """JSON errors for any /api/ address, including ones no route matches; a page elsewhere."""
+    code = exc.code or 500
+    if code < 400:  # a routing redirect, not an error
+        return exc
+    if isinstance(exc, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page that links anywhere.
+        return Response(
+            "Bad Request: this site is not served under that host name.", code, mimetype="text/plain"
+        )
+    if _is_api():
+        response = jsonify({"error": exc.description or exc.name})
+        response.status_code = code
+        for name, value in exc.get_headers():
+            if name.lower() in ("allow", "retry-after", "www-authenticate"):
+                response.headers[name] = value
+        return response
+    return render_template("error.html", error=exc), code
+
+
+def internal_error(exc: InternalServerError) -> Any:
+    """An unexpected failure: logged with its traceback by Flask; the client gets no details."""
+    if _is_api():
+        return jsonify({"error": "internal error: the server could not complete this request"}), 500
+    return render_template("error.html", error=exc), 500
+
+
+def render_limit(exc: RenderLimitExceeded) -> Any:
+    """A report past its time or memory bound: the worker lives on and says so."""
+    if _is_api():
+        return jsonify({"error": str(exc)}), 503
+    return render_template("error.html", error=ServiceUnavailable(str(exc))), 503
+
+
+def register(app: Flask) -> None:
+    bounded.configure(app.config.get("REPORT_RENDER_SECONDS"), app.config.get("REPORT_RENDER_MEMORY_MB"))
+    app.register_error_handler(RenderLimitExceeded, render_limit)
+    app.before_request(refuse_unusable_input)
+    app.register_error_handler(HTTPException, http_error)
+    # Called for any unhandled exception once Flask has logged it (not when exceptions
+    # propagate, as in tests with PROPAGATE_EXCEPTIONS).
+    app.register_error_handler(InternalServerError, internal_error)
