@@ -48,9 +48,20 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        sqlite = self.engine.dialect.name == "sqlite"
+        with self.engine.connect() as connection:
+            if sqlite:
+                # Batch migrations rebuild a SQLite table (copy, drop, rename); with foreign keys
+                # enforced, dropping the old ``groups`` would cascade-delete every assessment in a
+                # group. The pragma only takes effect outside a transaction, so it comes first.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 __all__ = ["Base", "Database", "make_engine"]
