@@ -28,6 +28,8 @@ def start_assessment(
     group: Group | None = None,
     series: str | None = None,
     flush: bool = True,
+    wave: str | None = None,
+    respondent_hash: str | None = None,
 ) -> Assessment:
     """A new in-progress assessment. ``flush=False`` leaves the INSERT to the caller's next flush
     (one round trip fewer when the caller completes it straight away)."""
@@ -40,6 +42,8 @@ def start_assessment(
         role=role[:50],
         group=group,
         answers={},
+        wave=wave,
+        respondent_hash=respondent_hash,
     )
     if series:
         assessment.series = series
@@ -104,6 +108,8 @@ def submit(
     size_band: str = "",
     role: str = "",
     group: Group | None = None,
+    wave: str | None = None,
+    respondent_hash: str | None = None,
 ) -> tuple[Assessment, Result]:
     """One complete submission (the API): validated first, so bad input saves nothing.
     InvalidAnswers names every bad answer and a bad role together."""
@@ -137,6 +143,8 @@ def submit(
         "sector": sector.strip()[:100],
         "size_band": size_band[:50],
         "role": role[:50],
+        "wave": wave,
+        "respondent_hash": respondent_hash,
         "answers": dict(result.answers),
         "status": "complete",
         "page": len(q.dimensions),

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Request, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, Request, current_app, jsonify, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import self_assessment
+from ..services import cohorts, self_assessment
 from ..services.questionnaires import current_version, current_versions, questionnaire_of
 from . import db
 from .extensions import csrf
@@ -28,7 +29,8 @@ csrf.exempt(bp)  # no cookies are used for these endpoints, so there is no sessi
 
 # Optional text fields of a submission and their longest allowed length.
 TEXT_FIELDS = {"organisation": 200, "sector": 100, "size_band": 50, "role": 50, "group_code": 20}
-FIELDS = {"questionnaire", "answers", *TEXT_FIELDS}
+COHORT_FIELDS = {"respondent_code": 100, "wave": 40}  # only with the group_code of a cohort
+FIELDS = {"questionnaire", "answers", *TEXT_FIELDS, *COHORT_FIELDS}
 
 
 def error(status: int, message: str) -> tuple[Response, int]:
@@ -100,7 +102,7 @@ def _field_problems(body: dict[str, Any]) -> list[AnswerProblem]:
         problems.append(AnswerProblem("questionnaire", "must be a string"))
     if "answers" not in body:
         problems.append(AnswerProblem("answers", "required: an object mapping item ids to answers"))
-    for name, longest in TEXT_FIELDS.items():
+    for name, longest in (TEXT_FIELDS | COHORT_FIELDS).items():
         value = body.get(name)
         if value is None:
             continue
@@ -151,14 +153,25 @@ def create_assessment() -> tuple[Response, int]:
                 current_version(s, questionnaire_id)
             except services.NotFound:
                 problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+    entry = _cohort_entry(s, group, body, problems)
+    if isinstance(entry, tuple) and isinstance(entry[0], Response):
+        return entry
     if problems:
         # Still check the answers when the questionnaire is known, so one reply names everything.
         if isinstance(questionnaire_id, str) and not any(p.item == "questionnaire" for p in problems):
             problems.extend(_answer_problems(questionnaire_id, body, group))
         return invalid(problems)
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
+    wave, code_hash = entry if isinstance(entry, tuple) else (None, None)
     try:
-        assessment, result = self_assessment.submit(s, questionnaire_id, body["answers"], group=group, **text)
+        assessment, result = self_assessment.submit(
+            s, questionnaire_id, body["answers"], group=group, wave=wave, respondent_hash=code_hash, **text
+        )
+        if code_hash is not None:
+            s.flush()  # the unique index catches a same-code answer that raced this one
+    except IntegrityError:
+        s.rollback()
+        return error(409, str(cohorts.DuplicateResponse(wave or "")))
     except InvalidAnswers as exc:
         s.rollback()
         return invalid(exc.problems)
@@ -172,6 +185,29 @@ def create_assessment() -> tuple[Response, int]:
     response = jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
     response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
     return response, 201
+
+
+def _cohort_entry(
+    s: Any, group: Any, body: dict[str, Any], problems: list[AnswerProblem]
+) -> tuple[str, str] | tuple[Response, int] | None:
+    """For a cohort: (wave, code hash) of a new answer, a 409 response, or None with problems
+    added. Outside a cohort the cohort fields are refused."""
+    if group is None or group.kind != "cohort":
+        for name in COHORT_FIELDS:
+            if name in body:
+                problems.append(AnswerProblem(name, "only for a cohort's group_code"))
+        return None
+    if not group.is_open:
+        return error(409, str(services.GroupClosed(group)))
+    try:
+        return cohorts.entry_for(
+            s, group, current_app.config["SECRET_KEY"], body.get("respondent_code"), body.get("wave")
+        )
+    except cohorts.CohortError as exc:
+        problems.append(AnswerProblem(exc.field, str(exc)))
+    except (cohorts.WaveNotOpen, cohorts.DuplicateResponse) as exc:
+        return error(409, str(exc))
+    return None
 
 
 def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) -> list[AnswerProblem]:

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 
 from .. import services
 from ..db.models import Group
-from ..services import workshops
+from ..services import cohorts, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
@@ -34,6 +34,8 @@ FIELDS = {
     "min_group_size",
     "consultant",
     "is_open",
+    "version",
+    "waves",
 }
 
 
@@ -82,8 +84,21 @@ def create_group() -> tuple[Response, int]:
     elif len(name) > 200:
         problems.append(_problem("name", "must be at most 200 characters"))
     kind = body.get("kind", "workshop")
-    if kind != "workshop":
-        problems.append(_problem("kind", 'only "workshop" groups can be created here'))
+    if kind not in ("workshop", "cohort"):
+        problems.append(_problem("kind", 'must be "workshop" or "cohort"'))
+    waves = None
+    if "waves" in body:
+        if kind != "cohort":
+            problems.append(_problem("waves", 'only a "cohort" answers in waves'))
+        else:
+            try:
+                waves = cohorts.check_waves(body["waves"])
+            except cohorts.CohortError as exc:
+                problems.append(_problem(exc.field, str(exc)))
+    wanted_version = body.get("version")
+    if wanted_version is not None and not isinstance(wanted_version, str):
+        problems.append(_problem("version", 'must be a string, e.g. "1.0"'))
+        wanted_version = None
     for key in ("organisation", "consultant"):
         if key in body and (not isinstance(body[key], str) or len(body[key]) > 200):
             problems.append(_problem(key, "must be a string of at most 200 characters"))
@@ -106,6 +121,12 @@ def create_group() -> tuple[Response, int]:
             version = current_version(s, questionnaire_id)
         except services.NotFound:
             problems.append(_problem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+        if version is not None and wanted_version is not None:
+            try:
+                version = cohorts.find_version(s, questionnaire_id, wanted_version)
+            except services.NotFound as exc:
+                problems.append(_problem("version", str(exc)))
+                version = None
     settings = None
     if version is not None:
         try:
@@ -120,15 +141,28 @@ def create_group() -> tuple[Response, int]:
             problems.append(_problem(exc.field, str(exc)))
     if problems or version is None:
         return _invalid(problems)
-    group = workshops.create_workshop(
-        s,
-        g.api_user.id,
-        version,
-        name=name,  # type: ignore[arg-type]
-        organisation=body.get("organisation") or "",
-        settings=settings,
-        is_open=is_open,
-    )
+    if kind == "cohort":
+        group = cohorts.create_cohort(
+            s,
+            g.api_user.id,
+            version,
+            name=name,  # type: ignore[arg-type]
+            organisation=body.get("organisation") or "",
+            waves=waves,
+            min_group_size=size,
+            trainer=body.get("consultant") or "",
+            is_open=is_open,
+        )
+    else:
+        group = workshops.create_workshop(
+            s,
+            g.api_user.id,
+            version,
+            name=name,  # type: ignore[arg-type]
+            organisation=body.get("organisation") or "",
+            settings=settings,
+            is_open=is_open,
+        )
     s.commit()
     response = jsonify(
         {

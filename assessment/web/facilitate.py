@@ -492,6 +492,8 @@ def join_code(code: str) -> Any:
             "There is no workshop with this code. Check the code on the screen and try again."
         ]
         return render_template("facilitate/join.html", form=form), 404
+    if group.kind == "cohort":  # one join address and QR code for both kinds of group
+        return redirect(url_for("cohorts.join", code=group.join_code))
     form = RoleForm()
     form.role.choices = _role_labels(group)
     if not group.is_open:

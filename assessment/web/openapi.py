@@ -415,6 +415,10 @@ from .openapi_groups import add_group_endpoints  # noqa: E402  (uses the helpers
 
 add_group_endpoints(SCHEMAS, PATHS)
 
+from .openapi_cohorts import add_cohort_endpoints  # noqa: E402
+
+add_cohort_endpoints(SCHEMAS, PATHS)
+
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     "bearerAuth": {
         "type": "http",
