@@ -94,6 +94,19 @@ class ComparisonContext:
         return (*self.rows, self.overall)
 
     @property
+    def short_labels(self) -> bool:
+        """Whether the table names the sides A and B (long cohort names would crowd it)."""
+        return max(len(self.label_a), len(self.label_b)) > 22
+
+    @property
+    def short_a(self) -> str:
+        return "A" if self.short_labels else self.label_a
+
+    @property
+    def short_b(self) -> str:
+        return "B" if self.short_labels else self.label_b
+
+    @property
     def effect_name(self) -> str:
         return "d_z" if self.design == "paired" else "Hedges' g"
 
@@ -144,18 +157,19 @@ def _label(x: float, y: float, text: str) -> list[str]:
 
 
 def _legend(y: float, label_a: str, label_b: str) -> list[str]:
+    """Two lines, so long cohort names never run into each other."""
     return [
         f'<circle cx="{_n(LEFT)}" cy="{_n(y)}" r="3.5" fill="{COLOUR_A}"/>',
         f'<text x="{_n(LEFT + 7)}" y="{_n(y + 3)}" font-size="8.5">{_t(label_a)}</text>',
-        f'<circle cx="{_n(LEFT + 190)}" cy="{_n(y)}" r="3.5" fill="{COLOUR_B}"/>',
-        f'<text x="{_n(LEFT + 197)}" y="{_n(y + 3)}" font-size="8.5">{_t(label_b)}</text>',
+        f'<circle cx="{_n(LEFT)}" cy="{_n(y + 13)}" r="3.5" fill="{COLOUR_B}"/>',
+        f'<text x="{_n(LEFT + 7)}" y="{_n(y + 16)}" font-size="8.5">{_t(label_b)}</text>',
     ]
 
 
 def means_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) -> str:
     """Dot-and-whisker: per row, A's and B's mean (dots) with their 95% intervals (whiskers)."""
     step = 34.0
-    top = 24.0
+    top = 36.0
     height = top + step * len(rows) + 22
     body = _legend(10, label_a, label_b) + _axis(top, top + step * len(rows))
     for i, row in enumerate(rows):
@@ -204,8 +218,8 @@ def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
 
 def distribution_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) -> str:
     """Per row, A's and B's individual scores as dots over a box of the middle half."""
-    step = 40.0
-    top = 24.0
+    step = 38.0
+    top = 36.0
     height = top + step * len(rows) + 22
     body = _legend(10, label_a, label_b) + _axis(top, top + step * len(rows))
     for i, row in enumerate(rows):
@@ -302,8 +316,8 @@ def headline(
         direction = "higher" if overall.difference > 0 else "lower"
         who = "after than before" if design == "paired" else f"in {label_b} than in {label_a}"
         out.append(
-            f"The overall index is {abs(overall.difference):.1f} points {direction} {who} "
-            f"({overall.mean_a:.1f} to {overall.mean_b:.1f} on 0-100): {overall.reading}."
+            f"The overall index is {abs(overall.difference):.1f} points {direction} {who}, "
+            f"from {overall.mean_a:.1f} to {overall.mean_b:.1f} on the 0-100 scale: {overall.reading}."
         )
     clear = [r.label for r in rows if r.significant and (r.difference or 0) > 0]
     down = [r.label for r in rows if r.significant and (r.difference or 0) < 0]

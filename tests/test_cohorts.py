@@ -560,3 +560,17 @@ def test_export_neutralises_formula_like_text(app, v1):
         s.commit()
     text = owner.get(f"/cohorts/{cohort['id']}/export.csv").data.decode("utf-8-sig")
     assert "\n=" not in text and ",=" not in text
+
+
+def test_demo_cohort_fills_two_cohorts_to_look_at(app, runner):
+    result = runner.invoke(args=["demo-cohort"])
+    assert result.exit_code == 0, result.output
+    with app.extensions["database"].session() as s:
+        groups = {g.name: g for g in s.scalars(select(Group).where(Group.kind == "cohort"))}
+        this = groups["Social leadership course 2026"]
+        from assessment.services import cohorts
+
+        report = cohorts.match_report(s, this, "pre", "post")
+        assert (report.pairs, report.unmatched_from, report.unmatched_to) == (28, 2, 2)
+        body = cohorts.change(s, this, "pre", "post")
+        assert body["overall"]["mean_difference"] > 0 and body["overall"]["d_z"] > 0.8

@@ -1,6 +1,6 @@
 """The ``flask --app app ...`` commands, one module per subject: ``questionnaires`` (init,
-questionnaire validate, score), ``facilitators`` (user create, token create, demo) and ``reports``
-(report)."""
+questionnaire validate, score), ``facilitators`` (user create, token create, demo), ``reports``
+(report) and ``cohorts`` (demo-cohort)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import facilitators, questionnaires, reports
+    from . import cohorts, facilitators, questionnaires, reports
 
     questionnaires.register(app)
     facilitators.register(app)
     reports.register(app)
+    cohorts.register(app)
