@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
 from ..domain import stats
@@ -314,21 +314,52 @@ class MatchReport:
         return self.rate is not None and self.n_to > 0 and self.rate < LOW_MATCHING
 
 
-def _pair_join(group: Group, wave_from: str, wave_to: str) -> tuple[Any, Any, Any]:
-    before, after = aliased(Assessment), aliased(Assessment)
-    on = and_(
-        after.group_id == before.group_id,
-        after.respondent_hash == before.respondent_hash,
-        after.wave == wave_to,
-        after.status == "complete",
+def _people(group: Group, wave_from: str, wave_to: str) -> Any:
+    """One row per respondent code with a complete answer in either wave: how many answers it
+    has in each (0 or 1, by the unique index) and its overall index in each.
+
+    Pairs are found by grouping on the code's hash rather than by joining the table to itself:
+    one pass whatever the planner's statistics (a self-join on a freshly filled table once led
+    PostgreSQL to compare every before with every after, 6 s for 2,500 pairs)."""
+    in_from, in_to = Assessment.wave == wave_from, Assessment.wave == wave_to
+    return (
+        select(
+            Assessment.respondent_hash.label("code"),
+            func.sum(case((in_from, 1), else_=0)).label("n_from"),
+            func.sum(case((in_to, 1), else_=0)).label("n_to"),
+            func.max(case((in_from, Assessment.overall), else_=None)).label("x"),
+            func.max(case((in_to, Assessment.overall), else_=None)).label("y"),
+        )
+        .where(
+            Assessment.group_id == group.id,
+            Assessment.status == "complete",
+            Assessment.respondent_hash.is_not(None),
+            Assessment.wave.in_([wave_from, wave_to]),
+        )
+        .group_by(Assessment.respondent_hash)
+        .subquery()
     )
-    where = and_(
-        before.group_id == group.id,
-        before.wave == wave_from,
-        before.status == "complete",
-        before.respondent_hash.is_not(None),
+
+
+def _pair_scores(group: Group, wave_from: str, wave_to: str) -> Any:
+    """One row per respondent code and dimension: the score in each wave (null when absent)."""
+    in_from, in_to = Assessment.wave == wave_from, Assessment.wave == wave_to
+    return (
+        select(
+            DimensionScoreRow.dimension.label("dimension"),
+            func.max(case((in_from, DimensionScoreRow.score), else_=None)).label("x"),
+            func.max(case((in_to, DimensionScoreRow.score), else_=None)).label("y"),
+        )
+        .join(Assessment, Assessment.id == DimensionScoreRow.assessment_id)
+        .where(
+            Assessment.group_id == group.id,
+            Assessment.status == "complete",
+            Assessment.respondent_hash.is_not(None),
+            Assessment.wave.in_([wave_from, wave_to]),
+        )
+        .group_by(Assessment.respondent_hash, DimensionScoreRow.dimension)
+        .subquery()
     )
-    return before, after, (on, where)
 
 
 def match_report(session: Session, group: Group, wave_from: str, wave_to: str) -> MatchReport:
@@ -345,8 +376,8 @@ def match_report(session: Session, group: Group, wave_from: str, wave_to: str) -
             .group_by(Assessment.wave)
         ).all()
     )
-    before, after, (on, where) = _pair_join(group, wave_from, wave_to)
-    pairs = session.scalar(select(func.count()).select_from(before).join(after, on).where(where)) or 0
+    people = _people(group, wave_from, wave_to)
+    pairs = session.scalar(select(func.count()).where(people.c.n_from > 0, people.c.n_to > 0)) or 0
     n_from, n_to = counts.get(wave_from, 0), counts.get(wave_to, 0)
     return MatchReport(w_from, w_to, n_from, n_to, pairs, n_from - pairs, n_to - pairs)
 
@@ -496,38 +527,30 @@ def change(session: Session, group: Group, wave_from: str, wave_to: str) -> dict
         raise CompareError("to", "choose two different waves to compare")
     report = match_report(session, group, w_from, w_to)
     k = min_size(group)
-    before, after, (on, where) = _pair_join(group, w_from, w_to)
-    s1, s2 = aliased(DimensionScoreRow), aliased(DimensionScoreRow)
-    diff = s2.score - s1.score
+    scores = _pair_scores(group, w_from, w_to)
+    diff = scores.c.y - scores.c.x
     rows = session.execute(
         select(
-            s1.dimension,
+            scores.c.dimension,
             func.count(),
             func.sum(diff),
             func.sum(diff * diff),
-            func.sum(s1.score),
-            func.sum(s2.score),
+            func.sum(scores.c.x),
+            func.sum(scores.c.y),
         )
-        .select_from(before)
-        .join(after, on)
-        .join(s1, s1.assessment_id == before.id)
-        .join(s2, and_(s2.assessment_id == after.id, s2.dimension == s1.dimension))
-        .where(where, s1.score.is_not(None), s2.score.is_not(None))
-        .group_by(s1.dimension)
+        .where(scores.c.x.is_not(None), scores.c.y.is_not(None))
+        .group_by(scores.c.dimension)
     ).all()
-    both = and_(before.overall.is_not(None), after.overall.is_not(None))
-    odiff = after.overall - before.overall
+    people = _people(group, w_from, w_to)
+    odiff = people.c.y - people.c.x
     over = session.execute(
         select(
-            func.sum(case((both, 1), else_=0)),
-            func.sum(case((both, odiff), else_=None)),
-            func.sum(case((both, odiff * odiff), else_=None)),
-            func.sum(case((both, before.overall), else_=None)),
-            func.sum(case((both, after.overall), else_=None)),
-        )
-        .select_from(before)
-        .join(after, on)
-        .where(where)
+            func.count(),
+            func.sum(odiff),
+            func.sum(odiff * odiff),
+            func.sum(people.c.x),
+            func.sum(people.c.y),
+        ).where(people.c.x.is_not(None), people.c.y.is_not(None))
     ).one()
     by_dimension = {r[0]: r[1:] for r in rows}
 
@@ -591,25 +614,19 @@ def pair_scores(
 ) -> dict[str, list[tuple[float, float]]]:
     """The matched pairs' (before, after) scores per dimension and "overall", in the order of
     the before score (never by who answered when): two queries, for the charts."""
-    before, after, (on, where) = _pair_join(group, wave_from, wave_to)
-    s1, s2 = aliased(DimensionScoreRow), aliased(DimensionScoreRow)
+    scores = _pair_scores(group, wave_from, wave_to)
     out: dict[str, list[tuple[float, float]]] = {}
     for dimension, x, y in session.execute(
-        select(s1.dimension, s1.score, s2.score)
-        .select_from(before)
-        .join(after, on)
-        .join(s1, s1.assessment_id == before.id)
-        .join(s2, and_(s2.assessment_id == after.id, s2.dimension == s1.dimension))
-        .where(where, s1.score.is_not(None), s2.score.is_not(None))
+        select(scores.c.dimension, scores.c.x, scores.c.y).where(
+            scores.c.x.is_not(None), scores.c.y.is_not(None)
+        )
     ):
         out.setdefault(dimension, []).append((x, y))
+    people = _people(group, wave_from, wave_to)
     out["overall"] = [
         (x, y)
         for x, y in session.execute(
-            select(before.overall, after.overall)
-            .select_from(before)
-            .join(after, on)
-            .where(where, before.overall.is_not(None), after.overall.is_not(None))
+            select(people.c.x, people.c.y).where(people.c.x.is_not(None), people.c.y.is_not(None))
         )
     ]
     return {k: sorted(v) for k, v in out.items()}
