@@ -583,3 +583,32 @@ def test_demo_cohort_fills_two_cohorts_to_look_at(app, runner):
         assert (report.pairs, report.unmatched_from, report.unmatched_to) == (28, 2, 2)
         body = cohorts.change(s, this, "pre", "post")
         assert body["overall"]["mean_difference"] > 0 and body["overall"]["d_z"] > 0.8
+
+
+def test_two_phones_with_one_code_only_the_first_to_finish_counts(app, v1):
+    from .web_helpers import finish, page_data
+
+    _, token = facilitator(app, "tina@example.org")
+    cohort = new_cohort(app.test_client(), token)
+    tokens = []
+    for _ in range(2):
+        phone = app.test_client()
+        joined = phone.post(
+            f"/cohorts/join/{cohort['join_code']}", data={"respondent_code": "same1", "confirm": "SAME1"}
+        )
+        assert joined.status_code == 302
+        tokens.append((phone, joined.location.split("/")[2]))
+    (first, first_token), (second, second_token) = tokens
+    finish(first, v1, first_token, level_answers(v1, A[0]))
+    given = level_answers(v1, B[0])
+    for number in range(1, len(v1.dimensions)):
+        assert (
+            second.post(f"/a/{second_token}/{number}", data=page_data(v1, number, given)).status_code == 302
+        )
+    last = len(v1.dimensions)
+    refused = second.post(f"/a/{second_token}/{last}", data=page_data(v1, last, given, "finish"))
+    assert refused.status_code == 409 and "already finished this wave" in refused.get_data(as_text=True)
+    with app.extensions["database"].session() as s:
+        rows = {r.token: r for r in s.scalars(select(Assessment))}
+        assert rows[first_token].status == "complete"
+        assert rows[second_token].status == "in_progress" and len(rows[second_token].answers) == len(v1.items)
