@@ -282,6 +282,22 @@ def test_cohort_vs_cohort_matches_r(app, v1):
     assert overall["t"] == approx(4.44995944222339) and overall["df"] == approx(10.9545141281875)
     assert overall["p"] == approx(0.000988674357547618)
     assert overall["difference_ci"] == [approx(9.68187686189492), approx(28.6514564714384)]
+    spec = api.get("/api/v1/openapi.json").get_json()
+    pdf = api.get(f"/api/v1/cohorts/compare.pdf?a={first['id']}&b={second['id']}", headers=auth)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "private, no-store"
+    check(spec, "/cohorts/compare.pdf", "get", pdf)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "This year compared with Last year" in text and "Hedges" in text and "different people" in text
+    check(
+        spec,
+        "/cohorts/compare.pdf",
+        "get",
+        api.get(f"/api/v1/cohorts/compare.pdf?a={first['id']}&b=x", headers=auth),
+    )
+    check(
+        spec, "/cohorts/compare", "get", api.get(f"/api/v1/cohorts/compare?a={first['id']}&b={second['id']}")
+    )
 
 
 def test_before_vs_after_matches_r_and_reports_unmatched(app, v1):
