@@ -235,7 +235,9 @@ def test_participant_joins_by_code_answers_anonymously_and_finishes(app, v1):
     stored = " ".join(str(getattr(row, c.key)) for c in Assessment.__table__.columns)
     assert "127.0.0.1" not in stored and "werkzeug" not in stored.lower() and "localhost" not in stored
     summary = owner.get(f"/workshops/{group_id}/summary.json").get_json()
-    assert (summary["started"], summary["complete"], summary["n"]) == (1, 1, 1)
+    # Rule 13: one person's scores are never the group's; nothing numeric below k = 3.
+    assert (summary["started"], summary["complete"], summary["n"]) == (1, 1, 0)
+    assert summary["published"]["shows_numbers"] is False and summary["scores"]["overall"] is None
 
 
 def test_join_page_by_typing_the_code(app):
@@ -412,7 +414,18 @@ def test_perception_gap_withheld_on_the_dashboard_until_both_sides_have_three(ap
     assert "fewer than 3 leaders" in page
     phone = app.test_client()
     finish(phone, v1, join(phone, code, "leadership"), answers(v1))
-    assert owner.get(f"/workshops/{group_id}/summary.json").get_json()["perception_gap"]["withheld"] is False
+    # Rule 13: one more response does not move the published snapshot, so the gap stays withheld
+    # and the close control says what closing would publish.
+    later = owner.get(f"/workshops/{group_id}/summary.json").get_json()
+    assert later["perception_gap"]["withheld"] is True and later["n"] == 5
+    assert later["published"]["unpublished"] == 1
+    assert "Closing now publishes 1 response not yet shown" in owner.get(f"/workshops/{group_id}").get_data(
+        as_text=True
+    )
+    assert owner.post(f"/workshops/{group_id}/open", data={"open": "0"}).status_code == 302
+    closed = owner.get(f"/workshops/{group_id}/summary.json").get_json()
+    assert closed["perception_gap"]["withheld"] is False and closed["n"] == 6
+    assert closed["perception_gap"]["subgroups"] == {"leaders": 3, "others": 3}
 
 
 # --------------------------------------------------------------------------- commentary

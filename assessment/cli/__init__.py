@@ -1,6 +1,6 @@
 """The ``flask --app app ...`` commands, one module per subject: ``questionnaires`` (init,
 questionnaire validate, score), ``facilitators`` (user create, token create, demo), ``reports``
-(report) and ``cohorts`` (demo-cohort)."""
+(report), ``cohorts`` (demo-cohort) and ``retention`` (purge)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import cohorts, facilitators, questionnaires, reports
+    from . import cohorts, facilitators, questionnaires, reports, retention
 
     questionnaires.register(app)
     facilitators.register(app)
     reports.register(app)
     cohorts.register(app)
+    retention.register(app)

@@ -121,6 +121,15 @@ class Group(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     logo_mime: Mapped[str | None] = mapped_column(String(50), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # SCORING.md rule 13: completions are numbered 1, 2, 3, ... per group (completion_counter is
+    # the last number given); the published snapshot is every complete response numbered at most
+    # published_through.
+    completion_counter: Mapped[int] = mapped_column(Integer, default=0)
+    published_through: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when a published response is deleted while the group is open: figures are held back
+    # until the snapshot next advances (k more) or the group closes, so the withdrawal cannot
+    # be read off by comparing views.
+    snapshot_held: Mapped[bool] = mapped_column(Boolean, default=False)
 
     owner: Mapped[User] = relationship(back_populates="groups")
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
@@ -167,6 +176,9 @@ class Assessment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The order of completion within its group (rule 13), never a timestamp: group members'
+    # times are stored to the day only.
+    completion_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     group: Mapped[Group | None] = relationship(back_populates="assessments")
@@ -188,3 +200,23 @@ class DimensionScoreRow(Base):
     coverage: Mapped[float] = mapped_column(Float)
 
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
+
+
+class IdempotencyKey(Base):
+    """A replayable ``POST /api/v1/assessments``: the first response to a client's key, kept so a
+    retry returns it instead of storing a second assessment. ``scope`` is a hash of who sent it
+    (API token, else address), so two clients using the same key never see each other's."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column()
+    assessment_id: Mapped[str | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -26,3 +26,20 @@ class GroupClosed(RuntimeError):
 def ensure_open(group: Group | None) -> None:
     if group is not None and not group.is_open:
         raise GroupClosed(group)
+
+
+class ResponseLocked(RuntimeError):
+    """A finished workshop response: its answers may be deleted but no longer changed, since a
+    change to a published response would show in the group's figures as one person's answers."""
+
+    def __init__(self, group: Group):
+        self.group = group
+        super().__init__(
+            f"your answers are part of {group.name!r}'s figures and can no longer be changed; "
+            "you can delete them instead"
+        )
+
+
+def ensure_changeable(status: str, group: Group | None) -> None:
+    if group is not None and status == "complete":
+        raise ResponseLocked(group)

@@ -88,12 +88,18 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
     )
     curation = group.settings or {}
     people = "participant" if n == 1 else "participants"
+    label = f"Workshop “{group.name}”, {n} {people}"
+    if not view.snapshot.shows_numbers:
+        # Rule 13: below k nothing numeric is published, in the report as on the pages.
+        label = f"Workshop “{group.name}”: no figures yet, fewer than {view.snapshot.k} complete responses"
+    elif view.snapshot.unpublished:
+        label += f" (of {view.snapshot.complete} finished; the rest appear with the next snapshot)"
     return build_context(
         view.summary.result,
         organisation=group.organisation or group.name,
         date=today or dt.date.today(),
         prepared_by=settings.consultant or None,
-        respondent_label=f"Workshop “{group.name}”, {n} {people}",
+        respondent_label=label,
         group=data,
         commentary=group.commentary or None,
         hidden_recommendations=curation.get("hidden") or (),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -13,8 +13,10 @@ from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersi
 from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
-from . import NotFound, ensure_open
+from . import NotFound, ensure_changeable, ensure_open
 from .questionnaires import current_ref, current_version, questionnaire_of
+from .retention import stamp
+from .snapshots import next_completion_seq
 
 
 def start_assessment(
@@ -45,6 +47,9 @@ def start_assessment(
         wave=wave,
         respondent_hash=respondent_hash,
     )
+    if group is not None:
+        # Workshop participants' times are kept to the day only (docs/privacy.md).
+        assessment.created_at = assessment.updated_at = stamp(True)
     if series:
         assessment.series = series
     session.add(assessment)
@@ -55,8 +60,11 @@ def start_assessment(
 
 def save_answers(assessment: Assessment, answers: Mapping[str, object], *, page: int | None = None) -> None:
     """Merge validated answers into the stored ones (raises InvalidAnswers, changing nothing).
-    ``None`` clears an answer. Raises GroupClosed when the assessment's group is closed."""
+    ``None`` clears an answer. Raises GroupClosed when the assessment's group is closed, and
+    ResponseLocked for a finished workshop response (rule 13: a published response that changed
+    would show in the figures as one person's difference)."""
     ensure_open(assessment.group)
+    ensure_changeable(assessment.status, assessment.group)
     q = questionnaire_of(assessment.questionnaire)
     cleared = [k for k, v in answers.items() if v is None]
     clean = validate_answers(q, {k: v for k, v in answers.items() if v is not None})
@@ -66,7 +74,11 @@ def save_answers(assessment: Assessment, answers: Mapping[str, object], *, page:
     assessment.answers = {i.id: merged[i.id] for i in q.items if i.id in merged}
     if page is not None:
         assessment.page = max(assessment.page or 0, page)
-    assessment.updated_at = datetime.now(UTC)
+    assessment.updated_at = stamp(_in_group(assessment))
+
+
+def _in_group(assessment: Assessment) -> bool:
+    return assessment.group_id is not None or assessment.group is not None
 
 
 def result_of(assessment: Assessment) -> Result:
@@ -80,8 +92,11 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
         result = result_of(assessment)
     if assessment.status != "complete":
         assessment.status = "complete"
-        assessment.completed_at = datetime.now(UTC)
+        assessment.completed_at = stamp(_in_group(assessment))
+        if assessment.group_id is not None and assessment.completion_seq is None:
+            assessment.completion_seq = next_completion_seq(session, assessment.group_id)
     assessment.overall = result.overall
+    assessment.updated_at = stamp(_in_group(assessment))  # explicit, or onupdate stores the exact time
     existing = {row.dimension: row for row in assessment.scores}
     for d in result.dimensions:
         row = existing.get(d.id)
@@ -132,7 +147,7 @@ def submit(
         raise InvalidAnswers(problems)
     if group is not None and group.id is None:
         session.flush()  # the group's id is given on insert
-    now = datetime.now(UTC)
+    now = stamp(group is not None)
     values: dict[str, Any] = {
         "id": new_token(),
         "token": new_token(),
@@ -152,6 +167,7 @@ def submit(
         "created_at": now,
         "updated_at": now,
         "completed_at": now,
+        "completion_seq": None if group is None else next_completion_seq(session, group.id),
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the
     # roadmap together (DESIGN.md's submission budget; bench/bench_submit.py measures it).

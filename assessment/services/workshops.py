@@ -24,9 +24,11 @@ from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersi
 from ..domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
+from ..domain.snapshot import SnapshotState, shown_count
 from . import NotFound
 from .logos import LogoError, sanitise_svg
 from .questionnaires import questionnaire_of
+from .snapshots import published_filter, refresh
 
 # No 0/O, 1/I/L: a code read off a projector at the back of a room must not be misread.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -123,6 +125,7 @@ class WorkshopSettings:
     leadership_roles: tuple[str, ...]
     min_group_size: int
     consultant: str
+    expected_headcount: int | None = None  # how many the facilitator expects; None: not said
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +133,7 @@ class WorkshopSettings:
             "leadership_roles": list(self.leadership_roles),
             "min_group_size": self.min_group_size,
             "consultant": self.consultant,
+            "expected_headcount": self.expected_headcount,
         }
 
 
@@ -139,6 +143,7 @@ def check_settings(
     leadership_roles: Sequence[str] | None,
     min_group_size: int | None,
     consultant: str = "",
+    expected_headcount: int | None = None,
 ) -> WorkshopSettings:
     """Validated settings; defaults where None. Roles must be the questionnaire's role ids."""
     known = [r.id for r in q.roles]
@@ -160,7 +165,15 @@ def check_settings(
         check_min_group_size(size)
     except ValueError as exc:
         raise WorkshopError("min_group_size", str(exc)[0].upper() + str(exc)[1:] + ".") from None
-    return WorkshopSettings(tuple(chosen), tuple(lead), size, consultant.strip()[:200])
+    if expected_headcount is not None and (
+        isinstance(expected_headcount, bool)
+        or not isinstance(expected_headcount, int)
+        or not 1 <= expected_headcount <= 10000
+    ):
+        raise WorkshopError(
+            "expected_headcount", "The expected headcount must be a whole number from 1 to 10,000."
+        )
+    return WorkshopSettings(tuple(chosen), tuple(lead), size, consultant.strip()[:200], expected_headcount)
 
 
 def create_workshop(
@@ -213,6 +226,7 @@ def settings_of(group: Group) -> WorkshopSettings:
         leadership_roles=tuple(s.get("leadership_roles") or DEFAULT_LEADERSHIP),
         min_group_size=max(MIN_GROUP_SIZE, int(s.get("min_group_size") or MIN_GROUP_SIZE)),
         consultant=s.get("consultant") or "",
+        expected_headcount=s.get("expected_headcount"),
     )
 
 
@@ -272,17 +286,19 @@ def response_counts(session: Session, group: Group) -> tuple[int, int]:
 
 
 def members_of(session: Session, group: Group) -> list[Member]:
-    """The complete assessments as rule-9 members: two queries, whatever the group's size."""
+    """The published snapshot's assessments (rule 13) as rule-9 members: two queries, whatever
+    the group's size. Call ``snapshots.refresh`` first to move the snapshot on."""
+    published = published_filter(group)
     rows = session.execute(
         select(Assessment.id, Assessment.role, Assessment.answers)
-        .where(Assessment.group_id == group.id, Assessment.status == "complete")
-        .order_by(Assessment.completed_at, Assessment.id)
+        .where(*published)
+        .order_by(Assessment.completion_seq)
     ).all()
     scores: dict[str, dict[str, float | None]] = {}
     for assessment_id, dimension, value in session.execute(
         select(DimensionScoreRow.assessment_id, DimensionScoreRow.dimension, DimensionScoreRow.score)
         .join(Assessment, Assessment.id == DimensionScoreRow.assessment_id)
-        .where(Assessment.group_id == group.id, Assessment.status == "complete")
+        .where(*published)
     ):
         scores.setdefault(assessment_id, {})[dimension] = value
     return [
@@ -293,7 +309,8 @@ def members_of(session: Session, group: Group) -> list[Member]:
 
 @dataclass(frozen=True)
 class WorkshopView:
-    """A group's live state: counts, the rule-9 summary and its curated roadmap."""
+    """A group's published state (rule 13): counts, the rule-9 summary of the snapshot's
+    members (none while fewer than k are published) and its curated roadmap."""
 
     group: Group
     questionnaire: Questionnaire
@@ -303,13 +320,25 @@ class WorkshopView:
     members: list[Member]
     summary: GroupSummary
     roadmap: list[RoadmapEntry]
+    snapshot: SnapshotState
+
+    def role_counts(self) -> list[tuple[str, str, int | None]]:
+        """(role id, label, count) for each role offered; count None means "fewer than k"."""
+        labels = {r.id: r.label for r in self.questionnaire.roles}
+        k = self.settings.min_group_size
+        return [
+            (r, labels.get(r, r), shown_count(sum(1 for m in self.members if m.role == r), k))
+            for r in self.settings.roles
+        ]
 
 
 def workshop_view(session: Session, group: Group) -> WorkshopView:
+    """The group as its pages may show it: moves the snapshot on first (the caller commits)."""
     q = questionnaire_of(group.questionnaire)
     settings = settings_of(group)
-    started, complete = response_counts(session, group)
-    members = members_of(session, group)
+    state = refresh(session, group)
+    started, complete = state.started, state.complete
+    members = members_of(session, group) if state.shows_numbers else []
     summary = summarise(q, members, settings.leadership_roles, settings.min_group_size)
     return WorkshopView(
         group=group,
@@ -319,8 +348,18 @@ def workshop_view(session: Session, group: Group) -> WorkshopView:
         complete=complete,
         members=members,
         summary=summary,
-        roadmap=curated_roadmap(group, summary.result.roadmap),
+        roadmap=curated_roadmap(group, summary.result.roadmap) if members else [],
+        snapshot=state,
     )
+
+
+def room_means(session: Session, group: Group) -> dict[str, float | None] | None:
+    """ "You and the room" on a participant's end screen: the published snapshot's mean per
+    dimension (questionnaire order), or None while fewer than k responses are published."""
+    view = workshop_view(session, group)
+    if not view.snapshot.shows_numbers:
+        return None
+    return {d.id: view.summary.stats[d.id].mean for d in view.questionnaire.dimensions}
 
 
 def summary_dict(view: WorkshopView) -> dict[str, Any]:
@@ -346,6 +385,11 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
         )
         dimensions[d.id] = body
     gap = summary.gap.to_dict()
+    k = view.settings.min_group_size
+    # Rule 13: a count by role below k is "fewer than k" (null), never 0, 1 or 2.
+    gap["subgroups"] = {name: shown_count(n, k) for name, n in gap["subgroups"].items()}
+    state = view.snapshot
+    expected = view.settings.expected_headcount
     return {
         "id": view.group.id,
         "name": view.group.name,
@@ -374,6 +418,20 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
         "perception_gap": gap,
         "prompts": [p.to_dict() for p in summary.prompts],
         "roadmap": [entry.to_dict() for entry in view.roadmap],
+        "published": {
+            "n": state.published,
+            "unpublished": state.unpublished,
+            "min_group_size": k,
+            "shows_numbers": state.shows_numbers,
+            "note": state.note,
+            "close_warning": state.close_warning,
+        },
+        "role_counts": [
+            {"role": role, "label": label, "n": n, "withheld": n is None}
+            for role, label, n in view.role_counts()
+        ],
+        "expected_headcount": expected,
+        "over_headcount": expected is not None and view.complete > expected,
     }
 
 
@@ -405,8 +463,11 @@ def save_commentary(group: Group, commentary: str, hidden: Sequence[str], order:
     group.settings = merged
 
 
-def set_open(group: Group, is_open: bool) -> None:
+def set_open(session: Session, group: Group, is_open: bool) -> SnapshotState:
+    """Open or close the group; closing publishes every complete response (rule 13)."""
     group.is_open = is_open
+    session.flush()
+    return refresh(session, group)
 
 
 def group_by_code(session: Session, code: str) -> Group:

@@ -59,3 +59,7 @@ def register_web(app: Flask) -> None:
     from . import report_routes
 
     report_routes.register(app)  # GET /api/v1/assessments/<id>/report.pdf
+
+    from . import deletion
+
+    app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment

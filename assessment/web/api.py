@@ -10,27 +10,35 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Flask, Request, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Request,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import cohorts, self_assessment
+from ..services import cohorts, idempotency, self_assessment
 from ..services.questionnaires import current_version, current_versions, questionnaire_of
 from . import db
 from .extensions import csrf
 from .facilitate import code_throttle
-from .openapi import build_spec
+from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
+from .schemas import Assessment, Questionnaire, QuestionnaireList, Submission
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are used for these endpoints, so there is no session to forge
 
-# Optional text fields of a submission and their longest allowed length.
-TEXT_FIELDS = {"organisation": 200, "sector": 100, "size_band": 50, "role": 50, "group_code": 20}
-COHORT_FIELDS = {"respondent_code": 100, "wave": 40}  # only with the group_code of a cohort
-FIELDS = {"questionnaire", "answers", *TEXT_FIELDS, *COHORT_FIELDS}
+COHORT_FIELDS = ("respondent_code", "wave")  # only with the group_code of a cohort
 
 
 def error(status: int, message: str) -> tuple[Response, int]:
@@ -46,12 +54,46 @@ def report_url(assessment_id: str) -> str:
     return url_for("api.get_assessment", assessment_id=assessment_id, _external=True) + "/report.pdf"
 
 
+# Shared by the assessment's routes here and its report's (report_routes.py).
+ASSESSMENT_ID = {"assessment_id": "The assessment's public id (not the private resume token)."}
+NO_ASSESSMENT = ("No such assessment", Error)
+
+
 @bp.get("/openapi.json")
+@operation(
+    "getOpenAPI", "This document", tag="reference", responses={200: ("The OpenAPI 3.1 document", dict)}
+)
 def openapi() -> Response:
-    return jsonify(build_spec(request.url_root.rstrip("/") + bp.url_prefix))
+    return jsonify(build_spec(current_app, request.url_root.rstrip("/") + bp.url_prefix))
+
+
+# The reference page's own policy (scripts and styles from this app only, no inline script);
+# an app-wide policy, when there is one, takes precedence.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@bp.get("/docs")
+@operation(
+    "getApiReference",
+    "This document as a browsable page",
+    tag="reference",
+    responses={200: ("The page", HTML)},
+)
+def docs() -> Response:
+    response = make_response(render_template("api_docs.html", spec_url=url_for("api.openapi")))
+    response.headers.setdefault("Content-Security-Policy", DOCS_CSP)
+    return response
 
 
 @bp.get("/questionnaires")
+@operation(
+    "listQuestionnaires",
+    "The questionnaires that can be answered now (their current versions)",
+    responses={200: ("The questionnaires", QuestionnaireList)},
+)
 def list_questionnaires() -> Response:
     out = []
     for version in current_versions(db()):
@@ -73,6 +115,11 @@ def list_questionnaires() -> Response:
 
 
 @bp.get("/questionnaires/<questionnaire_id>")
+@operation(
+    "getQuestionnaire",
+    "A questionnaire's definition: dimensions, items, stages, scale and thresholds",
+    responses={200: ("The definition", Questionnaire), 404: ("No such questionnaire", Error)},
+)
 def get_questionnaire(questionnaire_id: str) -> Response | tuple[Response, int]:
     try:
         version = current_version(db(), questionnaire_id)
@@ -93,40 +140,93 @@ class MalformedJSON(ValueError):
     pass
 
 
-def _field_problems(body: dict[str, Any]) -> list[AnswerProblem]:
-    problems = [AnswerProblem(key, "unknown field") for key in body if key not in FIELDS]
-    questionnaire = body.get("questionnaire")
-    if questionnaire is None:
-        problems.append(AnswerProblem("questionnaire", "required: the id of a questionnaire"))
-    elif not isinstance(questionnaire, str):
-        problems.append(AnswerProblem("questionnaire", "must be a string"))
-    if "answers" not in body:
-        problems.append(AnswerProblem("answers", "required: an object mapping item ids to answers"))
-    for name, longest in (TEXT_FIELDS | COHORT_FIELDS).items():
-        value = body.get(name)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            problems.append(AnswerProblem(name, "must be a string"))
-        elif len(value) > longest:
-            problems.append(AnswerProblem(name, f"must be at most {longest} characters"))
-    return problems
-
-
 @bp.post("/assessments")
+@operation(
+    "createAssessment",
+    "Submit a complete set of answers; returns the scored result",
+    body=Submission,
+    responses={
+        201: ("Saved and scored", Assessment),
+        400: ("The body is not a JSON object", Error),
+        409: (
+            "The group is closed, the Idempotency-Key was used with another body, the cohort's wave "
+            "is not open, or this respondent code already has a complete answer in this wave "
+            "(nothing replaced)",
+            Error,
+        ),
+        413: ("The body is too large", Error),
+        422: ("Invalid fields or answers, every one named; nothing saved", ValidationErrors),
+        429: ("Too many wrong group codes from this address; see Retry-After", Error),
+    },
+    headers={
+        201: {
+            "Location": "The new assessment",
+            "Idempotent-Replayed": '"true" when this is the stored reply to an earlier request '
+            "with the same Idempotency-Key",
+        }
+    },
+    request_headers={
+        "Idempotency-Key": {
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+            "description": "A key unique to this submission (a UUID is ideal). Sent again with the same "
+            "body, the first successful response is returned (same status, id, body and Location, plus "
+            "Idempotent-Replayed: true) and nothing new is stored; sent with a different body it is "
+            "refused with 409. Keys are scoped to the sender (API token if sent, else address) and kept "
+            "in the database, so a retry to another worker is recognised. Refused (4xx) submissions "
+            "are not remembered, so a corrected one may reuse the key. A malformed key is a 422 naming "
+            "Idempotency-Key.",
+        }
+    },
+)
 def create_assessment() -> tuple[Response, int]:
-    """One complete submission: validated as a whole, scored, saved in one transaction."""
+    """One complete submission: validated as a whole, scored, saved in one transaction.
+    With an ``Idempotency-Key`` header a retry returns the first response and stores nothing."""
     try:
         body = _json_body(request)
     except MalformedJSON as exc:
         return error(400, f"the request body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         return error(400, "the request body must be a JSON object")
-    problems = _field_problems(body)
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return _submit(body, None)
+    problem = idempotency.check_key(key)
+    if problem:
+        return invalid([AnswerProblem("Idempotency-Key", problem)])
+    auth = request.headers.get("Authorization", "")
+    bearer = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    scope = idempotency.scope_of(bearer, request.remote_addr or "unknown")
+    ticket = (scope, key, idempotency.request_hash(body))
+    replayed = _replay(*ticket)
+    if replayed is not None:
+        return replayed
+    return _submit(body, ticket)
+
+
+def _replay(scope: str, key: str, body_hash: str) -> tuple[Response, int] | None:
+    try:
+        stored = idempotency.replay(db(), scope, key, body_hash)
+    except idempotency.KeyReused as exc:
+        return error(409, str(exc))
+    if stored is None:
+        return None
+    response = jsonify(stored.body)
+    if stored.assessment_id:
+        response.headers["Location"] = url_for(
+            "api.get_assessment", assessment_id=stored.assessment_id, _external=True
+        )
+    response.headers["Idempotent-Replayed"] = "true"
+    return response, stored.status
+
+
+def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[Response, int]:
+    # The answers themselves are the domain's to check, against the questionnaire (below).
+    problems = body_problems(Submission, body, skip=("answers",))
+    bad = {p.item for p in problems}
     s = db()
     group = None
     code = body.get("group_code")
-    if isinstance(code, str) and code.strip():
+    if "group_code" not in bad and isinstance(code, str) and code.strip():
         # Wrong codes are throttled per address, as on the join page.
         address = request.remote_addr or "unknown"
         wait = code_throttle().blocked(address)
@@ -140,7 +240,7 @@ def create_assessment() -> tuple[Response, int]:
             code_throttle().failed(address)
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
     questionnaire_id = body.get("questionnaire")
-    if isinstance(questionnaire_id, str):
+    if "questionnaire" not in bad:
         if group is not None and group.questionnaire.questionnaire_id != questionnaire_id:
             problems.append(
                 AnswerProblem(
@@ -158,7 +258,7 @@ def create_assessment() -> tuple[Response, int]:
         return entry
     if problems:
         # Still check the answers when the questionnaire is known, so one reply names everything.
-        if isinstance(questionnaire_id, str) and not any(p.item == "questionnaire" for p in problems):
+        if not any(p.item == "questionnaire" for p in problems):
             problems.extend(_answer_problems(questionnaire_id, body, group))
         return invalid(problems)
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
@@ -181,8 +281,16 @@ def create_assessment() -> tuple[Response, int]:
     except services.GroupClosed as exc:
         s.rollback()
         return error(409, str(exc))
+    payload = self_assessment.payload(assessment, result, report_url(assessment.id))
+    if ticket is not None:
+        try:
+            idempotency.remember(s, *ticket, 201, payload, assessment.id)
+        except IntegrityError:
+            # The same key arrived twice at once and the other request won: answer as it did.
+            s.rollback()
+            return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
     s.commit()
-    response = jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
+    response = jsonify(payload)
     response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
     return response, 201
 
@@ -192,13 +300,16 @@ def _cohort_entry(
 ) -> tuple[str, str] | tuple[Response, int] | None:
     """For a cohort: (wave, code hash) of a new answer, a 409 response, or None with problems
     added. Outside a cohort the cohort fields are refused."""
+    named = {p.item for p in problems}
     if group is None or group.kind != "cohort":
         for name in COHORT_FIELDS:
-            if name in body:
+            if name in body and name not in named:
                 problems.append(AnswerProblem(name, "only for a cohort's group_code"))
         return None
     if not group.is_open:
         return error(409, str(services.GroupClosed(group)))
+    if named & set(COHORT_FIELDS):
+        return None  # the schema already named what is wrong with the code or the wave
     try:
         return cohorts.entry_for(
             s, group, current_app.config["SECRET_KEY"], body.get("respondent_code"), body.get("wave")
@@ -223,6 +334,12 @@ def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) ->
 
 
 @bp.get("/assessments/<assessment_id>")
+@operation(
+    "getAssessment",
+    "An assessment and its result",
+    params=ASSESSMENT_ID,
+    responses={200: ("The assessment", Assessment), 404: NO_ASSESSMENT},
+)
 def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
     try:
         assessment = self_assessment.get_assessment(db(), assessment_id)

@@ -17,9 +17,38 @@ from ..services import cohorts
 from . import db, pdf_response
 from .auth import token_required
 from .extensions import csrf
+from .openapi import PDF, Error, ValidationErrors, operation
+from .schemas_cohorts import CohortChange, CohortComparison
 
 bp = Blueprint("api_cohorts", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # Bearer tokens only, never cookies
+
+
+GROUP_ID = {"group_id": "One of your cohorts."}
+COMPARE_QUERY = {
+    "a": {"required": True, "schema": {"type": "string"}, "description": "Cohort A's id (the reference)."},
+    "b": {
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Cohort B's id (compared against A).",
+    },
+    "wave_a": {"schema": {"type": "string"}, "description": "Cohort A's wave; default its first."},
+    "wave_b": {"schema": {"type": "string"}, "description": "Cohort B's wave; default its first."},
+}
+CHANGE_QUERY = {
+    "from": {
+        "schema": {"type": "string"},
+        "description": "The earlier wave id; default the cohort's first wave.",
+    },
+    "to": {
+        "schema": {"type": "string"},
+        "description": "The later wave id; default the cohort's second wave.",
+    },
+}
+ERRORS = {
+    404: ("No such cohort in your account", Error),
+    422: ("A missing id, an unknown wave, or two things that cannot be compared", ValidationErrors),
+}
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -59,6 +88,13 @@ def _compare_body() -> dict | tuple[Response, int]:  # type: ignore[type-arg]
 
 
 @bp.get("/cohorts/compare")
+@operation(
+    "compareCohorts",
+    "Cohort B vs cohort A (Welch, Hedges' g, Holm; SCORING.md rule 14)",
+    bearer=True,
+    query=COMPARE_QUERY,
+    responses={200: ("The comparison", CohortComparison), **ERRORS},
+)
 @token_required
 def compare() -> Response | tuple[Response, int]:
     body = _compare_body()
@@ -70,6 +106,13 @@ def compare() -> Response | tuple[Response, int]:
 
 
 @bp.get("/cohorts/compare.pdf")
+@operation(
+    "compareCohortsReport",
+    "The cohort comparison as a PDF for a training sponsor",
+    bearer=True,
+    query=COMPARE_QUERY,
+    responses={200: ("The comparison report", PDF), **ERRORS},
+)
 @token_required
 def compare_pdf() -> Response | tuple[Response, int]:
     from ..services.comparison_report import compare_pdf as render
@@ -93,6 +136,15 @@ def _change_args(group: Group) -> tuple[str, str]:
 
 
 @bp.get("/groups/<group_id>/change")
+@operation(
+    "getCohortChange",
+    "Before vs after in a cohort, paired by respondent code (paired t, d_z, Holm)",
+    bearer=True,
+    params=GROUP_ID,
+    query=CHANGE_QUERY,
+    tag="cohorts",
+    responses={200: ("The change", CohortChange), **ERRORS},
+)
 @token_required
 def change(group_id: str) -> Response | tuple[Response, int]:
     group = _cohort(group_id)
@@ -109,6 +161,15 @@ def change(group_id: str) -> Response | tuple[Response, int]:
 
 
 @bp.get("/groups/<group_id>/change.pdf")
+@operation(
+    "getCohortChangeReport",
+    "The before/after comparison as a PDF for a training sponsor",
+    bearer=True,
+    params=GROUP_ID,
+    query=CHANGE_QUERY,
+    tag="cohorts",
+    responses={200: ("The comparison report", PDF), **ERRORS},
+)
 @token_required
 def change_pdf(group_id: str) -> Response | tuple[Response, int]:
     from ..services.comparison_report import change_pdf as render

@@ -8,43 +8,38 @@ Participants submit with ``POST /api/v1/assessments`` and ``"group_code"`` (api.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 
 from .. import services
 from ..db.models import Group
+from ..domain.scoring import AnswerProblem
 from ..services import cohorts, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
 from .extensions import csrf
 from .facilitate import join_url
+from .openapi import PDF, Error, ValidationErrors, body_problems, operation
+from .schemas_groups import GroupCreate, GroupCreated, GroupSummary
+
+GROUP_ID = {"group_id": "A group of your account."}
+NO_GROUP = ("No such group in your account", Error)
+F = TypeVar("F", bound=Callable[..., Any])
 
 bp = Blueprint("api_groups", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # Bearer tokens only, never cookies: nothing a cross-site form could forge
-
-FIELDS = {
-    "name",
-    "questionnaire",
-    "kind",
-    "organisation",
-    "roles",
-    "leadership_roles",
-    "min_group_size",
-    "consultant",
-    "is_open",
-    "version",
-    "waves",
-}
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": message}), status
 
 
-def _invalid(problems: list[dict[str, str]]) -> tuple[Response, int]:
-    return jsonify({"errors": problems}), 422
+def _invalid(problems: list[AnswerProblem]) -> tuple[Response, int]:
+    return jsonify({"errors": [p.to_dict() for p in problems]}), 422
 
 
 def _owned(group_id: str) -> Group | None:
@@ -54,21 +49,19 @@ def _owned(group_id: str) -> Group | None:
         return None
 
 
-def _problem(item: str, message: str) -> dict[str, str]:
-    return {"item": item, "message": message}
-
-
-def _str_list(body: dict[str, Any], key: str, problems: list[dict[str, str]]) -> list[str] | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(_problem(key, "must be a list of role ids"))
-        return None
-    return value
-
-
 @bp.post("/groups")
+@operation(
+    "createGroup",
+    'Create a workshop, or a cohort with "kind": "cohort"; returns its join code and join URL',
+    body=GroupCreate,
+    bearer=True,
+    responses={
+        201: ("Created", GroupCreated),
+        400: ("The body is not a JSON object", Error),
+        422: ("Invalid fields, every one named; nothing saved", ValidationErrors),
+    },
+    headers={201: {"Location": "Its summary"}},
+)
 @token_required
 def create_group() -> tuple[Response, int]:
     try:
@@ -77,68 +70,57 @@ def create_group() -> tuple[Response, int]:
         return _error(400, f"the request body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         return _error(400, "the request body must be a JSON object")
-    problems = [_problem(k, "unknown field") for k in body if k not in FIELDS]
+    # The waves are check_waves' to name (which wave, and ids given twice), like the answers in api.py.
+    problems = body_problems(GroupCreate, body, skip=("waves",))
+    bad = {p.item for p in problems}
     name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(_problem("name", "required: a non-empty string"))
-    elif len(name) > 200:
-        problems.append(_problem("name", "must be at most 200 characters"))
+
+    def checked(key: str) -> Any:
+        # A field the schema refused is not checked again by the questionnaire's rules.
+        return None if key in bad else body.get(key)
+
     kind = body.get("kind", "workshop")
-    if kind not in ("workshop", "cohort"):
-        problems.append(_problem("kind", 'must be "workshop" or "cohort"'))
     waves = None
     if "waves" in body:
         if kind != "cohort":
-            problems.append(_problem("waves", 'only a "cohort" answers in waves'))
+            problems.append(AnswerProblem("waves", 'only a "cohort" answers in waves'))
         else:
             try:
                 waves = cohorts.check_waves(body["waves"])
             except cohorts.CohortError as exc:
-                problems.append(_problem(exc.field, str(exc)))
-    wanted_version = body.get("version")
-    if wanted_version is not None and not isinstance(wanted_version, str):
-        problems.append(_problem("version", 'must be a string, e.g. "1.0"'))
-        wanted_version = None
-    for key in ("organisation", "consultant"):
-        if key in body and (not isinstance(body[key], str) or len(body[key]) > 200):
-            problems.append(_problem(key, "must be a string of at most 200 characters"))
-    size = body.get("min_group_size")
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
-        problems.append(_problem("min_group_size", "must be a whole number (at least 3)"))
-        size = None
+                problems.append(AnswerProblem(exc.field, str(exc)))
+    if kind == "cohort" and body.get("expected_headcount") is not None:
+        problems.append(AnswerProblem("expected_headcount", "only a workshop has an expected headcount"))
+    wanted_version = checked("version")
     is_open = body.get("is_open", True)
-    if not isinstance(is_open, bool):
-        problems.append(_problem("is_open", "must be true or false"))
-    roles = _str_list(body, "roles", problems)
-    leadership = _str_list(body, "leadership_roles", problems)
+
     s = db()
     questionnaire_id = body.get("questionnaire")
     version = None
-    if not isinstance(questionnaire_id, str):
-        problems.append(_problem("questionnaire", "required: the id of a questionnaire"))
-    else:
+    if "questionnaire" not in bad:
         try:
             version = current_version(s, questionnaire_id)
         except services.NotFound:
-            problems.append(_problem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+            problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
         if version is not None and wanted_version is not None:
             try:
                 version = cohorts.find_version(s, questionnaire_id, wanted_version)
             except services.NotFound as exc:
-                problems.append(_problem("version", str(exc)))
+                problems.append(AnswerProblem("version", str(exc)))
                 version = None
     settings = None
     if version is not None:
         try:
             settings = workshops.check_settings(
                 questionnaire_of(version),
-                roles,
-                leadership,
-                size,
-                body.get("consultant") or "",
+                checked("roles"),
+                checked("leadership_roles"),
+                checked("min_group_size"),
+                checked("consultant") or "",
+                checked("expected_headcount"),
             )
         except workshops.WorkshopError as exc:
-            problems.append(_problem(exc.field, str(exc)))
+            problems.append(AnswerProblem(exc.field, str(exc)))
     if problems or version is None:
         return _invalid(problems)
     if kind == "cohort":
@@ -149,7 +131,7 @@ def create_group() -> tuple[Response, int]:
             name=name,  # type: ignore[arg-type]
             organisation=body.get("organisation") or "",
             waves=waves,
-            min_group_size=size,
+            min_group_size=checked("min_group_size"),
             trainer=body.get("consultant") or "",
             is_open=is_open,
         )
@@ -180,27 +162,54 @@ def create_group() -> tuple[Response, int]:
     return response, 201
 
 
-@bp.get("/groups/<group_id>/summary")
-@token_required
-def summary(group_id: str) -> Response | tuple[Response, int]:
-    group = _owned(group_id)
-    if group is None:
-        return _error(404, "no group with this id in your account")
-    response = jsonify(workshops.summary_dict(workshops.workshop_view(db(), group)))
+def _group_view(path: str, operation_id: str, summary: str, ok: tuple[str, Any]) -> Callable[[F], F]:
+    """A GET route of one of the caller's groups: token checked, group looked up (another
+    facilitator's group is a 404, like one that does not exist), the view given the group."""
+
+    def register(view: F) -> F:
+        @wraps(view)
+        def with_group(group_id: str) -> Any:
+            group = _owned(group_id)
+            if group is None:
+                return _error(404, "no group with this id in your account")
+            return view(group)
+
+        declared = operation(
+            operation_id, summary, params=GROUP_ID, bearer=True, responses={200: ok, 404: NO_GROUP}
+        )
+        bp.get(path)(declared(token_required(with_group)))
+        return view
+
+    return register
+
+
+@_group_view(
+    "/groups/<group_id>/summary",
+    "getGroupSummary",
+    "The group's published results (SCORING.md rules 9 and 13)",
+    ("The summary", GroupSummary),
+)
+def summary(group: Group) -> Response:
+    view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    response = jsonify(workshops.summary_dict(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.get("/groups/<group_id>/report.pdf")
-@token_required
-def report(group_id: str) -> Response | tuple[Response, int]:
+@_group_view(
+    "/groups/<group_id>/report.pdf",
+    "getGroupReport",
+    "The workshop report as a PDF (commentary, curation and branding included)",
+    ("The report", PDF),
+)
+def report(group: Group) -> Response:
     from ..services.exports import filename
     from ..services.reports import render_group_pdf
 
-    group = _owned(group_id)
-    if group is None:
-        return _error(404, "no group with this id in your account")
-    return pdf_response(render_group_pdf(db(), group), filename(group, "pdf"))
+    body = render_group_pdf(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    return pdf_response(body, filename(group, "pdf"))
 
 
 def register(app: Flask) -> None:

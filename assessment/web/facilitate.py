@@ -26,6 +26,7 @@ from flask import (
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -36,12 +37,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import services
-from ..db.models import Group
+from ..db.models import Assessment, Group
 from ..domain.groups import MIN_GROUP_SIZE
-from ..services import exports, self_assessment, workshops
+from ..services import exports, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response
 from .auth import current_user_id
@@ -81,6 +82,16 @@ class WorkshopForm(FlaskForm):
             "Leaders and others are compared only when each side has at least this many people, "
             f"so no one can be singled out. Never below {MIN_GROUP_SIZE}."
         ),
+    )
+    expected_headcount = IntegerField(
+        "Expected number of participants",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=10000, message="Please give a whole number from 1 to 10,000, or leave it empty."
+            ),
+        ],
+        description="Optional. The dashboard warns when more complete answers arrive than this.",
     )
     consultant = StringField(
         "Consultant or firm name",
@@ -205,6 +216,7 @@ def new() -> Any:
                 form.leadership_roles.data or [],
                 form.min_group_size.data,
                 form.consultant.data or "",
+                form.expected_headcount.data,
             )
             group = workshops.create_workshop(
                 s,
@@ -239,6 +251,7 @@ def _uploaded_logo(form: WorkshopForm) -> bytes | None:
 def dashboard(group_id: str) -> str:
     group = _owned(group_id)
     view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
     summary = workshops.summary_dict(view)
     return render_template(
         "facilitate/dashboard.html",
@@ -255,7 +268,9 @@ def dashboard(group_id: str) -> str:
 @login_required
 def summary_json(group_id: str) -> Response:
     group = _owned(group_id)
-    response = jsonify(workshops.summary_dict(workshops.workshop_view(db(), group)))
+    view = workshops.workshop_view(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    response = jsonify(workshops.summary_dict(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -265,7 +280,9 @@ def summary_json(group_id: str) -> Response:
 def present(group_id: str) -> str:
     group = _owned(group_id)
     url = join_url(group)
-    started, complete = workshops.response_counts(db(), group)
+    state = snapshots.refresh(db(), group)
+    db().commit()
+    started, complete = state.started, state.complete
     minutes = questionnaire_of(group.questionnaire).estimated_minutes
     return render_template(
         "facilitate/present.html",
@@ -275,6 +292,7 @@ def present(group_id: str) -> str:
         qr=qr_svg(url),
         started=started,
         complete=complete,
+        snapshot=state,
     )
 
 
@@ -298,7 +316,7 @@ def toggle_open(group_id: str) -> Response:
     if not form.validate_on_submit():
         abort(400, description="The form expired; please try again.")
     want_open = request.form.get("open") == "1"
-    workshops.set_open(group, want_open)
+    workshops.set_open(db(), group, want_open)
     db().commit()
     flash(
         "The workshop is open for answers."
@@ -325,6 +343,7 @@ def settings(group_id: str) -> Any:
         form.leadership_roles.data = list(current.leadership_roles)
         form.min_group_size.data = current.min_group_size
         form.consultant.data = current.consultant
+        form.expected_headcount.data = current.expected_headcount
         form.is_open.data = group.is_open
         return render_template("facilitate/settings.html", form=form, group=group)
     # The questionnaire of a workshop is fixed once created: its answers belong to that version.
@@ -338,6 +357,7 @@ def settings(group_id: str) -> Any:
                 form.leadership_roles.data or [],
                 form.min_group_size.data,
                 form.consultant.data or "",
+                form.expected_headcount.data,
             )
             logo, mime = workshops.prepare_logo(upload) if (upload := _uploaded_logo(form)) else (None, None)
         except workshops.WorkshopError as exc:
@@ -374,7 +394,8 @@ def logo(group_id: str) -> Response:
 def commentary(group_id: str) -> Any:
     group = _owned(group_id)
     view = workshops.workshop_view(db(), group)
-    full = list(view.summary.result.roadmap)
+    db().commit()
+    full = list(view.summary.result.roadmap) if view.members else []
     form = CommentaryForm()
     if request.method == "GET":
         form.commentary.data = group.commentary
@@ -419,6 +440,7 @@ def export(group_id: str, fmt: str) -> Response:
     if fmt not in ("csv", "xlsx"):
         abort(404, description="Exports are available as .csv and .xlsx.")
     table = exports.response_table(db(), group)
+    db().commit()
     filename = exports.filename(group, fmt)
     if fmt == "csv":
         body, mime = exports.to_csv(table).encode("utf-8-sig"), "text/csv; charset=utf-8"
@@ -439,7 +461,29 @@ def report_pdf(group_id: str) -> Response:
     from ..services.reports import render_group_pdf
 
     group = _owned(group_id)
-    return pdf_response(render_group_pdf(db(), group), exports.filename(group, "pdf"))
+    body = render_group_pdf(db(), group)
+    db().commit()  # the snapshot may have moved on (rule 13)
+    return pdf_response(body, exports.filename(group, "pdf"))
+
+
+@bp.route("/workshops/<group_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(group_id: str) -> Any:
+    """A confirmation page naming how many responses will go, then (POST + CSRF) the deletion."""
+    group = _owned(group_id)
+    s = db()
+    count = retention.group_response_count(s, group)
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash("The form expired; please confirm again.", "error")
+            return render_template("facilitate/delete.html", group=group, count=count, form=form), 400
+        name = group.name
+        gone = retention.delete_workshop(s, group)
+        s.commit()
+        flash(f"“{name}” and its {gone} {'response' if gone == 1 else 'responses'} were deleted.", "success")
+        return redirect(url_for("facilitate.workshops"))
+    return render_template("facilitate/delete.html", group=group, count=count, form=form)
 
 
 # --------------------------------------------------------------------------- participants
@@ -454,6 +498,46 @@ def _too_many() -> tuple[str, int, dict[str, str]] | None:
         ]
         return render_template("facilitate/join.html", form=form), 429, {"Retry-After": str(int(wait) + 1)}
     return None
+
+
+# One response per browser: the join link sets a signed cookie per workshop holding the private
+# token of the response it started, sent back only to /join pages. A cookie that does not verify
+# or names a response no longer there (deleted) is ignored.
+JOIN_COOKIE_PREFIX = "joined-"
+JOIN_COOKIE_DAYS = 30
+
+
+def _join_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="workshop-join")
+
+
+def _own_response(group: Group) -> Assessment | None:
+    raw = request.cookies.get(JOIN_COOKIE_PREFIX + group.id)
+    if not raw:
+        return None
+    try:
+        token = _join_serializer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(token, str):
+        return None
+    try:
+        assessment = self_assessment.assessment_by_token(db(), token)
+    except services.NotFound:
+        return None
+    return assessment if assessment.group_id == group.id else None
+
+
+def _keep_response(response: Response, group: Group, token: str) -> None:
+    response.set_cookie(
+        JOIN_COOKIE_PREFIX + group.id,
+        _join_serializer().dumps(token),
+        max_age=JOIN_COOKIE_DAYS * 24 * 3600,
+        path="/join",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -494,6 +578,10 @@ def join_code(code: str) -> Any:
         return render_template("facilitate/join.html", form=form), 404
     if group.kind == "cohort":  # one join address and QR code for both kinds of group
         return redirect(url_for("cohorts.join", code=group.join_code))
+    mine = _own_response(group)
+    if mine is not None:
+        # The same browser back at the join link: its own response, never a second one.
+        return redirect(url_for("respond.resume", token=mine.token))
     form = RoleForm()
     form.role.choices = _role_labels(group)
     if not group.is_open:
@@ -504,6 +592,8 @@ def join_code(code: str) -> Any:
         )
         s.commit()
         remember(assessment)
-        return redirect(url_for("respond.page", token=assessment.token, number=1))
+        response = redirect(url_for("respond.page", token=assessment.token, number=1))
+        _keep_response(response, group, assessment.token)
+        return response
     status = 422 if form.errors else 200
     return render_template("facilitate/join_role.html", group=group, form=form, closed=False), status

@@ -1,445 +1,281 @@
-"""The OpenAPI 3.1 document served at /api/v1/openapi.json.
+"""The OpenAPI 3.1 document at /api/v1/openapi.json, generated from the API's declared schemas.
 
-Kept as plain dicts so another feature adds its endpoints with small edits: put its schemas in
-``SCHEMAS`` and its paths in ``PATHS`` (paths are relative to the server URL, /api/v1). The
-tests check every /api/v1 route the app has against ``PATHS`` and real responses against the
-schemas, so the document cannot drift from the implementation unnoticed.
+Request and response bodies are pydantic-validated ``TypedDict`` classes (``schemas.py`` and one
+``schemas_<topic>.py`` per topic). A view declares what it takes and answers with ``@operation``;
+``build_spec`` walks the app's /api/v1 routes and turns those declarations into the document, and
+``body_problems`` validates a request body against the very same class, so the document says
+exactly what the API accepts.
+
+A Flask OpenAPI integration (flask-openapi3, spectree, flask-smorest) validates a body before the
+view runs and answers with its own error shape; this API must name bad fields *and* bad answers
+(checked by the domain against the questionnaire) in one 422, and keep its 400/401/413 order, so
+the views call ``body_problems`` themselves and this module only writes the document.
 """
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from flask import Flask
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from pydantic.json_schema import GenerateJsonSchema
+from typing_extensions import TypedDict
+
+from ..domain.scoring import AnswerProblem
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
+PREFIX = "/api/v1"
+REF_TEMPLATE = "#/components/schemas/{model}"
+PDF = "application/pdf"
+HTML = "text/html"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+class Error(TypedDict):
+    """Any error other than invalid input."""
+
+    error: Annotated[str, Field(description="What went wrong, in plain words.")]
 
 
-def json_content(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"application/json": {"schema": schema}}
+@with_config(ConfigDict(extra="forbid"))
+class Problem(TypedDict):
+    item: Annotated[str, Field(description="An item id, or a field name.")]
+    message: str
 
 
-def response(description: str, schema_name: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"description": description}
-    if schema_name:
-        out["content"] = json_content(ref(schema_name))
+@with_config(ConfigDict(extra="forbid"))
+class ValidationErrors(TypedDict):
+    """Every bad field and answer, each named. Nothing was saved."""
+
+    errors: Annotated[list[Problem], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    summary: str
+    responses: Mapping[int, tuple[str, Any]]
+    body: Any = None
+    params: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
+    bearer: bool = False
+    tag: str | None = None
+    request_headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    query: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def operation(
+    operation_id: str,
+    summary: str,
+    *,
+    responses: Mapping[int, tuple[str, Any]],
+    body: Any = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[int, Mapping[str, str]] | None = None,
+    bearer: bool = False,
+    tag: str | None = None,
+    request_headers: Mapping[str, Mapping[str, Any]] | None = None,
+    query: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Callable[[F], F]:
+    """Declare a view's place in the document (put it under ``@bp.get``/``@bp.post``).
+
+    ``responses``: status -> (description, schema), the schema a TypedDict, ``PDF``, ``HTML``, ``dict`` for
+    any JSON object, or None for no body. ``body``: the request body's TypedDict. ``params``: path
+    parameters' descriptions. ``bearer``: needs an API token (documents the 401 too). ``tag``: the
+    section of the reference page (default: the path's first segment). ``request_headers``: optional
+    request headers, name -> OpenAPI parameter fields (schema, description). ``query``: query
+    parameters the same way (add ``"required": True`` where one must be given)."""
+    declared = Operation(
+        operation_id,
+        summary,
+        responses,
+        body,
+        params or {},
+        headers or {},
+        bearer,
+        tag,
+        request_headers or {},
+        query or {},
+    )
+
+    def mark(view: F) -> F:
+        view.openapi_operation = declared  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+# --------------------------------------------------------------------------- request bodies
+
+# Messages in the API's own words for pydantic's error types ({...} filled from the error's ctx).
+MESSAGES = {
+    "missing": "required",
+    "extra_forbidden": "unknown field",
+    "string_type": "must be a string",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+    "string_pattern_mismatch": "must not be blank",
+    "int_type": "must be a whole number",
+    "greater_than_equal": "must be at least {ge}",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "literal_error": "must be {expected}",
+}
+
+_adapters: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(schema: Any) -> TypeAdapter[Any]:
+    if schema not in _adapters:
+        _adapters[schema] = TypeAdapter(schema)
+    return _adapters[schema]
+
+
+def body_problems(schema: Any, body: dict[str, Any], *, skip: tuple[str, ...] = ()) -> list[AnswerProblem]:
+    """Every way ``body`` breaks ``schema``, one problem per field, named by the field.
+
+    Fields in ``skip`` are left to the caller's own check (a 'missing' is still reported)."""
+    try:
+        _adapter(schema).validate_python(body, strict=True)
+    except ValidationError as exc:
+        problems: dict[str, AnswerProblem] = {}
+        for e in exc.errors(include_url=False):
+            name = str(e["loc"][0]) if e["loc"] else "body"
+            if name in problems or (name in skip and e["type"] != "missing"):
+                continue
+            template = MESSAGES.get(e["type"])
+            if e["type"] == "string_too_short" and e.get("ctx", {}).get("min_length") == 1:
+                template = "must not be empty"
+            message = template.format(**e.get("ctx", {})) if template else e["msg"]
+            if e["type"] == "missing" and (hint := _description(schema, name)):
+                message = f"required: {hint}"
+            if len(e["loc"]) > 1 and e["type"] != "missing":
+                message = f"{message} (at {'/'.join(map(str, e['loc'][1:]))})"
+            problems[name] = AnswerProblem(name, message)
+        return list(problems.values())
+    return []
+
+
+def _description(schema: Any, name: str) -> str:
+    """The first clause of the field's description, to say what a missing field should hold."""
+    properties = _adapter(schema).json_schema().get("properties", {})
+    first = re.split(r"[.:]", str(properties.get(name, {}).get("description", "")))[0]
+    return first[:1].lower() + first[1:]
+
+
+# --------------------------------------------------------------------------- the document
+
+
+class _Generator(GenerateJsonSchema):
+    # Field titles repeat the property names; the schema titles (class names) stay.
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+def _content(schema: Any, refs: dict[Any, Any]) -> dict[str, Any] | None:
+    if schema is None:
+        return None
+    if schema in (PDF, HTML):
+        return {schema: {"schema": {"type": "string", "contentMediaType": schema}}}
+    if schema is dict:
+        return {"application/json": {"schema": {"type": "object"}}}
+    return {"application/json": {"schema": refs[schema]}}
+
+
+def _schemas(operations: list[Operation]) -> tuple[dict[Any, Any], dict[str, Any]]:
+    """The $ref of each declared type, and every definition (shared ones once)."""
+    types = {op.body for op in operations if op.body is not None}
+    types |= {s for op in operations for _, s in op.responses.values() if s not in (None, PDF, HTML, dict)}
+    types.add(Error)
+    ordered = sorted(types, key=lambda t: t.__name__)
+    inputs = [(t, "validation", _adapter(t).core_schema) for t in ordered]
+    refs, definitions = _Generator(ref_template=REF_TEMPLATE).generate_definitions(inputs)
+    return {t: refs[(t, "validation")] for t in ordered}, definitions
+
+
+def _operation(op: Operation, path: str, path_params: list[str], refs: dict[Any, Any]) -> dict[str, Any]:
+    tag = op.tag or path.strip("/").split("/")[0]
+    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [tag]}
+    if op.bearer:
+        out["security"] = [{"bearerAuth": []}]
+    if path_params:
+        out["parameters"] = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            | ({"description": op.params[name]} if name in op.params else {})
+            for name in path_params
+        ]
+    if op.request_headers:
+        out.setdefault("parameters", []).extend(
+            {"name": name, "in": "header", "required": False, **fields}
+            for name, fields in op.request_headers.items()
+        )
+    if op.query:
+        out.setdefault("parameters", []).extend(
+            {"name": name, "in": "query", "required": False, **fields} for name, fields in op.query.items()
+        )
+    if op.body is not None:
+        out["requestBody"] = {"required": True, "content": _content(op.body, refs)}
+    responses = dict(op.responses)
+    if op.bearer:
+        responses.setdefault(401, ("No valid Bearer token", Error))
+    out["responses"] = {}
+    for status, (description, schema) in sorted(responses.items()):
+        documented: dict[str, Any] = {"description": description}
+        if (content := _content(schema, refs)) is not None:
+            documented["content"] = content
+        if status in op.headers:
+            documented["headers"] = {
+                name: {"schema": {"type": "string"}, "description": text}
+                for name, text in op.headers[status].items()
+            }
+        out["responses"][str(status)] = documented
     return out
 
 
-NULLABLE_NUMBER = {"type": ["number", "null"]}
-ANSWER = {"oneOf": [{"type": "integer"}, {"const": "unsure"}]}
-
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {"error": {"type": "string", "description": "What went wrong, in plain words."}},
-    },
-    "ValidationErrors": {
-        "type": "object",
-        "required": ["errors"],
-        "additionalProperties": False,
-        "properties": {
-            "errors": {
-                "type": "array",
-                "minItems": 1,
-                "description": "Every bad field and answer, each named. Nothing was saved.",
-                "items": {
-                    "type": "object",
-                    "required": ["item", "message"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "item": {"type": "string", "description": "An item id, or a field name."},
-                        "message": {"type": "string"},
-                    },
-                },
-            }
-        },
-    },
-    "StageRef": {
-        "type": "object",
-        "required": ["id", "label"],
-        "additionalProperties": False,
-        "properties": {"id": {"type": "string"}, "label": {"type": "string"}},
-    },
-    "QuestionnaireSummary": {
-        "type": "object",
-        "required": ["id", "version", "title", "url"],
-        "properties": {
-            "id": {"type": "string"},
-            "version": {"type": "string"},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "language": {"type": "string"},
-            "estimated_minutes": {"type": ["integer", "null"]},
-            "dimensions": {"type": "integer", "description": "How many dimensions."},
-            "items": {"type": "integer", "description": "How many items."},
-            "url": {"type": "string", "format": "uri"},
-        },
-    },
-    "QuestionnaireList": {
-        "type": "object",
-        "required": ["questionnaires"],
-        "properties": {"questionnaires": {"type": "array", "items": ref("QuestionnaireSummary")}},
-    },
-    "Item": {
-        "type": "object",
-        "required": [
-            "id",
-            "dimension",
-            "type",
-            "text",
-            "scale",
-            "options",
-            "reverse",
-            "weight",
-            "allow_unsure",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "dimension": {"type": "string"},
-            "type": {"enum": ["likert", "choice"]},
-            "text": {"type": "string"},
-            "help": {"type": ["string", "null"]},
-            "scale": {
-                "type": "object",
-                "required": ["min", "max"],
-                "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
-                "description": "The item's own scale: for choice items the lowest to highest option value.",
-            },
-            "options": {
-                "type": "array",
-                "description": "Every valid answer value with its label (likert points too).",
-                "items": {
-                    "type": "object",
-                    "required": ["value", "label"],
-                    "properties": {"value": {"type": "integer"}, "label": {"type": "string"}},
-                },
-            },
-            "reverse": {"type": "boolean"},
-            "weight": {"type": "number", "exclusiveMinimum": 0},
-            "allow_unsure": {"type": "boolean"},
-        },
-    },
-    "Questionnaire": {
-        "type": "object",
-        "description": "A questionnaire definition: everything the scoring engine reads.",
-        "required": ["id", "version", "title", "scale", "thresholds", "stages", "dimensions", "items"],
-        "properties": {
-            "id": {"type": "string"},
-            "version": {"type": "string"},
-            "title": {"type": "string"},
-            "description": {"type": "string"},
-            "language": {"type": "string"},
-            "estimated_minutes": {"type": ["integer", "null"]},
-            "content_hash": {"type": "string"},
-            "scale": {
-                "type": "object",
-                "required": ["min", "max"],
-                "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
-            },
-            "thresholds": {
-                "type": "object",
-                "required": ["social", "floor", "min_coverage"],
-                "properties": {
-                    "social": {"type": "number", "minimum": 0, "maximum": 100},
-                    "floor": {"type": "number", "minimum": 0, "maximum": 100},
-                    "min_coverage": {"type": "number", "minimum": 0, "maximum": 1},
-                },
-            },
-            "poles": {"type": "object"},
-            "classifications": {"type": "object"},
-            "stages": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "label", "min"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "label": {"type": "string"},
-                        "min": {"type": "number"},
-                        "description": {"type": "string"},
-                    },
-                },
-            },
-            "roles": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "label", "leadership"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "label": {"type": "string"},
-                        "leadership": {"type": "boolean"},
-                    },
-                },
-            },
-            "dimensions": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "label", "weight"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "label": {"type": "string"},
-                        "weight": {"type": "number"},
-                        "summary": {"type": "string"},
-                        "description": {"type": "string"},
-                        "social": {"type": "string"},
-                        "broadcast": {"type": "string"},
-                        "stages": {"type": "object", "additionalProperties": {"type": "string"}},
-                    },
-                },
-            },
-            "items": {"type": "array", "items": ref("Item")},
-            "recommendations": {"type": "array", "items": {"type": "object"}},
-        },
-    },
-    "Submission": {
-        "type": "object",
-        "required": ["questionnaire", "answers"],
-        "additionalProperties": False,
-        "properties": {
-            "questionnaire": {"type": "string", "description": "A questionnaire id."},
-            "answers": {
-                "type": "object",
-                "description": "Item id -> an integer on the item's scale, or 'unsure' where allowed. "
-                "Missing items (or null) are kept as unanswered.",
-                "additionalProperties": {
-                    "oneOf": [{"type": "integer"}, {"const": "unsure"}, {"type": "null"}]
-                },
-            },
-            "organisation": {"type": "string", "maxLength": 200},
-            "sector": {"type": "string", "maxLength": 100},
-            "size_band": {"type": "string", "maxLength": 50},
-            "role": {
-                "type": "string",
-                "maxLength": 50,
-                "description": "One of the questionnaire's role ids.",
-            },
-            "group_code": {
-                "type": "string",
-                "maxLength": 20,
-                "description": "A workshop or cohort join code.",
-            },
-        },
-    },
-    "RoadmapItem": {
-        "type": "object",
-        "required": ["rank", "id", "dimension", "title", "horizon", "effort", "impact", "owner"],
-        "properties": {
-            "rank": {"type": "integer", "minimum": 1},
-            "id": {"type": "string"},
-            "dimension": {"type": "string"},
-            "dimension_label": {"type": "string"},
-            "stage": {"type": "string", "description": "The stage this recommendation moves out of."},
-            "title": {"type": "string"},
-            "why": {"type": "string"},
-            "actions": {"type": "array", "items": {"type": "string"}},
-            "horizon": {"enum": ["now", "next", "later"]},
-            "effort": {"enum": ["low", "medium", "high"]},
-            "impact": {"type": "integer", "minimum": 1, "maximum": 3},
-            "owner": {"type": "string"},
-        },
-    },
-    "Assessment": {
-        "type": "object",
-        "description": "One assessment and its result. Scores at full precision; null when a dimension "
-        "has too few answers (coverage below the questionnaire's min_coverage).",
-        "required": [
-            "id",
-            "questionnaire",
-            "version",
-            "scores",
-            "coverage",
-            "stage",
-            "classification",
-            "roadmap",
-            "report_url",
-            "status",
-        ],
-        "additionalProperties": False,
-        "properties": {
-            "id": {
-                "type": "string",
-                "minLength": 22,
-                "description": "Unguessable (at least 128 random bits).",
-            },
-            "questionnaire": {"type": "string"},
-            "version": {"type": "string"},
-            "scores": {
-                "type": "object",
-                "required": ["overall", "dimensions"],
-                "additionalProperties": False,
-                "properties": {
-                    "overall": {**NULLABLE_NUMBER, "minimum": 0, "maximum": 100},
-                    "dimensions": {"type": "object", "additionalProperties": NULLABLE_NUMBER},
-                },
-            },
-            "coverage": {
-                "type": "object",
-                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
-            },
-            "stage": {"oneOf": [ref("StageRef"), {"type": "null"}]},
-            "dimension_stages": {
-                "type": "object",
-                "additionalProperties": {"oneOf": [ref("StageRef"), {"type": "null"}]},
-            },
-            "targets": {"type": "object", "additionalProperties": NULLABLE_NUMBER},
-            "classification": {
-                "type": "object",
-                "required": ["id", "label", "bottleneck"],
-                "properties": {
-                    "id": {"enum": ["social_organisation", "using_social_media"]},
-                    "label": {"type": "string"},
-                    "bottleneck": {
-                        "type": ["string", "null"],
-                        "description": "The lowest-scoring dimension.",
-                    },
-                    "held_back": {
-                        "type": "boolean",
-                        "description": "The overall index clears the threshold but the bottleneck "
-                        "is below the floor.",
-                    },
-                    "provisional": {"type": "boolean", "description": "No overall index: too few answers."},
-                },
-            },
-            "roadmap": {"type": "array", "items": ref("RoadmapItem")},
-            "answers": {"type": "object", "additionalProperties": ANSWER},
-            "status": {"enum": ["in_progress", "complete"]},
-            "organisation": {"type": "string"},
-            "role": {"type": ["string", "null"]},
-            "group": {"type": ["string", "null"]},
-            "created_at": {"type": ["string", "null"], "format": "date-time"},
-            "completed_at": {"type": ["string", "null"], "format": "date-time"},
-            "report_url": {"type": "string", "format": "uri"},
-        },
-    },
-}
-
-ASSESSMENT_ID = {
-    "name": "assessment_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "The assessment's public id (not the private resume token).",
-}
-
-PATHS: dict[str, dict[str, Any]] = {
-    "/openapi.json": {
-        "get": {
-            "operationId": "getOpenAPI",
-            "summary": "This document",
-            "responses": {"200": {"description": "The OpenAPI 3.1 document", "content": json_content({})}},
-        }
-    },
-    "/questionnaires": {
-        "get": {
-            "operationId": "listQuestionnaires",
-            "summary": "The questionnaires that can be answered now (their current versions)",
-            "responses": {"200": response("The questionnaires", "QuestionnaireList")},
-        }
-    },
-    "/questionnaires/{questionnaire_id}": {
-        "get": {
-            "operationId": "getQuestionnaire",
-            "summary": "A questionnaire's definition: dimensions, items, stages, scale and thresholds",
-            "parameters": [
-                {"name": "questionnaire_id", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
-            "responses": {
-                "200": response("The definition", "Questionnaire"),
-                "404": response("No such questionnaire", "Error"),
-            },
-        }
-    },
-    "/assessments": {
-        "post": {
-            "operationId": "createAssessment",
-            "summary": "Submit a complete set of answers; returns the scored result",
-            "requestBody": {"required": True, "content": json_content(ref("Submission"))},
-            "responses": {
-                "201": {
-                    **response("Saved and scored", "Assessment"),
-                    "headers": {
-                        "Location": {"schema": {"type": "string"}, "description": "The new assessment"}
-                    },
-                },
-                "400": response("The body is not a JSON object", "Error"),
-                "409": response("The group is closed", "Error"),
-                "413": response("The body is too large", "Error"),
-                "422": response(
-                    "Invalid fields or answers, every one named; nothing saved", "ValidationErrors"
-                ),
-            },
-        }
-    },
-    "/assessments/{assessment_id}": {
-        "get": {
-            "operationId": "getAssessment",
-            "summary": "An assessment and its result",
-            "parameters": [ASSESSMENT_ID],
-            "responses": {
-                "200": response("The assessment", "Assessment"),
-                "404": response("No such assessment", "Error"),
-            },
-        }
-    },
-    "/assessments/{assessment_id}/report.pdf": {
-        "get": {
-            "operationId": "getAssessmentReport",
-            "summary": "The assessment's report as a PDF",
-            "parameters": [ASSESSMENT_ID],
-            "responses": {
-                "200": {
-                    "description": "The report",
-                    "content": {
-                        "application/pdf": {
-                            "schema": {"type": "string", "contentMediaType": "application/pdf"}
-                        }
-                    },
-                },
-                "404": response("No such assessment", "Error"),
-                "409": response("The assessment is still in progress: finish it first", "Error"),
-            },
-        }
-    },
-}
-
-# The facilitators' group endpoints live with their blueprint (api_groups.py).
-from .openapi_groups import add_group_endpoints  # noqa: E402  (uses the helpers above)
-
-add_group_endpoints(SCHEMAS, PATHS)
-
-from .openapi_cohorts import add_cohort_endpoints  # noqa: E402
-
-add_cohort_endpoints(SCHEMAS, PATHS)
-
-SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
-    "bearerAuth": {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "A facilitator's API token (for group endpoints).",
-    }
-}
-
-
-def build_spec(server_url: str = "/api/v1") -> dict[str, Any]:
-    """The whole document, with the server URL of the request that asked for it."""
+def build_spec(app: Flask, server_url: str = PREFIX) -> dict[str, Any]:
+    """The whole document, from the declarations of the app's /api/v1 views."""
+    found: list[tuple[str, str, Operation, list[str]]] = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions.get(rule.endpoint)
+        declared = getattr(view, "openapi_operation", None)
+        if not rule.rule.startswith(PREFIX + "/") or declared is None:
+            continue  # an undocumented route fails tests/test_api_openapi.py
+        path = rule.rule[len(PREFIX) :]
+        for name in rule.arguments:
+            path = path.replace(f"<{name}>", f"{{{name}}}")
+        arguments = sorted(rule.arguments, key=path.index)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((path, method.lower(), declared, arguments))
+    refs, definitions = _schemas([op for _, _, op, _ in found])
+    paths: dict[str, dict[str, Any]] = {}
+    for path, method, declared, arguments in sorted(found, key=lambda f: f[:2]):
+        paths.setdefault(path, {})[method] = _operation(declared, path, arguments, refs)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
             "title": "Social organisation self-assessment API",
             "version": API_VERSION,
             "description": "Questionnaires, assessments and their results. Scores are 0-100 at full "
-            "precision; SCORING.md gives every rule.",
+            "precision. Errors: 422 with every bad field and answer named; any other error status "
+            'is {"error": message}.',
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "servers": [{"url": server_url}],
-        "paths": copy.deepcopy(PATHS),
-        "components": {"schemas": copy.deepcopy(SCHEMAS), "securitySchemes": copy.deepcopy(SECURITY_SCHEMES)},
+        "paths": paths,
+        "components": {
+            "schemas": definitions,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A facilitator's API token (for group endpoints).",
+                }
+            },
+        },
     }

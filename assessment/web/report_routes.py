@@ -16,7 +16,9 @@ from .. import services
 from ..services import self_assessment
 from ..services.reports import ReportNotReady, assessment_report_filename, assessment_report_pdf
 from . import db, pdf_response
+from .api import ASSESSMENT_ID, NO_ASSESSMENT
 from .extensions import csrf
+from .openapi import PDF, Error, operation
 
 bp = Blueprint("report", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # GET only; no cookies are needed
@@ -27,6 +29,16 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 
 
 @bp.get("/assessments/<assessment_id>/report.pdf")
+@operation(
+    "getAssessmentReport",
+    "The assessment's report as a PDF",
+    params=ASSESSMENT_ID,
+    responses={
+        200: ("The report", PDF),
+        404: NO_ASSESSMENT,
+        409: ("Still in progress: finish it first", Error),
+    },
+)
 def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
     session = db()
     try:

@@ -110,6 +110,13 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
     dimension = q.dimensions[number - 1]
     form_class = page_form_class(q, dimension.id)
     remember(assessment)
+    if assessment.group is not None and assessment.status == "complete":
+        flash(
+            "Your answers are part of the workshop's figures and can no longer be changed. "
+            "You can still delete them.",
+            "info",
+        )
+        return redirect(url_for("results.show", assessment_id=assessment.id))
 
     if request.method == "GET":
         form = form_class(data=initial_data(assessment.answers or {}))

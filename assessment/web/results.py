@@ -51,7 +51,8 @@ def _point(assessment: Assessment) -> Point:
     moment = assessment.completed_at or assessment.created_at
     return Point(
         id=assessment.id,
-        date=moment.strftime("%-d %b %Y, %H:%M"),
+        # A workshop participant's time is stored to the day only: no made-up "00:00".
+        date=moment.strftime("%-d %b %Y" if assessment.group_id else "%-d %b %Y, %H:%M"),
         overall=assessment.overall,
         dimensions={row.dimension: row.score for row in assessment.scores},
     )

@@ -1,6 +1,7 @@
 """A workshop in Chromium: a facilitator signs up and creates a workshop, opens its dashboard;
-two participants on their own phones join by the code and finish; the open dashboard shows
-2 complete responses without being reloaded."""
+three participants on their own phones join by the code and finish; the open dashboard says
+that two are not yet a group (rule 13), then shows the 3 complete responses without being
+reloaded."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _answer_all_pages(page: Page, q: Questionnaire, high: bool) -> None:
     expect(page).to_have_url(re.compile(r"/results/"))
 
 
-def test_facilitator_sees_two_participants_finish_live(live_server, new_context, v1):
+def test_facilitator_sees_three_participants_finish_live(live_server, new_context, v1):
     facilitator = new_context().new_page()
     facilitator.goto(live_server("/signup"))
     facilitator.get_by_label("Your name").fill("Fran Facilitator")
@@ -43,7 +44,7 @@ def test_facilitator_sees_two_participants_finish_live(live_server, new_context,
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{6}", code)
     expect(facilitator.locator("#count-complete")).to_have_text("0")
 
-    for n, role in enumerate(["Leadership / board", "Staff"]):
+    for n, role in enumerate(["Leadership / board", "Staff", "Staff"]):
         phone = new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True).new_page()
         phone.goto(live_server("/join"))
         phone.get_by_label("Workshop code").fill(code.lower())
@@ -54,11 +55,16 @@ def test_facilitator_sees_two_participants_finish_live(live_server, new_context,
         phone.get_by_label(role).check()
         phone.get_by_role("button", name="Start answering").click()
         _answer_all_pages(phone, v1, high=n == 0)
+        if n == 1:
+            # Rule 13: two finished are not yet a group; the page says so without reloading.
+            expect(facilitator.locator("#published-note")).to_contain_text(
+                "Figures appear once at least 3 people have finished (2 so far)", timeout=15_000
+            )
 
     # No reload: the page fetched the summary on its own and updated the numbers and charts.
-    expect(facilitator.locator("#count-complete")).to_have_text("2", timeout=15_000)
-    expect(facilitator.locator("#count-started")).to_have_text("2")
-    expect(facilitator.locator("#stats-table tbody tr").first.locator("td").first).to_have_text("2")
+    expect(facilitator.locator("#count-complete")).to_have_text("3", timeout=15_000)
+    expect(facilitator.locator("#count-started")).to_have_text("3")
+    expect(facilitator.locator("#stats-table tbody tr").first.locator("td").first).to_have_text("3")
     expect(facilitator.locator("#radar .main-svg").first).to_be_attached()
     expect(facilitator.locator("#gap")).to_contain_text("Withheld")
     expect(facilitator.locator("#prompts li.prompt").first).to_be_visible()

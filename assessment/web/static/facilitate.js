@@ -34,7 +34,7 @@
 
   function verdict(s) {
     var p = el("p", { "class": "verdict" });
-    if (!s.n) { p.textContent = "No complete answers yet."; return p; }
+    if (!s.n) { p.textContent = s.published ? s.published.note : "No complete answers yet."; return p; }
     var c = s.classification;
     p.appendChild(el("strong", { text: c.label }));
     var weakest = c.bottleneck ? s.dimensions[c.bottleneck].label : null;
@@ -191,6 +191,13 @@
   function update(s) {
     setText("count-started", s.started);
     setText("count-complete", s.complete);
+    if (s.published) { setText("published-note", s.published.note); }
+    var roles = document.getElementById("role-counts");
+    if (roles && s.role_counts) {
+      setText("role-counts", s.role_counts.map(function (r) {
+        return r.label + ": " + (r.withheld ? roles.getAttribute("data-fewer") : r.n);
+      }).join(" \u00b7 "));
+    }
     if (document.getElementById("stats-table")) {
       setText("overall", fmt(s.scores.overall, 0));
       setText("stage", s.stage ? s.stage.label : "\u2013");

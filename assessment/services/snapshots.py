@@ -1,0 +1,95 @@
+"""SCORING.md rule 13 against the database: numbering completions in a group, moving a group's
+published snapshot on, and reading the members in it. No Flask here.
+
+The snapshot is stored as one integer per group, ``Group.published_through``: the published
+responses are the complete ones whose ``completion_seq`` is at most it. Numbers are given from a
+per-group counter at completion, so a response completed later (even one whose clock says
+earlier) always gets a larger number and never enters an older snapshot. The cut-off only ever
+grows (a conditional UPDATE, so two workers viewing at once cannot move it back).
+
+Deleting a response takes it out of every figure straight away (the right to withdraw comes
+first). If it was published and the group is open, the snapshot is *held*: nothing numeric is
+shown until it next advances (k more responses) or the group closes, so the withdrawal is never
+the only difference between two views. See ``withdrawn`` and docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..db.models import Assessment, Group
+from ..domain import snapshot
+from ..domain.snapshot import SnapshotState
+
+
+def next_completion_seq(session: Session, group_id: str) -> int:
+    """The next completion number of the group: one atomic UPDATE ... RETURNING, which also
+    makes concurrent completions in one group take turns (PostgreSQL locks the group's row)."""
+    return int(
+        session.execute(
+            update(Group)
+            .where(Group.id == group_id)
+            .values(completion_counter=Group.completion_counter + 1)
+            .returning(Group.completion_counter)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+    )
+
+
+def _k(group: Group) -> int:
+    from .workshops import settings_of  # workshops imports this module
+
+    return settings_of(group).min_group_size
+
+
+def refresh(session: Session, group: Group) -> SnapshotState:
+    """Apply rule 13 now: move the cut-off on if it may, and say where the snapshot stands.
+    One query for the group's statuses and completion numbers (which also gives the counts of
+    started and complete), one UPDATE only when the snapshot moves; the caller commits."""
+    k = _k(group)
+    rows = session.execute(
+        select(Assessment.status, Assessment.completion_seq).where(Assessment.group_id == group.id)
+    ).all()
+    completed = [seq for status, seq in rows if status == "complete" and seq is not None]
+    current = group.published_through or 0
+    held = bool(group.snapshot_held)
+    cutoff = snapshot.advance(completed, current, k, not group.is_open)
+    if cutoff > current or (held and not group.is_open):
+        session.execute(
+            update(Group)
+            .where(Group.id == group.id, Group.published_through <= cutoff)
+            .values(published_through=cutoff, snapshot_held=False)
+            .execution_options(synchronize_session=False)
+        )
+        # Known without reading it back: another worker may have moved it further at the same
+        # moment, which the next view picks up.
+        set_committed_value(group, "published_through", cutoff)
+        set_committed_value(group, "snapshot_held", False)
+        held = False
+    return SnapshotState(
+        k=k,
+        complete=len(completed),
+        published=len(snapshot.published(completed, cutoff)),
+        closed=not group.is_open,
+        started=len(rows),
+        held=held,
+    )
+
+
+def published_filter(group: Group):  # type: ignore[no-untyped-def]
+    """The WHERE clause of the group's published rows (call after ``refresh``)."""
+    return (
+        Assessment.group_id == group.id,
+        Assessment.status == "complete",
+        Assessment.completion_seq.is_not(None),
+        Assessment.completion_seq <= (group.published_through or 0),
+    )
+
+
+def withdrawn(group: Group, completion_seq: int | None) -> None:
+    """Note that a response numbered ``completion_seq`` is being deleted from ``group``: if it
+    was in the published snapshot of an open group, hold the snapshot (the caller commits)."""
+    if completion_seq is not None and completion_seq <= (group.published_through or 0) and group.is_open:
+        group.snapshot_held = True

@@ -1,0 +1,224 @@
+"""Request and response bodies of the questionnaire and assessment API (api.py), declared once:
+``openapi.py`` writes them into /api/v1/openapi.json and validates request bodies against them.
+
+Request bodies are closed (``extra="forbid"``) and validated strictly; response bodies describe
+the dicts the services build (the tests validate real responses against the document)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, NotRequired
+
+from pydantic import ConfigDict, Field, WithJsonSchema, with_config
+from typing_extensions import TypedDict
+
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+Moment = Annotated[str | None, WithJsonSchema({"type": ["string", "null"], "format": "date-time"})]
+Score = float | None
+Share = Annotated[float, Field(ge=0, le=1)]
+Percent = Annotated[float, Field(ge=0, le=100)]
+QuestionnaireId = Annotated[
+    str, Field(min_length=1, description="The id of a questionnaire.", examples=["social-organisation"])
+]
+ClassificationId = Literal["social_organisation", "using_social_media"]
+
+
+def text(longest: int, description: str | None = None) -> Any:
+    """A string field of bounded length (what the API stores, and so what it accepts)."""
+    return Annotated[str, Field(max_length=longest, description=description)]
+
+
+class Scale(TypedDict):
+    min: int
+    max: int
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+
+class QuestionnaireSummary(TypedDict):
+    id: str
+    version: str
+    title: str
+    url: Url
+    description: NotRequired[str]
+    language: NotRequired[str]
+    estimated_minutes: NotRequired[int | None]
+    dimensions: NotRequired[Annotated[int, Field(description="How many dimensions.")]]
+    items: NotRequired[Annotated[int, Field(description="How many items.")]]
+
+
+class QuestionnaireList(TypedDict):
+    questionnaires: list[QuestionnaireSummary]
+
+
+class Option(TypedDict):
+    value: int
+    label: str
+
+
+class Item(TypedDict):
+    id: str
+    dimension: str
+    type: Literal["likert", "choice"]
+    text: str
+    help: NotRequired[str | None]
+    scale: Annotated[
+        Scale, Field(description="The item's own scale: for choice items the lowest to highest option value.")
+    ]
+    options: Annotated[
+        list[Option], Field(description="Every valid answer value with its label (likert points too).")
+    ]
+    reverse: bool
+    weight: Annotated[float, Field(gt=0)]
+    allow_unsure: bool
+
+
+class Thresholds(TypedDict):
+    social: Percent
+    floor: Percent
+    min_coverage: Share
+
+
+class Stage(TypedDict):
+    id: str
+    label: str
+    min: float
+    description: NotRequired[str]
+
+
+class Role(TypedDict):
+    id: str
+    label: str
+    leadership: bool
+
+
+class Dimension(TypedDict):
+    id: str
+    label: str
+    weight: float
+    summary: NotRequired[str]
+    description: NotRequired[str]
+    social: NotRequired[str]
+    broadcast: NotRequired[str]
+    stages: NotRequired[dict[str, str]]
+
+
+class Questionnaire(TypedDict):
+    """A questionnaire definition: everything the scoring engine reads."""
+
+    id: str
+    version: str
+    title: str
+    scale: Scale
+    thresholds: Thresholds
+    stages: list[Stage]
+    dimensions: list[Dimension]
+    items: list[Item]
+    description: NotRequired[str]
+    language: NotRequired[str]
+    estimated_minutes: NotRequired[int | None]
+    content_hash: NotRequired[str]
+    poles: NotRequired[dict[str, Any]]
+    classifications: NotRequired[dict[str, Any]]
+    roles: NotRequired[list[Role]]
+    recommendations: NotRequired[list[dict[str, Any]]]
+
+
+# --------------------------------------------------------------------------- assessments
+
+# An answer as the domain accepts it: an integer on the item's scale, or "unsure" where allowed.
+Answer = Annotated[int, Field(strict=True)] | Literal["unsure"]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class Submission(TypedDict):
+    questionnaire: QuestionnaireId
+    answers: Annotated[
+        dict[str, Answer | None],
+        Field(
+            description="An object mapping item ids to answers: an integer on the item's scale, or "
+            "'unsure' where the item allows it. Missing items (or null) are kept as unanswered."
+        ),
+    ]
+    # Optional texts may be null too: null, "" and leaving them out all mean "not given".
+    organisation: NotRequired[text(200) | None]
+    sector: NotRequired[text(100) | None]
+    size_band: NotRequired[text(50) | None]
+    role: NotRequired[text(50, "One of the questionnaire's role ids.") | None]
+    group_code: NotRequired[text(20, "A workshop or cohort join code.") | None]
+    respondent_code: NotRequired[
+        text(
+            100,
+            "Cohorts only, required there: a code the participant makes up and remembers (case and "
+            "spaces ignored; at least 4 letters or digits). Stored only as a keyed hash.",
+        )
+        | None
+    ]
+    wave: NotRequired[text(40, "Cohorts only: the wave answered; must be the open one (default).") | None]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class StageRef(TypedDict):
+    id: str
+    label: str
+
+
+@with_config(ConfigDict(extra="forbid"))
+class Scores(TypedDict):
+    overall: Annotated[Score, Field(ge=0, le=100)]
+    dimensions: dict[str, Score]
+
+
+class Classification(TypedDict):
+    id: ClassificationId
+    label: str
+    bottleneck: Annotated[str | None, Field(description="The lowest-scoring dimension.")]
+    held_back: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="The overall index clears the threshold but the bottleneck is below the floor."
+            ),
+        ]
+    ]
+    provisional: NotRequired[Annotated[bool, Field(description="No overall index: too few answers.")]]
+
+
+class RoadmapItem(TypedDict):
+    rank: Annotated[int, Field(ge=1)]
+    id: str
+    dimension: str
+    dimension_label: NotRequired[str]
+    stage: NotRequired[Annotated[str, Field(description="The stage this recommendation moves out of.")]]
+    title: str
+    why: NotRequired[str]
+    actions: NotRequired[list[str]]
+    horizon: Literal["now", "next", "later"]
+    effort: Literal["low", "medium", "high"]
+    impact: Annotated[int, Field(ge=1, le=3)]
+    owner: str
+
+
+@with_config(ConfigDict(extra="forbid"))
+class Assessment(TypedDict):
+    """One assessment and its result. Scores at full precision; null when a dimension has too few
+    answers (coverage below the questionnaire's min_coverage)."""
+
+    id: Annotated[str, Field(min_length=22, description="Unguessable (at least 128 random bits).")]
+    questionnaire: str
+    version: str
+    scores: Scores
+    coverage: dict[str, Share]
+    stage: StageRef | None
+    dimension_stages: NotRequired[dict[str, StageRef | None]]
+    targets: NotRequired[dict[str, Score]]
+    classification: Classification
+    roadmap: list[RoadmapItem]
+    answers: NotRequired[dict[str, Answer]]
+    status: Literal["in_progress", "complete"]
+    organisation: NotRequired[str]
+    role: NotRequired[str | None]
+    group: NotRequired[str | None]
+    created_at: NotRequired[Moment]
+    completed_at: NotRequired[Moment]
+    report_url: Url

@@ -1,0 +1,184 @@
+"""Request and response bodies of the facilitators' group API (api_groups.py), declared once:
+``openapi.py`` writes them into /api/v1/openapi.json and validates request bodies against them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, NotRequired
+
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict
+
+from .schemas import Classification, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
+from .schemas_cohorts import Waves
+
+RoleIds = Annotated[list[str] | None, Field(description="Role ids of the questionnaire.")]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class GroupCreate(TypedDict):
+    # At least one character that is not a space: a name is what the facilitator sees in lists.
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    questionnaire: QuestionnaireId
+    kind: NotRequired[Annotated[Literal["workshop", "cohort"], Field(description="Default workshop.")]]
+    version: NotRequired[
+        Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                description='Pin this stored version of the questionnaire, e.g. "1.0" (default: the '
+                "current one).",
+            ),
+        ]
+    ]
+    waves: NotRequired[Waves]
+    organisation: NotRequired[text(200, "The client.")]
+    roles: NotRequired[RoleIds]
+    leadership_roles: NotRequired[RoleIds]
+    min_group_size: NotRequired[Annotated[int | None, Field(ge=3, description="Never below 3.")]]
+    consultant: NotRequired[text(200)]
+    is_open: NotRequired[bool]
+    expected_headcount: NotRequired[
+        Annotated[
+            int | None,
+            Field(
+                ge=1,
+                le=10000,
+                description="How many participants are expected; the dashboard says when complete "
+                "responses exceed it.",
+            ),
+        ]
+    ]
+
+
+class GroupCreated(TypedDict):
+    id: str
+    join_code: Annotated[str, Field(pattern="^[A-HJKMNP-Z2-9]{6}$")]
+    join_url: Url
+    name: NotRequired[str]
+    kind: NotRequired[str]
+    questionnaire: NotRequired[str]
+    summary_url: NotRequired[Url]
+    report_url: NotRequired[Url]
+
+
+class GroupDimension(TypedDict):
+    n: Annotated[int, Field(ge=0)]
+    mean: Score
+    median: Score
+    sd: Annotated[Score, Field(description="Sample standard deviation (n-1); null below 2.")]
+    min: Score
+    max: Score
+    rwg: Annotated[Score, Field(description="rwg(j) agreement, 0-1; null below 2 respondents.")]
+    label: NotRequired[str]
+    agreement: NotRequired[Literal["high", "moderate", "low"] | None]
+    agreement_reason: NotRequired[str | None]
+    stage: NotRequired[StageRef | None]
+    target: NotRequired[Score]
+    values: NotRequired[
+        Annotated[list[float], Field(description="Members' scores, sorted (for distribution charts).")]
+    ]
+
+
+class Subgroups(TypedDict):
+    """Subgroup sizes in the snapshot; null means "fewer than min_group_size" (never 0, 1 or 2)."""
+
+    leaders: NotRequired[int | None]
+    others: NotRequired[int | None]
+
+
+class Gap(TypedDict):
+    leaders: Score
+    others: Score
+    gap: Score
+
+
+class PerceptionGap(TypedDict):
+    """Leadership minus everyone else per dimension; withheld as a whole (with the reason) while a
+    subgroup is smaller than min_group_size."""
+
+    withheld: bool
+    reason: str | None
+    dimensions: dict[str, Gap]
+    min_group_size: NotRequired[Annotated[int, Field(ge=3)]]
+    subgroups: NotRequired[Subgroups]
+
+
+class Count(TypedDict):
+    value: str
+    label: str
+    count: Annotated[int, Field(ge=0)]
+
+
+class Prompt(TypedDict):
+    item: str
+    text: str
+    sd: float
+    n: int
+    distribution: list[Count]
+    dimension: NotRequired[str]
+
+
+class Published(TypedDict):
+    """SCORING.md rule 13: every figure comes from a published snapshot of complete responses. It
+    starts at the first min_group_size and moves on only when at least min_group_size more have
+    completed; closing publishes everything. While fewer than min_group_size are published (or
+    a published response was withdrawn and the snapshot is held) nothing numeric is shown:
+    shows_numbers is false, every statistic null, no prompts."""
+
+    n: Annotated[int, Field(ge=0, description="Responses in the snapshot.")]
+    unpublished: Annotated[int, Field(ge=0, description="Complete responses not yet in the snapshot.")]
+    min_group_size: Annotated[int, Field(ge=3)]
+    shows_numbers: bool
+    note: NotRequired[str]
+    close_warning: NotRequired[
+        Annotated[str | None, Field(description="Set when closing would publish fewer than min_group_size.")]
+    ]
+
+
+class RoleCount(TypedDict):
+    """Respondents of one role in the snapshot; n is null and withheld true below min_group_size
+    ("fewer than k")."""
+
+    role: str
+    n: Annotated[int | None, Field(ge=3)]
+    withheld: bool
+    label: NotRequired[str]
+
+
+class GroupSummary(TypedDict):
+    n: Annotated[
+        int,
+        Field(
+            description="Complete assessments in the summary: the published snapshot (SCORING.md "
+            "rule 13), 0 while fewer than min_group_size are published."
+        ),
+    ]
+    scores: Scores
+    dimensions: dict[str, GroupDimension]
+    stage: StageRef | None
+    classification: Classification
+    perception_gap: PerceptionGap
+    prompts: Annotated[
+        list[Prompt],
+        Field(max_length=5, description="The items with the largest spread of answers, with counts."),
+    ]
+    id: NotRequired[str]
+    name: NotRequired[str]
+    organisation: NotRequired[str]
+    questionnaire: NotRequired[str]
+    version: NotRequired[str]
+    is_open: NotRequired[bool]
+    started: NotRequired[Annotated[int, Field(description="Participants who picked a role and began.")]]
+    complete: NotRequired[int]
+    dimension_order: NotRequired[list[str]]
+    roadmap: NotRequired[list[RoadmapItem]]
+    published: NotRequired[Published]
+    role_counts: NotRequired[list[RoleCount]]
+    expected_headcount: NotRequired[
+        Annotated[
+            int | None, Field(description="How many participants the facilitator expects (null: not set).")
+        ]
+    ]
+    over_headcount: NotRequired[
+        Annotated[bool, Field(description="True when more complete responses exist than expected_headcount.")]
+    ]
