@@ -18,6 +18,7 @@ import hmac
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from flask import Flask
 from pypdf import PdfReader
@@ -25,6 +26,7 @@ from sqlalchemy import event, select
 
 from assessment.db.models import Assessment, Group
 from assessment.domain.questionnaire import Questionnaire
+from assessment.services import exports
 
 from .test_api_openapi import check
 from .test_workshop import facilitator
@@ -559,6 +561,26 @@ def test_exports_have_question_texts_pairs_and_scores_never_codes(app, v1):
     with zipfile.ZipFile(io.BytesIO(xlsx.data)) as package:
         sheet = package.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and item.text.replace("'", "&apos;")[:20] in sheet.replace("&#39;", "'")
+    # Read back by a second reader: scores are number cells a spreadsheet can sum, not texts.
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    cells = list(book.iter_rows())
+    assert cells[1][header.index(item.id)].value == item.text
+    read = [r for r in cells[2:] if r[1].value == "pre"]
+    score_columns = [i for i, h in enumerate(header) if h.startswith("score_") or h == "overall"]
+    assert all(r[i].data_type == "n" for r in read for i in score_columns)
+    assert sorted(r[header.index("overall")].value for r in read) == pytest.approx(
+        sorted(float(r[header.index("overall")]) for r in pre)
+    )
+    assert all(r[header.index(item.id)].data_type == "n" for r in read)
+
+
+def test_export_writes_decimal_scores_as_numbers():
+    """A score such as 62.5 (rounded to 2 places by the export) is a number in both formats."""
+    table = exports.Table(["response", "overall"], [["Overall index", None], [1, 62.5], [2, 41.67]])
+    assert exports.to_csv(table).splitlines()[2:] == ["1,62.5", "2,41.67"]
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(table))).active
+    assert [sheet.cell(r, 2).value for r in (3, 4)] == [62.5, 41.67]
+    assert sheet.cell(3, 2).data_type == "n" and sheet.cell(2, 1).data_type == "s"
 
 
 def test_export_neutralises_formula_like_text(app, runner, questionnaire_dir, v1):
@@ -582,9 +604,12 @@ def test_export_neutralises_formula_like_text(app, runner, questionnaire_dir, v1
         csv.reader(io.StringIO(owner.get(f"/cohorts/{cohort['id']}/export.csv").data.decode("utf-8-sig")))
     )
     assert rows[1][rows[0].index("dl_public_criticism")].startswith("'=HYPERLINK(1)")
-    with zipfile.ZipFile(io.BytesIO(owner.get(f"/cohorts/{cohort['id']}/export.xlsx").data)) as package:
+    xlsx = owner.get(f"/cohorts/{cohort['id']}/export.xlsx").data
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as package:
         sheet = package.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and "'=HYPERLINK(1)" in sheet
+    cell = openpyxl.load_workbook(io.BytesIO(xlsx)).active.cell(2, rows[0].index("dl_public_criticism") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK(1)")
 
 
 def test_demo_cohort_fills_two_cohorts_to_look_at(app, runner):
