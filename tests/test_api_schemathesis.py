@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from assessment.db.models import Group
 from assessment.services import accounts
 
 from .web_helpers import answers
@@ -45,6 +46,29 @@ BOUNDED = settings(
 )
 
 
+def _cohort_before_and_after(app, client, headers: dict[str, str], v1) -> str:
+    """A cohort with three people answering before and after (paired by their codes)."""
+    cohort = client.post(
+        "/api/v1/groups",
+        json={"name": "Fuzz cohort", "questionnaire": "social-organisation", "kind": "cohort"},
+        headers=headers,
+    ).json
+    for wave in ("pre", "post"):
+        with app.extensions["database"].session() as s:
+            group = s.get(Group, cohort["id"])
+            group.settings = {**group.settings, "open_wave": wave}
+            s.commit()
+        for code in ("ab12", "cd34", "ef56"):
+            body = {
+                "questionnaire": "social-organisation",
+                "answers": answers(v1),
+                "group_code": cohort["join_code"],
+                "respondent_code": code,
+            }
+            assert client.post("/api/v1/assessments", json=body).status_code == 201
+    return cohort["id"]
+
+
 def test_the_api_keeps_to_its_document(app, token, v1):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
@@ -53,6 +77,7 @@ def test_the_api_keeps_to_its_document(app, token, v1):
     ).json
     body = {"questionnaire": "social-organisation", "answers": answers(v1), "group_code": group["join_code"]}
     assessment = client.post("/api/v1/assessments", json=body).json
+    cohort = _cohort_before_and_after(app, client, headers, v1)
     # Generated ids are unknown ids (404s); the known ones reach the 200s and the PDFs as well.
     known = {
         "assessment_id": assessment["id"],
@@ -74,8 +99,13 @@ def test_the_api_keeps_to_its_document(app, token, v1):
         runs = [(BOUNDED, operation.as_strategy())]
         if names:
             # Little left to vary with the path fixed, and each PDF takes a while: two examples.
-            fixed = operation.as_strategy(path_parameters={n: known[n] for n in names})
+            ids = {n: cohort if "/change" in operation.path else known[n] for n in names}
+            fixed = operation.as_strategy(path_parameters=ids)
             runs.append((settings(BOUNDED, max_examples=2), fixed))
+        elif operation.path.startswith("/cohorts/compare"):
+            # The cohort's two waves compared as two samples: a real comparison, not only 404s.
+            waves = {"a": cohort, "b": cohort, "wave_a": "pre", "wave_b": "post"}
+            runs.append((settings(BOUNDED, max_examples=2), operation.as_strategy(query=waves)))
         for bounded, strategy in runs:
 
             @bounded

@@ -526,7 +526,7 @@ def test_group_api_create_submit_summary_report(app, v1):
     [
         ({"questionnaire": "social-organisation"}, "name"),
         ({"name": "W", "questionnaire": "nope"}, "questionnaire"),
-        ({"name": "W", "questionnaire": "social-organisation", "kind": "cohort"}, "kind"),
+        ({"name": "W", "questionnaire": "social-organisation", "kind": "seminar"}, "kind"),
         ({"name": "W", "questionnaire": "social-organisation", "min_group_size": 2}, "min_group_size"),
         ({"name": "W", "questionnaire": "social-organisation", "roles": ["pilot"]}, "roles"),
         ({"name": "W", "questionnaire": "social-organisation", "colour": "red"}, "colour"),
@@ -621,6 +621,92 @@ def test_another_facilitator_gets_nothing_from_any_route(app, v1):
         if "GET" in methods:
             response = stranger.get(rule.replace("<group_id>", group_id).replace("<fmt>", "csv"))
             assert response.status_code == 302 and response.location.startswith("/login")
+
+
+def test_another_facilitator_gets_nothing_from_any_cohort_route(app, v1):
+    """The same walk over every cohort page and API route, including the comparison routes
+    whose cohort ids come in the query string."""
+    _, owner_token = facilitator(app, "ann@example.org")
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {owner_token}"}
+    ids = []
+    for name in ("Spring course", "Autumn course"):
+        created = api.post(
+            "/api/v1/groups",
+            json={"name": name, "questionnaire": "social-organisation", "kind": "cohort"},
+            headers=auth,
+        )
+        ids.append(created.get_json()["id"])
+    group_id, other_id = ids
+    code = group_row(app, group_id).join_code
+    for n in range(3):
+        body = {
+            "questionnaire": "social-organisation",
+            "answers": answers(v1),
+            "group_code": code,
+            "respondent_code": f"code{n}x",
+        }
+        assert api.post("/api/v1/assessments", json=body).status_code == 201
+    before = api.get(f"/api/v1/groups/{group_id}/change", headers=auth).get_json()
+
+    intruder, intruder_token = facilitator(app, "mallory@example.org")
+    pages = _routes(app, "cohorts")
+    api_routes = _routes(app, "api_cohorts")
+    assert len(pages) >= 8 and len(api_routes) >= 2
+    query = f"?a={group_id}&b={other_id}&from=pre&to=post"
+    walked = 0
+    for endpoint, rule, methods in pages:
+        for method in methods:
+            path = rule.replace("<group_id>", group_id).replace("<fmt>", "csv") + query
+            data = {"open": "0", "wave": "post", "wave_id": "mine", "label": "Mine"}
+            response = intruder.open(path, method=method, data=data if method == "POST" else None)
+            assert response.status_code == 404, (endpoint, method, response.status_code)
+            assert b"Spring course" not in response.data and code.encode() not in response.data
+            walked += 1
+    # The comparison routes take the ids in the query: either id being someone else's is a 404.
+    comparisons = [
+        ("/cohorts/compare", "/cohorts/compare.pdf"),
+        ("/api/v1/cohorts/compare", "/api/v1/cohorts/compare.pdf"),
+    ]
+    for own_a, own_b in ((group_id, other_id), (other_id, group_id)):
+        for path in comparisons[0]:
+            assert intruder.get(f"{path}?a={own_a}&b={own_b}").status_code == 404, path
+            walked += 1
+        for path in comparisons[1]:
+            mine = app.test_client().get(
+                f"{path}?a={own_a}&b={own_b}", headers={"Authorization": f"Bearer {intruder_token}"}
+            )
+            assert mine.status_code == 404 and b"Spring course" not in mine.data, path
+            assert app.test_client().get(f"{path}?a={own_a}&b={own_b}").status_code == 401, path
+            walked += 1
+    for endpoint, rule, methods in api_routes:
+        for method in methods:
+            path = rule.replace("<group_id>", group_id) + query
+            mine = app.test_client().open(
+                path, method=method, headers={"Authorization": f"Bearer {intruder_token}"}
+            )
+            assert mine.status_code == 404, endpoint
+            assert b"Spring course" not in mine.data
+            anonymous = app.test_client().open(path, method=method)
+            assert anonymous.status_code == 401, endpoint
+            walked += 1
+    assert walked >= 18
+    assert "Spring course" not in intruder.get("/cohorts").get_data(as_text=True)
+    # The workshop pages do not list cohorts, and a cohort id is no workshop API back door.
+    assert "Spring course" not in intruder.get("/workshops").get_data(as_text=True)
+    after = api.get(f"/api/v1/groups/{group_id}/change", headers=auth).get_json()
+    assert after == before
+    with app.extensions["database"].session() as s:
+        group = s.get(Group, group_id)
+        assert group.is_open and group.settings["open_wave"] == "pre" and len(group.settings["waves"]) == 2
+    stranger = app.test_client()
+    for _, rule, methods in pages:
+        if "GET" in methods:
+            response = stranger.get(rule.replace("<group_id>", group_id).replace("<fmt>", "csv") + query)
+            assert response.status_code == 302 and response.location.startswith("/login")
+    for path in ("/cohorts/compare", "/cohorts/compare.pdf"):
+        response = stranger.get(f"{path}?a={group_id}&b={other_id}")
+        assert response.status_code == 302 and response.location.startswith("/login")
 
 
 # --------------------------------------------------------------------------- settings and the demo

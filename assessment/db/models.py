@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -142,7 +143,20 @@ class Assessment(Base):
     ``token`` is the private resume link that allows editing; ``series`` links retakes."""
 
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_group_status", "group_id", "status"),)
+    __table_args__ = (
+        Index("ix_assessments_group_status", "group_id", "status"),
+        # A cohort's respondent answers once per wave: enforced by the database, so two phones
+        # finishing at the same moment cannot both be kept.
+        Index(
+            "uq_assessments_cohort_wave_code",
+            "group_id",
+            "wave",
+            "respondent_hash",
+            unique=True,
+            sqlite_where=text("status = 'complete' AND respondent_hash IS NOT NULL"),
+            postgresql_where=text("status = 'complete' AND respondent_hash IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_token)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
@@ -153,6 +167,10 @@ class Assessment(Base):
     sector: Mapped[str] = mapped_column(String(100), default="")
     size_band: Mapped[str] = mapped_column(String(50), default="")
     role: Mapped[str] = mapped_column(String(50), default="")
+    # Cohorts only: the wave answered in, and HMAC-SHA256 (keyed with the app secret) of the
+    # respondent's normalised code; the code itself is never stored.
+    wave: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    respondent_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # item id -> int | "unsure"
     status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress | complete
     page: Mapped[int] = mapped_column(Integer, default=0)  # last page reached, for resuming

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class Table:
     header: list[str]
-    rows: list[list[str | int | None]]
+    rows: list[list[str | int | float | None]]
 
 
 def neutralise(value: str) -> str:
@@ -96,12 +97,20 @@ def _text(value: object) -> str:
     return "" if value is None else neutralise(str(value))
 
 
+def _is_number(value: object) -> bool:
+    """An answer or a score: written as a number (a score such as 62.5 too, so a spreadsheet can
+    sum it), never a bool and never NaN or infinity (no spreadsheet number)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_text(h) for h in table.header])
     for row in table.rows:
-        writer.writerow([v if isinstance(v, int) and not isinstance(v, bool) else _text(v) for v in row])
+        writer.writerow([v if _is_number(v) else _text(v) for v in row])
     return out.getvalue()
 
 
@@ -117,7 +126,7 @@ _WORKBOOK_OPTIONS = {
 
 
 def to_xlsx(table: Table) -> bytes:
-    """A one-sheet workbook: answers as numbers, everything else as neutralised text.
+    """A one-sheet workbook: answers and scores as numbers, everything else as neutralised text.
 
     XlsxWriter writes a package that Excel and LibreOffice open (a hand-written one risks a file
     they reject, which a consultant would only find out in front of a client); every text goes
@@ -130,8 +139,8 @@ def to_xlsx(table: Table) -> bytes:
         for c, value in enumerate(values):
             if value is None:
                 continue
-            if isinstance(value, int) and not isinstance(value, bool):
-                sheet.write_number(r, c, value)
+            if _is_number(value):
+                sheet.write_number(r, c, value)  # type: ignore[arg-type]
             else:
                 sheet.write_string(r, c, _XML_ILLEGAL.sub("", neutralise(str(value))))
     workbook.close()

@@ -30,6 +30,8 @@ def start_assessment(
     group: Group | None = None,
     series: str | None = None,
     flush: bool = True,
+    wave: str | None = None,
+    respondent_hash: str | None = None,
 ) -> Assessment:
     """A new in-progress assessment. ``flush=False`` leaves the INSERT to the caller's next flush
     (one round trip fewer when the caller completes it straight away)."""
@@ -42,6 +44,8 @@ def start_assessment(
         role=role[:50],
         group=group,
         answers={},
+        wave=wave,
+        respondent_hash=respondent_hash,
     )
     if group is not None:
         # Workshop participants' times are kept to the day only (docs/privacy.md).
@@ -120,6 +124,8 @@ def submit(
     role: str = "",
     group: Group | None = None,
     version: str | None = None,
+    wave: str | None = None,
+    respondent_hash: str | None = None,
 ) -> tuple[Assessment, Result]:
     """One complete submission (the API): validated first, so bad input saves nothing.
     InvalidAnswers names every bad answer and a bad role together. ``version`` picks a registered
@@ -157,6 +163,8 @@ def submit(
         "sector": sector.strip()[:100],
         "size_band": size_band[:50],
         "role": role[:50],
+        "wave": wave,
+        "respondent_hash": respondent_hash,
         "answers": dict(result.answers),
         "status": "complete",
         "page": len(q.dimensions),

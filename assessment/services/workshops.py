@@ -206,7 +206,11 @@ def owned_group(session: Session, owner_id: int, group_id: str) -> Group:
 def groups_of(session: Session, owner_id: int) -> list[tuple[Group, int, int]]:
     """The owner's groups, newest first, each with (started, complete) counts: two queries."""
     groups = list(
-        session.scalars(select(Group).where(Group.owner_id == owner_id).order_by(Group.created_at.desc()))
+        session.scalars(
+            select(Group)
+            .where(Group.owner_id == owner_id, Group.kind == "workshop")
+            .order_by(Group.created_at.desc())
+        )
     )
     counts: dict[tuple[str, str], int] = {}
     if groups:

@@ -57,6 +57,11 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(facilitate.bp)
     api_groups.register(app)
 
+    from . import api_cohorts, cohorts
+
+    app.register_blueprint(cohorts.bp)
+    api_cohorts.register(app)
+
     from . import report_routes
 
     report_routes.register(app)  # GET /api/v1/assessments/<id>/report.pdf

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import idempotency, self_assessment
+from ..services import cohorts, idempotency, self_assessment
 from ..services.questionnaires import (
     current_version,
     current_versions,
@@ -42,6 +42,8 @@ from .throttle import throttle
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are used for these endpoints, so there is no session to forge
+
+COHORT_FIELDS = ("respondent_code", "wave")  # only with the group_code of a cohort
 
 
 def error(status: int, message: str) -> tuple[Response, int]:
@@ -151,7 +153,12 @@ class MalformedJSON(ValueError):
     responses={
         201: ("Saved and scored", Assessment),
         400: ("The body is not a JSON object", Error),
-        409: ("The group is closed, or the Idempotency-Key was used with another body", Error),
+        409: (
+            "The group is closed, the Idempotency-Key was used with another body, the cohort's wave "
+            "is not open, or this respondent code already has a complete answer in this wave "
+            "(nothing replaced)",
+            Error,
+        ),
         413: ("The body is too large", Error),
         422: ("Invalid fields or answers, every one named; nothing saved", ValidationErrors),
         429: ("Too many wrong group codes from this address; see Retry-After", Error),
@@ -252,12 +259,16 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     version = body.get("version")
     if isinstance(questionnaire_id, str) and isinstance(version, str):
         problems.extend(_version_problems(questionnaire_id, version, group))
+    entry = _cohort_entry(s, group, body, problems)
+    if isinstance(entry, tuple) and isinstance(entry[0], Response):
+        return entry
     if problems:
         # Still check the answers when the questionnaire is known, so one reply names everything.
         if not any(p.item == "questionnaire" for p in problems):
             problems.extend(_answer_problems(questionnaire_id, body, group))
         return invalid(problems)
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
+    wave, code_hash = entry if isinstance(entry, tuple) else (None, None)
     try:
         assessment, result = self_assessment.submit(
             s,
@@ -265,8 +276,15 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
             body["answers"],
             group=group,
             version=version if isinstance(version, str) else None,
+            wave=wave,
+            respondent_hash=code_hash,
             **text,
         )
+        if code_hash is not None:
+            s.flush()  # the unique index catches a same-code answer that raced this one
+    except IntegrityError:
+        s.rollback()
+        return error(409, str(cohorts.DuplicateResponse(wave or "")))
     except InvalidAnswers as exc:
         s.rollback()
         return invalid(exc.problems)
@@ -308,6 +326,32 @@ def _version_problems(questionnaire_id: str, version: str, group: Any) -> list[A
             return []  # the unknown questionnaire is reported on its own
         return [AnswerProblem("version", f"no version {version!r} (registered: {', '.join(known)})")]
     return []
+
+
+def _cohort_entry(
+    s: Any, group: Any, body: dict[str, Any], problems: list[AnswerProblem]
+) -> tuple[str, str] | tuple[Response, int] | None:
+    """For a cohort: (wave, code hash) of a new answer, a 409 response, or None with problems
+    added. Outside a cohort the cohort fields are refused."""
+    named = {p.item for p in problems}
+    if group is None or group.kind != "cohort":
+        for name in COHORT_FIELDS:
+            if name in body and name not in named:
+                problems.append(AnswerProblem(name, "only for a cohort's group_code"))
+        return None
+    if not group.is_open:
+        return error(409, str(services.GroupClosed(group)))
+    if named & set(COHORT_FIELDS):
+        return None  # the schema already named what is wrong with the code or the wave
+    try:
+        return cohorts.entry_for(
+            s, group, current_app.config["SECRET_KEY"], body.get("respondent_code"), body.get("wave")
+        )
+    except cohorts.CohortError as exc:
+        problems.append(AnswerProblem(exc.field, str(exc)))
+    except (cohorts.WaveNotOpen, cohorts.DuplicateResponse) as exc:
+        return error(409, str(exc))
+    return None
 
 
 def _answer_problems(questionnaire_id: str, body: dict[str, Any], group: Any) -> list[AnswerProblem]:

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 from .. import services
 from ..db.models import Group
 from ..domain.scoring import AnswerProblem
-from ..services import workshops
+from ..services import cohorts, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
@@ -52,7 +52,7 @@ def _owned(group_id: str) -> Group | None:
 @bp.post("/groups")
 @operation(
     "createGroup",
-    "Create a workshop; returns its join code and join URL",
+    'Create a workshop, or a cohort with "kind": "cohort"; returns its join code and join URL',
     body=GroupCreate,
     bearer=True,
     responses={
@@ -70,14 +70,29 @@ def create_group() -> tuple[Response, int]:
         return _error(400, f"the request body is not valid JSON: {exc}")
     if not isinstance(body, dict):
         return _error(400, "the request body must be a JSON object")
-    problems = body_problems(GroupCreate, body)
+    # The waves are check_waves' to name (which wave, and ids given twice), like the answers in api.py.
+    problems = body_problems(GroupCreate, body, skip=("waves",))
     bad = {p.item for p in problems}
     name = body.get("name")
-    is_open = body.get("is_open", True)
 
     def checked(key: str) -> Any:
         # A field the schema refused is not checked again by the questionnaire's rules.
         return None if key in bad else body.get(key)
+
+    kind = body.get("kind", "workshop")
+    waves = None
+    if "waves" in body:
+        if kind != "cohort":
+            problems.append(AnswerProblem("waves", 'only a "cohort" answers in waves'))
+        else:
+            try:
+                waves = cohorts.check_waves(body["waves"])
+            except cohorts.CohortError as exc:
+                problems.append(AnswerProblem(exc.field, str(exc)))
+    if kind == "cohort" and body.get("expected_headcount") is not None:
+        problems.append(AnswerProblem("expected_headcount", "only a workshop has an expected headcount"))
+    wanted_version = checked("version")
+    is_open = body.get("is_open", True)
 
     s = db()
     questionnaire_id = body.get("questionnaire")
@@ -87,6 +102,12 @@ def create_group() -> tuple[Response, int]:
             version = current_version(s, questionnaire_id)
         except services.NotFound:
             problems.append(AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}"))
+        if version is not None and wanted_version is not None:
+            try:
+                version = cohorts.find_version(s, questionnaire_id, wanted_version)
+            except services.NotFound as exc:
+                problems.append(AnswerProblem("version", str(exc)))
+                version = None
     settings = None
     if version is not None:
         try:
@@ -102,15 +123,28 @@ def create_group() -> tuple[Response, int]:
             problems.append(AnswerProblem(exc.field, str(exc)))
     if problems or version is None:
         return _invalid(problems)
-    group = workshops.create_workshop(
-        s,
-        g.api_user.id,
-        version,
-        name=name,  # type: ignore[arg-type]
-        organisation=body.get("organisation") or "",
-        settings=settings,
-        is_open=is_open,
-    )
+    if kind == "cohort":
+        group = cohorts.create_cohort(
+            s,
+            g.api_user.id,
+            version,
+            name=name,  # type: ignore[arg-type]
+            organisation=body.get("organisation") or "",
+            waves=waves,
+            min_group_size=checked("min_group_size"),
+            trainer=body.get("consultant") or "",
+            is_open=is_open,
+        )
+    else:
+        group = workshops.create_workshop(
+            s,
+            g.api_user.id,
+            version,
+            name=name,  # type: ignore[arg-type]
+            organisation=body.get("organisation") or "",
+            settings=settings,
+            is_open=is_open,
+        )
     s.commit()
     response = jsonify(
         {

@@ -560,6 +560,8 @@ def join_code(code: str) -> Any:
             "There is no workshop with this code. Check the code on the screen and try again."
         ]
         return render_template("facilitate/join.html", form=form), 404
+    if group.kind == "cohort":  # one join address and QR code for both kinds of group
+        return redirect(url_for("cohorts.join", code=group.join_code))
     mine = _own_response(group)
     if mine is not None:
         # The same browser back at the join link: its own response, never a second one.

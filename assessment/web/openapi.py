@@ -81,6 +81,7 @@ class Operation:
     bearer: bool = False
     tag: str | None = None
     request_headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    query: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def operation(
@@ -94,6 +95,7 @@ def operation(
     bearer: bool = False,
     tag: str | None = None,
     request_headers: Mapping[str, Mapping[str, Any]] | None = None,
+    query: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[F], F]:
     """Declare a view's place in the document (put it under ``@bp.get``/``@bp.post``).
 
@@ -101,7 +103,8 @@ def operation(
     any JSON object, or None for no body. ``body``: the request body's TypedDict. ``params``: path
     parameters' descriptions. ``bearer``: needs an API token (documents the 401 too). ``tag``: the
     section of the reference page (default: the path's first segment). ``request_headers``: optional
-    request headers, name -> OpenAPI parameter fields (schema, description)."""
+    request headers, name -> OpenAPI parameter fields (schema, description). ``query``: query
+    parameters the same way (add ``"required": True`` where one must be given)."""
     declared = Operation(
         operation_id,
         summary,
@@ -112,6 +115,7 @@ def operation(
         bearer,
         tag,
         request_headers or {},
+        query or {},
     )
 
     def mark(view: F) -> F:
@@ -226,6 +230,10 @@ def _operation(op: Operation, path: str, path_params: list[str], refs: dict[Any,
         out.setdefault("parameters", []).extend(
             {"name": name, "in": "header", "required": False, **fields}
             for name, fields in op.request_headers.items()
+        )
+    if op.query:
+        out.setdefault("parameters", []).extend(
+            {"name": name, "in": "query", "required": False, **fields} for name, fields in op.query.items()
         )
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": _content(op.body, refs)}

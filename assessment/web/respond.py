@@ -163,6 +163,14 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
         return _render_page(assessment, q, number, form), 422
 
     if action == "finish":
+        if _answered_with_this_code(assessment):
+            s.commit()  # the answers stay saved (in progress); only completing is refused
+            flash(
+                "Someone has already finished this wave with the same code, and that answer is kept; "
+                "this one cannot be counted as well. If that was you on another device, you are done.",
+                "error",
+            )
+            return _render_page(assessment, q, number, form), 409
         try:
             self_assessment.complete_assessment(s, assessment)
             s.commit()
@@ -241,6 +249,16 @@ def stale_form(exc: CSRFError) -> Response | tuple[str | Response, int]:
         flash("The page had expired, so nothing was started yet. Please press Start again.", "warning")
         return render_template("respond/landing.html", q=q, form=form), 400
     return render_template("error.html", error=exc), 400
+
+
+def _answered_with_this_code(assessment: Assessment) -> bool:
+    """A cohort answer whose code already has a complete answer in the same wave (the database
+    would refuse the second one anyway; this says why)."""
+    if not assessment.respondent_hash or assessment.status == "complete" or assessment.group is None:
+        return False
+    from ..services.cohorts import already_answered
+
+    return already_answered(db(), assessment.group, assessment.wave or "", assessment.respondent_hash)
 
 
 def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: object) -> str:

@@ -176,6 +176,15 @@ class Submission(TypedDict):
     size_band: NotRequired[text(50) | None]
     role: NotRequired[text(50, "One of the questionnaire's role ids.") | None]
     group_code: NotRequired[text(20, "A workshop or cohort join code.") | None]
+    respondent_code: NotRequired[
+        text(
+            100,
+            "Cohorts only, required there: a code the participant makes up and remembers (case and "
+            "spaces ignored; at least 4 letters or digits). Stored only as a keyed hash.",
+        )
+        | None
+    ]
+    wave: NotRequired[text(40, "Cohorts only: the wave answered; must be the open one (default).") | None]
 
 
 @with_config(ConfigDict(extra="forbid"))

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
 from .schemas import Classification, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
+from .schemas_cohorts import Waves
 
 RoleIds = Annotated[list[str] | None, Field(description="Role ids of the questionnaire.")]
 
@@ -18,7 +19,18 @@ class GroupCreate(TypedDict):
     # At least one character that is not a space: a name is what the facilitator sees in lists.
     name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
     questionnaire: QuestionnaireId
-    kind: NotRequired[Literal["workshop"]]
+    kind: NotRequired[Annotated[Literal["workshop", "cohort"], Field(description="Default workshop.")]]
+    version: NotRequired[
+        Annotated[
+            str | None,
+            Field(
+                min_length=1,
+                description='Pin this stored version of the questionnaire, e.g. "1.0" (default: the '
+                "current one).",
+            ),
+        ]
+    ]
+    waves: NotRequired[Waves]
     organisation: NotRequired[text(200, "The client.")]
     roles: NotRequired[RoleIds]
     leadership_roles: NotRequired[RoleIds]

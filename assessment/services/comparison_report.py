@@ -1,0 +1,166 @@
+"""Comparison views and PDFs: the figures of ``cohorts.compare_cohorts`` and ``cohorts.change``
+turned into ``reports.comparison`` rows (labels, readings, the values for the distribution
+charts), shared by the web pages and the PDF so both say the same. No Flask here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from reports.comparison import ComparisonContext, ComparisonRow, build_comparison, render_comparison_pdf
+
+from ..db.models import Group
+from ..domain import stats
+from . import cohorts
+from .questionnaires import questionnaire_of
+from .workshops import settings_of
+
+
+def _interval(value: list[float] | None) -> tuple[float, float] | None:
+    return None if value is None else (value[0], value[1])
+
+
+def _row_independent(
+    row_id: str, label: str, body: dict[str, Any], values_a: list[float], values_b: list[float]
+) -> ComparisonRow:
+    if "withheld" in body:
+        return ComparisonRow(id=row_id, label=label, withheld=body["withheld"])
+    return ComparisonRow(
+        id=row_id,
+        label=label,
+        n_a=body["n_a"],
+        n_b=body["n_b"],
+        mean_a=body["mean_a"],
+        mean_b=body["mean_b"],
+        ci_a=_interval(body["ci_a"]),
+        ci_b=_interval(body["ci_b"]),
+        difference=body["difference"],
+        difference_ci=_interval(body["difference_ci"]),
+        effect=body["hedges_g"],
+        effect_ci=_interval(body["hedges_g_ci"]),
+        reading=stats.effect_reading(body["hedges_g"], _interval(body["hedges_g_ci"])),
+        p=body["p"],
+        p_holm=body["p_holm"],
+        values_a=tuple(values_a),
+        values_b=tuple(values_b),
+    )
+
+
+def _row_paired(
+    row_id: str, label: str, body: dict[str, Any], pairs: list[tuple[float, float]]
+) -> ComparisonRow:
+    if "withheld" in body:
+        return ComparisonRow(id=row_id, label=label, withheld=body["withheld"])
+    n = body["n"]
+    # The pairs' means at each wave, with t intervals like every other mean of rule 14.
+    ci_from = ci_to = None
+    if len(pairs) >= 2:
+        ci_from = stats.mean_interval(stats.describe([x for x, _ in pairs]))
+        ci_to = stats.mean_interval(stats.describe([y for _, y in pairs]))
+    return ComparisonRow(
+        id=row_id,
+        label=label,
+        n_a=n,
+        n_b=n,
+        mean_a=body["mean_from"],
+        mean_b=body["mean_to"],
+        ci_a=ci_from,
+        ci_b=ci_to,
+        difference=body["mean_difference"],
+        difference_ci=_interval(body["ci"]),
+        effect=body["d_z"],
+        effect_ci=_interval(body["d_z_ci"]),
+        reading=stats.effect_reading(body["d_z"], _interval(body["d_z_ci"])),
+        p=body["p"],
+        p_holm=body["p_holm"],
+        values_a=tuple(sorted(x for x, _ in pairs)),
+        values_b=tuple(sorted(y for _, y in pairs)),
+    )
+
+
+def wave_label(group: Group, wave_id: str) -> str:
+    return cohorts.wave_of(group, wave_id).label
+
+
+def cohort_comparison(
+    session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
+) -> tuple[dict[str, Any], ComparisonContext]:
+    """The API body and the report context of cohort B against cohort A."""
+    body = cohorts.compare_cohorts(session, a, b, wave_a, wave_b)
+    wa, wb = body["a"]["wave"], body["b"]["wave"]
+    values_a = cohorts.side_values(session, a, wa) if body["a"]["n"] >= body["k"] else {}
+    values_b = cohorts.side_values(session, b, wb) if body["b"]["n"] >= body["k"] else {}
+    q = questionnaire_of(a.questionnaire)
+    labels = {d.id: d.label for d in q.dimensions}
+    rows = [
+        _row_independent(d, labels.get(d, d), item, values_a.get(d, []), values_b.get(d, []))
+        for d, item in body["dimensions"].items()
+    ]
+    overall = _row_independent(
+        "overall", "Overall index", body["overall"], values_a.get("overall", []), values_b.get("overall", [])
+    )
+    label_a = f"{a.name} ({wave_label(a, wa)})"
+    label_b = f"{b.name} ({wave_label(b, wb)})"
+    context = build_comparison(
+        title=f"{b.name} compared with {a.name}",
+        design="independent",
+        label_a=label_a,
+        label_b=label_b,
+        questionnaire=f"{q.title}, version {q.version}",
+        rows=rows,
+        overall=overall,
+        k=body["k"],
+        n_a=body["a"]["n"],
+        n_b=body["b"]["n"],
+        prepared_by=settings_of(a).consultant,
+    )
+    return body, context
+
+
+def change_comparison(
+    session: Session, group: Group, wave_from: str, wave_to: str
+) -> tuple[dict[str, Any], ComparisonContext]:
+    """The API body and the report context of one cohort's change between two waves."""
+    body = cohorts.change(session, group, wave_from, wave_to)
+    pairs = (
+        cohorts.pair_scores(session, group, body["from"], body["to"]) if body["pairs"] >= body["k"] else {}
+    )
+    q = questionnaire_of(group.questionnaire)
+    rows = [_row_paired(d.id, d.label, body["dimensions"][d.id], pairs.get(d.id, [])) for d in q.dimensions]
+    overall = _row_paired("overall", "Overall index", body["overall"], pairs.get("overall", []))
+    label_a, label_b = wave_label(group, body["from"]), wave_label(group, body["to"])
+    context = build_comparison(
+        title=f"{group.name}: {label_a} vs {label_b}",
+        design="paired",
+        label_a=label_a,
+        label_b=label_b,
+        questionnaire=f"{q.title}, version {q.version}",
+        rows=rows,
+        overall=overall,
+        k=body["k"],
+        pairs=body["pairs"],
+        unmatched_from=body["unmatched_from"],
+        unmatched_to=body["unmatched_to"],
+        prepared_by=settings_of(group).consultant,
+    )
+    return body, context
+
+
+def _filename(*parts: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(parts)).strip("-").lower()[:80] or "comparison"
+    return f"{slug}-{dt.date.today().isoformat()}.pdf"
+
+
+def compare_pdf(
+    session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
+) -> tuple[bytes, str]:
+    _, context = cohort_comparison(session, a, b, wave_a, wave_b)
+    return render_comparison_pdf(context), _filename(b.name, "vs", a.name)
+
+
+def change_pdf(session: Session, group: Group, wave_from: str, wave_to: str) -> tuple[bytes, str]:
+    body, context = change_comparison(session, group, wave_from, wave_to)
+    return render_comparison_pdf(context), _filename(group.name, body["from"], "to", body["to"])

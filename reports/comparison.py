@@ -1,0 +1,392 @@
+"""The comparison report: cohort vs cohort, or before vs after within a cohort (SCORING.md
+rule 14), as a short PDF for a training sponsor. Plain values in, PDF bytes out; it reuses the
+report's renderer (``html_to_pdf``), locked fetcher, fonts and CSS parts, with a template of its
+own (``templates/comparison.html``) and a few extra rules.
+
+    context = build_comparison(rows=..., overall=..., design="paired", ...)
+    pdf: bytes = render_comparison_pdf(context)
+
+Charts are SVG written here like ``charts.py``'s: a dot-and-whisker chart (each side's mean with
+its 95% interval per dimension) and side-by-side distributions (each respondent a dot, the
+middle half a box). Every mark carries its value in ``data-*`` attributes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .charts import MUTED, PALE, _n, _svg, _t, wrap_words
+from .fetcher import Asset, asset_url
+from .render import _environment, html_to_pdf, stylesheet
+
+COLOUR_A = "#7a8794"  # the reference side: grey
+COLOUR_B = "#1d5c8f"  # the side compared: the report's accent
+SIGNIFICANCE = 0.05
+
+Interval = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One dimension (or the overall index) of a comparison, as plain values."""
+
+    id: str
+    label: str
+    withheld: str | None = None
+    n_a: int = 0
+    n_b: int = 0
+    mean_a: float | None = None
+    mean_b: float | None = None
+    ci_a: Interval | None = None
+    ci_b: Interval | None = None
+    difference: float | None = None
+    difference_ci: Interval | None = None
+    effect: float | None = None
+    effect_ci: Interval | None = None
+    reading: str = ""
+    p: float | None = None
+    p_holm: float | None = None
+    values_a: tuple[float, ...] = ()
+    values_b: tuple[float, ...] = ()
+
+    @property
+    def decisive_p(self) -> float | None:
+        """Holm's p for a dimension; the raw p for the overall index (not in the family)."""
+        return self.p if self.id == "overall" else self.p_holm
+
+    @property
+    def significant(self) -> bool:
+        p = self.decisive_p
+        return p is not None and p < SIGNIFICANCE
+
+    @property
+    def small(self) -> bool:
+        return self.withheld is None and min(self.n_a, self.n_b) < 20
+
+
+@dataclass(frozen=True)
+class ComparisonContext:
+    title: str
+    design: str  # "independent" (cohort vs cohort) | "paired" (before vs after)
+    label_a: str
+    label_b: str
+    questionnaire: str
+    date: dt.date
+    k: int
+    rows: tuple[ComparisonRow, ...]
+    overall: ComparisonRow
+    headline: tuple[str, ...]
+    caveats: tuple[str, ...]
+    n_a: int = 0
+    n_b: int = 0
+    pairs: int | None = None
+    unmatched_from: int | None = None
+    unmatched_to: int | None = None
+    prepared_by: str = ""
+    assets: dict[str, Asset] = field(default_factory=dict, repr=False)
+
+    @property
+    def all_rows(self) -> tuple[ComparisonRow, ...]:
+        """The dimensions, then the overall index."""
+        return (*self.rows, self.overall)
+
+    @property
+    def short_labels(self) -> bool:
+        """Whether the table names the sides A and B (long cohort names would crowd it)."""
+        return max(len(self.label_a), len(self.label_b)) > 22
+
+    @property
+    def short_a(self) -> str:
+        return "A" if self.short_labels else self.label_a
+
+    @property
+    def short_b(self) -> str:
+        return "B" if self.short_labels else self.label_b
+
+    @property
+    def effect_name(self) -> str:
+        return "d_z" if self.design == "paired" else "Hedges' g"
+
+    @property
+    def date_display(self) -> str:
+        return f"{self.date.day} {self.date:%B %Y}"
+
+    @property
+    def means_chart(self) -> str:
+        return asset_url("means.svg")
+
+    @property
+    def distribution_chart(self) -> str:
+        return asset_url("distribution.svg")
+
+
+# --------------------------------------------------------------------------- charts
+
+CHART_WIDTH = 520.0
+LEFT = 150.0
+RIGHT = 505.0
+
+
+def scale_x(score: float) -> float:
+    """Where a score of 0..100 sits on the charts' axis."""
+    return LEFT + (RIGHT - LEFT) * max(0.0, min(100.0, score)) / 100.0
+
+
+def _axis(top: float, bottom: float) -> list[str]:
+    out = []
+    for tick in range(0, 101, 20):
+        x = scale_x(tick)
+        out.append(f'<line x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" y2="{_n(bottom)}" stroke="{PALE}"/>')
+        out.append(
+            f'<text x="{_n(x)}" y="{_n(bottom + 11)}" font-size="8" fill="{MUTED}" '
+            f'text-anchor="middle">{tick}</text>'
+        )
+    return out
+
+
+def _label(x: float, y: float, text: str) -> list[str]:
+    lines = wrap_words(text, 24)[:2]
+    start = y - (len(lines) - 1) * 5
+    return [
+        f'<text x="{_n(x)}" y="{_n(start + 10 * i + 3)}" font-size="8.5" text-anchor="end">{_t(line)}</text>'
+        for i, line in enumerate(lines)
+    ]
+
+
+def _legend(y: float, label_a: str, label_b: str) -> list[str]:
+    """Two lines, so long cohort names never run into each other."""
+    return [
+        f'<circle cx="{_n(LEFT)}" cy="{_n(y)}" r="3.5" fill="{COLOUR_A}"/>',
+        f'<text x="{_n(LEFT + 7)}" y="{_n(y + 3)}" font-size="8.5">{_t(label_a)}</text>',
+        f'<circle cx="{_n(LEFT)}" cy="{_n(y + 13)}" r="3.5" fill="{COLOUR_B}"/>',
+        f'<text x="{_n(LEFT + 7)}" y="{_n(y + 16)}" font-size="8.5">{_t(label_b)}</text>',
+    ]
+
+
+def means_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) -> str:
+    """Dot-and-whisker: per row, A's and B's mean (dots) with their 95% intervals (whiskers)."""
+    step = 34.0
+    top = 36.0
+    height = top + step * len(rows) + 22
+    body = _legend(10, label_a, label_b) + _axis(top, top + step * len(rows))
+    for i, row in enumerate(rows):
+        y = top + step * i + step / 2
+        body += _label(LEFT - 8, y, row.label)
+        if row.withheld:
+            body.append(
+                f'<text x="{_n(LEFT + 4)}" y="{_n(y + 3)}" font-size="8" fill="{MUTED}" '
+                f'data-withheld="{_t(row.id)}">withheld: fewer than k on a side</text>'
+            )
+            continue
+        for offset, mean, ci, colour, side in (
+            (-6, row.mean_a, row.ci_a, COLOUR_A, "a"),
+            (6, row.mean_b, row.ci_b, COLOUR_B, "b"),
+        ):
+            if mean is None:
+                continue
+            yy = y + offset
+            if ci is not None:
+                body.append(
+                    f'<line x1="{_n(scale_x(ci[0]))}" y1="{_n(yy)}" x2="{_n(scale_x(ci[1]))}" y2="{_n(yy)}" '
+                    f'stroke="{colour}" stroke-width="1.6"/>'
+                )
+            body.append(
+                f'<circle cx="{_n(scale_x(mean))}" cy="{_n(yy)}" r="3.6" fill="{colour}" '
+                f'data-row="{_t(row.id)}" data-side="{side}" data-mean="{mean:.4f}"/>'
+            )
+    label = (
+        f"Means with 95% intervals per area: {label_a} (grey) and {label_b} (blue); "
+        "the table gives the figures."
+    )
+    return _svg(CHART_WIDTH, height, body, label, "means")
+
+
+def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    xs = sorted(values)
+
+    def at(q: float) -> float:
+        pos = (len(xs) - 1) * q
+        lo = int(pos)
+        hi = min(lo + 1, len(xs) - 1)
+        return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+    return at(0.25), at(0.5), at(0.75)
+
+
+def distribution_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) -> str:
+    """Per row, A's and B's individual scores as dots over a box of the middle half."""
+    step = 38.0
+    top = 36.0
+    height = top + step * len(rows) + 22
+    body = _legend(10, label_a, label_b) + _axis(top, top + step * len(rows))
+    for i, row in enumerate(rows):
+        y = top + step * i + step / 2
+        body += _label(LEFT - 8, y, row.label)
+        if row.withheld:
+            body.append(
+                f'<text x="{_n(LEFT + 4)}" y="{_n(y + 3)}" font-size="8" fill="{MUTED}">withheld</text>'
+            )
+            continue
+        for offset, values, colour in ((-8, row.values_a, COLOUR_A), (8, row.values_b, COLOUR_B)):
+            if len(values) < 2:
+                continue
+            q1, median, q3 = _quartiles(values)
+            yy = y + offset
+            body.append(
+                f'<rect x="{_n(scale_x(q1))}" y="{_n(yy - 5)}" '
+                f'width="{_n(max(1.0, scale_x(q3) - scale_x(q1)))}" '
+                f'height="10" fill="none" stroke="{colour}" stroke-width="1"/>'
+            )
+            body.append(
+                f'<line x1="{_n(scale_x(median))}" y1="{_n(yy - 5)}" '
+                f'x2="{_n(scale_x(median))}" y2="{_n(yy + 5)}" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
+            body += [
+                f'<circle cx="{_n(scale_x(v))}" cy="{_n(yy)}" r="1.4" fill="{colour}" fill-opacity="0.55"/>'
+                for v in values
+            ]
+    label = f"Individual scores per area, {label_a} (grey) and {label_b} (blue); boxes span the middle half."
+    return _svg(CHART_WIDTH, height, body, label, "distribution")
+
+
+# --------------------------------------------------------------------------- building and rendering
+
+
+def build_comparison(
+    *,
+    title: str,
+    design: str,
+    label_a: str,
+    label_b: str,
+    questionnaire: str,
+    rows: Sequence[ComparisonRow],
+    overall: ComparisonRow,
+    k: int,
+    date: dt.date | None = None,
+    n_a: int = 0,
+    n_b: int = 0,
+    pairs: int | None = None,
+    unmatched_from: int | None = None,
+    unmatched_to: int | None = None,
+    prepared_by: str = "",
+) -> ComparisonContext:
+    """The context of a comparison report: headline sentences and caveats are derived here from
+    the figures, so the PDF and the web page say the same things."""
+    if design not in ("independent", "paired"):
+        raise ValueError(f"design must be 'independent' or 'paired' (got {design!r})")
+    every = [*rows, overall]
+    assets = {
+        "means.svg": Asset(means_svg(every, label_a, label_b).encode(), "image/svg+xml"),
+        "distribution.svg": Asset(distribution_svg(every, label_a, label_b).encode(), "image/svg+xml"),
+    }
+    return ComparisonContext(
+        title=title,
+        design=design,
+        label_a=label_a,
+        label_b=label_b,
+        questionnaire=questionnaire,
+        date=date or dt.date.today(),
+        k=k,
+        rows=tuple(rows),
+        overall=overall,
+        headline=headline(rows, overall, design, label_a, label_b),
+        caveats=caveats(rows, overall, design, k, pairs, unmatched_from, unmatched_to),
+        n_a=n_a,
+        n_b=n_b,
+        pairs=pairs,
+        unmatched_from=unmatched_from,
+        unmatched_to=unmatched_to,
+        prepared_by=prepared_by,
+        assets=assets,
+    )
+
+
+def headline(
+    rows: Sequence[ComparisonRow], overall: ComparisonRow, design: str, label_a: str, label_b: str
+) -> tuple[str, ...]:
+    """Two or three sentences a sponsor reads first."""
+    out: list[str] = []
+    if overall.withheld:
+        out.append(f"The overall comparison is withheld: {overall.withheld}.")
+    elif overall.difference is not None:
+        direction = "higher" if overall.difference > 0 else "lower"
+        who = "after than before" if design == "paired" else f"in {label_b} than in {label_a}"
+        out.append(
+            f"The overall index is {abs(overall.difference):.1f} points {direction} {who}, "
+            f"from {overall.mean_a:.1f} to {overall.mean_b:.1f} on the 0-100 scale: {overall.reading}."
+        )
+    clear = [r.label for r in rows if r.significant and (r.difference or 0) > 0]
+    down = [r.label for r in rows if r.significant and (r.difference or 0) < 0]
+    if clear:
+        out.append("Clear improvement (after Holm's adjustment): " + ", ".join(clear) + ".")
+    if down:
+        out.append("Clear decline (after Holm's adjustment): " + ", ".join(down) + ".")
+    if not clear and not down and any(not r.withheld for r in rows):
+        out.append(
+            "No area changed clearly enough to rule out chance once all areas are considered together."
+        )
+    return tuple(out)
+
+
+def caveats(
+    rows: Sequence[ComparisonRow],
+    overall: ComparisonRow,
+    design: str,
+    k: int,
+    pairs: int | None,
+    unmatched_from: int | None,
+    unmatched_to: int | None,
+) -> tuple[str, ...]:
+    out: list[str] = []
+    sizes = [min(r.n_a, r.n_b) for r in [*rows, overall] if not r.withheld]
+    if sizes and min(sizes) < 20:
+        out.append(
+            "Small samples: at least one comparison rests on fewer than 20 "
+            f"{'pairs' if design == 'paired' else 'people per side'} "
+            f"(smallest {min(sizes)}), so the intervals are wide and a real change can go undetected."
+        )
+    withheld = [r.label for r in [*rows, overall] if r.withheld]
+    if withheld:
+        out.append(f"Withheld (fewer than {k} on a side, to protect individuals): {', '.join(withheld)}.")
+    if design == "paired" and pairs is not None:
+        people = pairs + (unmatched_from or 0) + (unmatched_to or 0)
+        rate = pairs / people if people else 0.0
+        out.append(
+            f"Matching: {pairs} people gave the same code in both waves ({rate:.0%} of {people}); "
+            f"{unmatched_from or 0} answered only before and {unmatched_to or 0} only after. "
+            "Only matched pairs "
+            "are compared; people who dropped out or mistyped their code may differ from those who stayed."
+        )
+        out.append(
+            "Regression to the mean: people who scored unusually low the first time tend to score nearer "
+            "the average the second time even without any course; a rise concentrated among the lowest "
+            "scorers is partly this. Without a comparison group, the change cannot all be credited "
+            "to the course."
+        )
+    else:
+        out.append(
+            "The two cohorts are different people: a difference may come from who was in each cohort "
+            "(their organisations, roles, starting points) as much as from the course."
+        )
+    out.append(
+        "Scores are self-reported; a course can change how people judge their organisation as well "
+        "as the organisation itself."
+    )
+    return tuple(out)
+
+
+def render_comparison_html(context: ComparisonContext) -> str:
+    return _environment().get_template("comparison.html").render(r=context)
+
+
+COMPARISON_CSS = Path(__file__).resolve().parent / "css" / "comparison.css"
+
+
+def render_comparison_pdf(context: ComparisonContext) -> bytes:
+    """The comparison report as PDF bytes, through the report's renderer and locked fetcher."""
+    css = stylesheet() + "\n" + COMPARISON_CSS.read_text(encoding="utf-8")
+    return html_to_pdf(render_comparison_html(context), css, context.assets)
