@@ -34,8 +34,9 @@ from ..services import cohorts, comparison_report, exports, self_assessment
 from ..services.questionnaires import current_versions
 from . import db, pdf_response
 from .auth import current_user_id
-from .facilitate import code_throttle, join_url, qr_svg
+from .facilitate import join_url, qr_svg
 from .respond import remember
+from .throttle import throttle
 
 bp = Blueprint("cohorts", __name__)
 
@@ -394,16 +395,14 @@ def export(group_id: str, fmt: str) -> Response:
 
 @bp.route("/cohorts/join/<code>", methods=["GET", "POST"])
 def join(code: str) -> Any:
-    wait = code_throttle().blocked(request.remote_addr or "unknown")
-    if wait:
-        abort(
-            429, description=f"Too many wrong codes from this network. Please wait {int(wait) + 1} seconds."
-        )
     s = db()
     try:
         group = self_assessment.group_by_join_code(s, code)
     except services.NotFound:
-        code_throttle().failed(request.remote_addr or "unknown")
+        # Only wrong codes count, shared by every worker: a right one always gets in (throttle.py).
+        wait = throttle().wrong_code()
+        if wait:
+            abort(429, description=f"Too many wrong codes from this network. Please wait {wait} seconds.")
         return redirect(url_for("facilitate.join"))
     if group.kind != "cohort":
         return redirect(url_for("facilitate.join_code", code=group.join_code))
