@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -25,12 +26,13 @@ from pypdf import PdfReader
 from sqlalchemy import event, select
 
 from assessment.db.models import Assessment, Group
-from assessment.domain.questionnaire import Questionnaire
+from assessment.domain.questionnaire import Questionnaire, load_questionnaire
 from assessment.services import exports
 
 from .test_api_openapi import check
 from .test_workshop import facilitator
 
+REPO = Path(__file__).resolve().parent.parent
 DIMS = ["dialogue", "interaction", "engagement", "leadership", "policy"]
 # Levels 0..4 per dimension (score = 25 x level), one row per person.
 A = [[1, 2, 1, 0, 2], [2, 2, 1, 1, 2], [2, 3, 2, 1, 1], [3, 2, 2, 0, 2], [1, 1, 1, 1, 3], [2, 2, 3, 1, 2]]
@@ -48,6 +50,13 @@ CODES = ["MA07ln", "jo 12 kr", "SU30pa", "an01wi", "PE22st", "li15ho"]
 REL = 1e-9
 
 
+@pytest.fixture(scope="module")
+def v1() -> Questionnaire:
+    """Questionnaire 1.0: every item on a five-point scale, so a level is exactly 25 points and
+    the reference values computed in R apply. Cohorts here are pinned to it."""
+    return load_questionnaire(REPO / "questionnaires" / "social-organisation-1.0.yaml")
+
+
 def approx(value: float) -> object:
     return pytest.approx(value, rel=REL, abs=1e-12)
 
@@ -55,11 +64,19 @@ def approx(value: float) -> object:
 def level_answers(q: Questionnaire, levels: list[int]) -> dict[str, int]:
     """Every item of dimension d at ``levels[d]`` (0 least social .. 4 most), reverse keys handled."""
     by_dim = dict(zip(DIMS, levels, strict=True))
-    return {i.id: (i.hi - by_dim[i.dimension] if i.reverse else i.lo + by_dim[i.dimension]) for i in q.items}
+    # The same share of each item's own scale (exactly lo + level on a five-point item).
+    step = {i.id: round(by_dim[i.dimension] / 4 * (i.hi - i.lo)) for i in q.items}
+    return {i.id: (i.hi - step[i.id] if i.reverse else i.lo + step[i.id]) for i in q.items}
 
 
 def new_cohort(api, token: str, **fields) -> dict:
-    body = {"name": "Spring course", "questionnaire": "social-organisation", "kind": "cohort", **fields}
+    body = {
+        "name": "Spring course",
+        "questionnaire": "social-organisation",
+        "kind": "cohort",
+        "version": "1.0",
+    }
+    body |= fields
     response = api.post("/api/v1/groups", json=body, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -453,7 +470,9 @@ def test_compare_needs_both_ids_and_the_same_questionnaire(app, v1):
 # --------------------------------------------------------------------------- pages, PDF and exports
 
 
-def test_trainer_pages_create_open_next_wave_and_compare(app, v1):
+def test_trainer_pages_create_open_next_wave_and_compare(app):
+    # The new-cohort page pins the current version (1.1), so its answers are 1.1's.
+    v1 = load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml")
     owner, _ = facilitator(app, "tina@example.org")
     assert "No cohorts yet" in owner.get("/cohorts").get_data(as_text=True)
     created = owner.post(
@@ -586,10 +605,10 @@ def test_export_writes_decimal_scores_as_numbers():
 def test_export_neutralises_formula_like_text(app, runner, questionnaire_dir, v1):
     """A question text beginning with "=" (a later questionnaire version, pinned by the cohort)
     is written as text in both formats, never as a formula."""
-    path = questionnaire_dir / "social-organisation.yaml"
+    path = questionnaire_dir / "social-organisation-1.0.yaml"
     source = path.read_text(encoding="utf-8")
     path.write_text(
-        source.replace('version: "1.0"', 'version: "1.1"').replace(
+        source.replace('version: "1.0"', 'version: "1.0.1"').replace(
             "When a customer or member of the public", "=HYPERLINK(1) When a customer", 1
         ),
         encoding="utf-8",
@@ -597,7 +616,7 @@ def test_export_neutralises_formula_like_text(app, runner, questionnaire_dir, v1
     assert runner.invoke(args=["init"]).exit_code == 0
     owner, token = facilitator(app, "tina@example.org")
     api = app.test_client()
-    cohort = new_cohort(api, token, version="1.1")
+    cohort = new_cohort(api, token, version="1.0.1")
     for levels, code in zip(A, CODES, strict=True):
         assert submit(api, v1, cohort["join_code"], levels, code).status_code == 201
     rows = list(

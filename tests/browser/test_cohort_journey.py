@@ -18,12 +18,19 @@ from .test_accessibility import serious
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 
 
+def _option(item, level: int):  # type: ignore[no-untyped-def]
+    """The option ``level`` (0 least social .. 4 most) of the way along the item's own options
+    (choice items may have fewer than five), counted from the social end for reverse-keyed items."""
+    at = round(level / 4 * (len(item.options) - 1))
+    return item.options[len(item.options) - 1 - at] if item.reverse else item.options[at]
+
+
 def _answer(page: Page, q: Questionnaire, level: int) -> None:
     """Every item at option ``level`` (0 least social .. 4 most), page by page."""
     for number, dimension in enumerate(q.dimensions, start=1):
         expect(page).to_have_url(re.compile(rf"/a/[^/]+/{number}$"))
         for item in q.items_of(dimension.id):
-            option = item.options[4 - level] if item.reverse else item.options[level]
+            option = _option(item, level)
             page.locator(f'input[name="{item.id}"][value="{option.value}"]').check()
         last = number == len(q.dimensions)
         page.get_by_role("button", name="Save and see my results" if last else "Save and continue").click()
@@ -41,7 +48,7 @@ def _phone(new_context, live_server, code: str, respondent_code: str) -> Page:  
 
 
 def _api_answers(client: FlaskClient, q: Questionnaire, code: str, respondent_code: str, level: int) -> None:
-    answers = {i.id: (i.options[4 - level] if i.reverse else i.options[level]).value for i in q.items}
+    answers = {i.id: _option(i, level).value for i in q.items}
     response = client.post(
         "/api/v1/assessments",
         json={
