@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import resource
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -59,13 +60,14 @@ def _serve(conn: Connection, other_end: Connection, memory: int, parent: int) ->
             while not conn.poll(1.0):
                 if os.getppid() != parent:
                     return
-            context = conn.recv()
+            job = conn.recv()
         except EOFError:
             return
-        if context is None:
+        if job is None:
             return
         try:
-            conn.send(("ok", render_pdf(context)))
+            make, argument = job
+            conn.send(("ok", make(argument)))
         except MemoryError:
             conn.send(("memory", None))
         except Exception as exc:
@@ -104,11 +106,15 @@ class BoundedRenderer:
             self._conn.close()
         self._process = self._conn = None
 
-    def render(self, context: ReportContext, timeout: float | None = None) -> bytes:
+    def render(
+        self, context: Any, timeout: float | None = None, make: Callable[[Any], bytes] = render_pdf
+    ) -> bytes:
+        """``make(context)`` in the child: ``render_pdf`` unless another PDF maker is given (it and its
+        argument must pickle: a module-level function and plain values)."""
         limit = self.timeout if timeout is None else timeout
         with self._lock:
             conn = self._start()
-            conn.send(context)
+            conn.send((make, context))
             if not conn.poll(limit):
                 self._stop()
                 raise RenderLimitExceeded(
@@ -152,3 +158,8 @@ def configure(timeout: float | None = None, memory_mb: int | None = None) -> Non
 def render_pdf_bounded(context: ReportContext, *, timeout: float | None = None) -> bytes:
     """``render_pdf(context)`` in the warm child, within its time and memory bounds."""
     return _renderer.render(context, timeout)
+
+
+def run_bounded(make: Callable[[Any], bytes], argument: Any, *, timeout: float | None = None) -> bytes:
+    """Any other PDF (the cohort comparison) made in the same warm child, within the same bounds."""
+    return _renderer.render(argument, timeout, make)

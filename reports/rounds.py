@@ -5,7 +5,7 @@ report's main context stays as it is. ``with_rounds`` returns the report context
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, make_dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .context import ReportContext
@@ -59,14 +59,16 @@ def round_sections(views: Iterable[Any]) -> tuple[RoundSection, ...]:
 
 
 def with_rounds(context: ReportContext, sections: tuple[RoundSection, ...]) -> ReportContext:
-    """The same context plus ``discussion_rounds`` (a subclass, so the renderer takes it as is)."""
+    """The same context plus ``discussion_rounds`` (a subclass, so the renderer takes it as is;
+    defined at module level so it pickles on its way to the bounded render process)."""
     if not sections:
         return context
-    cls = make_dataclass(
-        "ReportContextWithRounds",
-        [("discussion_rounds", tuple, field(default=()))],
-        bases=(type(context),),
-        frozen=True,
-    )
     values = {f.name: getattr(context, f.name) for f in fields(context)}
-    return cls(**values, discussion_rounds=sections)  # type: ignore[no-any-return]
+    return ReportContextWithRounds(**values, discussion_rounds=sections)
+
+
+@dataclass(frozen=True)
+class ReportContextWithRounds(ReportContext):
+    """A workshop report's context with its discussion rounds (``_rounds.html``)."""
+
+    discussion_rounds: tuple[RoundSection, ...] = ()

@@ -7,10 +7,9 @@ import datetime as dt
 
 import pytest
 
-import reports.render as render_module
 from assessment.db.models import Assessment
 from assessment.domain.result import score
-from assessment.services import self_assessment
+from assessment.services import report_cache, self_assessment
 from assessment.services.report_cache import cache_size
 from reports import Branding, build_context, prepare
 
@@ -19,15 +18,17 @@ from .test_report_web import _answers, _text
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Counts the real renders (WeasyPrint runs) behind the downloads."""
+    """Counts the real renders behind the downloads (each a WeasyPrint run in the bounded child
+    process, where a patch of this process would not be seen: so they are counted as they are
+    handed to it)."""
     calls = []
-    real = render_module.html_to_pdf
+    real = report_cache.render_pdf_bounded
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(render_module, "html_to_pdf", counting)
+    monkeypatch.setattr(report_cache, "render_pdf_bounded", counting)
     return calls
 
 

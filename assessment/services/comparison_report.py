@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reports.bounded import run_bounded
 from reports.comparison import ComparisonContext, ComparisonRow, build_comparison, render_comparison_pdf
 
 from ..db.models import Group
@@ -158,9 +159,9 @@ def compare_pdf(
     session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
 ) -> tuple[bytes, str]:
     _, context = cohort_comparison(session, a, b, wave_a, wave_b)
-    return render_comparison_pdf(context), _filename(b.name, "vs", a.name)
+    return run_bounded(render_comparison_pdf, context), _filename(b.name, "vs", a.name)
 
 
 def change_pdf(session: Session, group: Group, wave_from: str, wave_to: str) -> tuple[bytes, str]:
     body, context = change_comparison(session, group, wave_from, wave_to)
-    return render_comparison_pdf(context), _filename(group.name, body["from"], "to", body["to"])
+    return run_bounded(render_comparison_pdf, context), _filename(group.name, body["from"], "to", body["to"])
