@@ -7,6 +7,8 @@ import io
 from flask import Flask, Response, current_app, g, send_file
 from sqlalchemy.orm import Session
 
+from ..services.exports import Table, to_csv, to_xlsx
+
 
 def db() -> Session:
     """The request's database session, closed when the request ends."""
@@ -27,6 +29,18 @@ def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> Resp
     )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def table_response(table: Table, filename: str, fmt: str) -> Response:
+    """A response table as a CSV or XLSX download (``fmt``: "csv" or "xlsx"), never cached."""
+    if fmt == "csv":
+        body, mime = to_csv(table).encode("utf-8-sig"), "text/csv; charset=utf-8"
+    else:
+        body, mime = to_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mime)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -32,7 +32,7 @@ from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
 from ..services import cohorts, comparison_report, exports, self_assessment
 from ..services.questionnaires import current_versions
-from . import db, pdf_response
+from . import db, pdf_response, table_response
 from .auth import current_user_id
 from .facilitate import join_url, qr_svg
 from .respond import remember
@@ -376,18 +376,7 @@ def export(group_id: str, fmt: str) -> Response:
     if fmt not in ("csv", "xlsx"):
         abort(404, description="Exports are available as .csv and .xlsx.")
     table = cohorts.export_table(db(), group)
-    name = exports.filename(group, fmt)
-    if fmt == "csv":
-        body, mime = exports.to_csv(table).encode("utf-8-sig"), "text/csv; charset=utf-8"
-    else:
-        body, mime = (
-            exports.to_xlsx(table),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = Response(body, mimetype=mime)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return table_response(table, exports.filename(group, fmt), fmt)
 
 
 # --------------------------------------------------------------------------- participants

@@ -45,7 +45,7 @@ from ..db.models import Assessment, Group
 from ..domain.groups import MIN_GROUP_SIZE
 from ..services import exports, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
-from . import db, pdf_response, room
+from . import db, pdf_response, room, table_response
 from .auth import current_user_id
 from .respond import remember
 from .throttle import throttle
@@ -431,18 +431,7 @@ def export(group_id: str, fmt: str) -> Response:
         abort(404, description="Exports are available as .csv and .xlsx.")
     table = exports.response_table(db(), group)
     db().commit()
-    filename = exports.filename(group, fmt)
-    if fmt == "csv":
-        body, mime = exports.to_csv(table).encode("utf-8-sig"), "text/csv; charset=utf-8"
-    else:
-        body, mime = (
-            exports.to_xlsx(table),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = Response(body, mimetype=mime)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return table_response(table, exports.filename(group, fmt), fmt)
 
 
 @bp.get("/workshops/<group_id>/report.pdf")
