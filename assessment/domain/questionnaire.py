@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -284,6 +284,11 @@ class Questionnaire:
 # --------------------------------------------------------------------------- loading
 
 
+# libyaml's loader when PyYAML was built with it (its wheels are): the pure-Python one took about
+# a second per start-up and per `flask init` to read the two shipped files. Same safe schema.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _LineMap:
     """Maps a path inside the parsed YAML (keys and list indexes) to its line (1-based)."""
 
@@ -342,9 +347,21 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 
 def parse_questionnaire(text: str, source: str = "<string>") -> Questionnaire:
     """Parse and validate a questionnaire from YAML text; raise QuestionnaireError."""
+    return _parse(text, source)
+
+
+# A Questionnaire is immutable, so the same text from the same file gives the same object: the
+# app reads its files at start-up and again on `flask init`, and each worker on each start.
+@lru_cache(maxsize=16)
+def _parse(text: str, source: str) -> Questionnaire:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)
+        try:
+            # One parse: the node tree gives the line numbers, and the data is built from it.
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

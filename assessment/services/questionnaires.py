@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import weakref
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +14,17 @@ from ..db.models import QuestionnaireVersion
 from ..domain.questionnaire import Questionnaire, load_all, parse_questionnaire, version_key
 from . import NotFound
 
-
-@lru_cache(maxsize=64)
-def _parse_cached(content_hash: str, source: str, name: str) -> Questionnaire:
-    return parse_questionnaire(source, name)
-
-
 _BY_HASH: dict[str, Questionnaire] = {}
 
 
 def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
     """The definition an assessment was answered on, from the stored text (cached by hash).
 
-    A dict look-up by hash first: hashing the whole stored text for the LRU key on every call
-    cost more than the scoring itself."""
+    A dict look-up by hash first: hashing the whole stored text for the parser's own cache
+    (``parse_questionnaire`` keeps a parse per text) on every call cost more than the scoring."""
     cached = _BY_HASH.get(version.content_hash)
     if cached is None:
-        cached = _parse_cached(
-            version.content_hash, version.source, f"{version.questionnaire_id}@{version.version}"
-        )
+        cached = parse_questionnaire(version.source, f"{version.questionnaire_id}@{version.version}")
         if len(_BY_HASH) < 256:
             _BY_HASH[version.content_hash] = cached
     return cached
