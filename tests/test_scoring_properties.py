@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.domain.questionnaire import Option, Questionnaire, load_questionnaire
 from assessment.domain.result import score
-from assessment.domain.scoring import UNSURE
+from assessment.domain.scoring import UNSURE, display_score
 from tests.conftest import DATA, V1
 
 QUESTIONNAIRES = {"v1": load_questionnaire(V1), "seven": load_questionnaire(DATA / "seven-point.yaml")}
@@ -87,3 +88,23 @@ def test_with_all_items_likert_mirroring_every_answer_maps_d_to_100_minus_d(case
         assert (b is None) == (a is None)
         if b is not None:
             assert abs(a - (100.0 - b)) < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(39.6, "39.6"), (39.96, "39.9"), (40.0, "40"), (40.4, "40"), (39.4, "39"), (59.5, "59.5"),
+     (99.7, "99.7"), (0.2, "0"), (19.5, "19.5"), (None, "–")],
+)  # fmt: skip
+def test_display_score_by_hand(value, shown):
+    assert display_score(value, (0, 20, 40, 60, 80, 100)) == shown
+
+
+@given(st.floats(min_value=0, max_value=100, allow_nan=False))
+def test_a_displayed_score_never_reaches_a_bound_the_score_has_not(value):
+    """ "40" beside "below the floor of 40" is what this prevents: whatever is printed lies on
+    the same side of every stage bound, the floor and the threshold as the score itself."""
+    bounds = (0, 20, 40, 60, 80, 100)
+    printed = float(display_score(value, bounds))
+    for b in bounds:
+        assert (printed >= b) == (value >= b)
+    assert abs(printed - value) <= 0.5

@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..db.models import Assessment
-from ..domain.questionnaire import HORIZON_LABELS
+from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
 from ..domain.result import Result
-from ..domain.scoring import ItemFinding
+from ..domain.scoring import ItemFinding, display_score, score_boundaries
 from ..services import self_assessment
 from . import charts, db
 from .forms import RetakeForm
@@ -130,6 +130,13 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "horizon_labels": HORIZON_LABELS,
         "dimension_labels": {d.id: d.label for d in q.dimensions},
     }
+
+
+@bp.app_template_filter("score")
+def score_filter(value: float | None, q: Questionnaire) -> str:
+    """A score rounded for the page, never up onto a bound of ``q`` it has not reached (as in
+    the PDF): ``{{ d.score|score(q) }}``."""
+    return display_score(value, score_boundaries(q))
 
 
 def _complete(assessment_id: str) -> Assessment:
