@@ -146,6 +146,7 @@ def spectrum_svg(
     # Stage bands: tints that deepen towards the social pole. Their names are drawn after the
     # overall marker so that the marker never hides one.
     band_labels: list[str] = []
+    label_spans: list[tuple[float, float]] = []
     for index, band in enumerate(bands):
         x0, x1 = spectrum_x(band.lo), spectrum_x(band.hi)
         opacity = 0.12 + 0.16 * index
@@ -156,6 +157,8 @@ def spectrum_svg(
         )
         label_fill = "#ffffff" if opacity > 0.45 else INK
         if _text_width(band.label, 9) < (x1 - x0) - 4:
+            half_label = _text_width(band.label, 9) / 2 + 2
+            label_spans.append(((x0 + x1) / 2 - half_label, (x0 + x1) / 2 + half_label))
             band_labels.append(
                 f'<text x="{_n((x0 + x1) / 2)}" y="{_n(bar_top + 15.5)}" font-size="9" '
                 f'text-anchor="middle" fill="{label_fill}">{_t(band.label)}</text>'
@@ -187,9 +190,18 @@ def spectrum_svg(
             f'<path d="M{_n(x - 7)} {_n(bar_top - 10)} L{_n(x + 7)} {_n(bar_top - 10)} L{_n(x)} '
             f'{_n(bar_top + 2)} Z" '
             f'fill="{INK}"/>'
-            f'<line x1="{_n(x)}" y1="{_n(bar_top)}" x2="{_n(x)}" y2="{_n(bar_bottom)}" stroke="{INK}" '
-            f'stroke-width="2.5"/></g>'
         )
+        # Across a band's name the line stops short of the letters and goes on below them, so a
+        # score in the middle of a band never strikes its name through.
+        if any(lo <= x <= hi for lo, hi in label_spans):
+            segments = [(bar_top, bar_top + 7), (bar_top + 19.5, bar_bottom)]
+        else:
+            segments = [(bar_top, bar_bottom)]
+        body.extend(
+            f'<line x1="{_n(x)}" y1="{_n(y0)}" x2="{_n(x)}" y2="{_n(y1)}" stroke="{INK}" stroke-width="2.5"/>'
+            for y0, y1 in segments
+        )
+        body.append("</g>")
     else:
         body.append(
             f'<text class="overall" x="{_n(SPECTRUM_WIDTH / 2)}" y="42" font-size="11" '

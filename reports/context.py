@@ -24,12 +24,15 @@ from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Ques
 from assessment.domain.result import Result, score
 from assessment.domain.roadmap import RoadmapEntry
 from assessment.domain.scoring import (
+    NOT_APPLICABLE,
     UNSURE,
     Answer,
     DimensionScore,
     ItemFinding,
     display,
+    display_score,
     item_score,
+    score_boundaries,
     strengths_and_weaknesses,
 )
 
@@ -99,7 +102,8 @@ class GroupCoverage:
     scored_members: int  # members whose D_d is not null
     answers: int  # scored answers, all members together
     unsure: int
-    possible: int  # the dimension's questions times the members (less "not applicable")
+    not_applicable: int  # answers of "not applicable": they leave coverage (rule 1)
+    possible: int  # the dimension's questions times the members
     coverage: float  # the members' mean rule-3 coverage
 
 
@@ -133,6 +137,7 @@ def group_coverage(
             scored_members=sum(1 for r in rows if r.score is not None),
             answers=sum(r.answered for r in rows),
             unsure=sum(r.unsure for r in rows),
+            not_applicable=sum(r.not_applicable for r in rows),
             possible=sum(r.total for r in rows),
             coverage=sum(r.coverage for r in rows) / len(rows) if rows else 0.0,
         )
@@ -342,6 +347,7 @@ class CoverageRow:
     respondents: str | None  # group: "34 of 36" members with a score; None for one person
     answered: int
     unsure: int
+    not_applicable: int  # out of coverage (rule 1), so "possible" is not its denominator
     possible: int
     coverage: str
     score: str
@@ -458,6 +464,7 @@ class ReportContext:
     accent: str
     logo_url: str | None
     assets: Mapping[str, Asset] = field(repr=False, default_factory=dict)
+    withheld: str | None = None  # no figures may be shown yet, and why
 
 
 # --------------------------------------------------------------------------- building
@@ -566,6 +573,12 @@ def _fmt(value: float | None, digits: int = 0) -> str:
     return display(value, digits)
 
 
+def _score(q: Questionnaire, value: float | None) -> str:
+    """A score as the report prints it: rounded, but never up onto a stage bound, the floor or
+    the threshold it has not reached (so "40, below the floor of 40" cannot appear)."""
+    return display_score(value, score_boundaries(q))
+
+
 def _check_branding(branding: Branding | None) -> Branding:
     branding = branding or Branding()
     if branding.accent is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", branding.accent):
@@ -611,20 +624,20 @@ def _verdict(
     if c.id == "social_organisation":
         opening = (
             f"The organisation is a social organisation at the {stage} stage: its overall index of "
-            f"{_fmt(result.overall)} clears the threshold of {_fmt(t.social)} and no dimension is below "
+            f"{_score(q, result.overall)} clears the threshold of {_fmt(t.social)} and no dimension is below "
             f"the floor of {_fmt(t.floor)}."
         )
     elif c.held_back and bottleneck is not None:
         opening = (
-            f"The organisation is at the {stage} stage, and its overall index of {_fmt(result.overall)} "
+            f"The organisation is at the {stage} stage, and its overall index of {_score(q, result.overall)} "
             f"clears the threshold of {_fmt(t.social)}, but {bottleneck.label} at "
-            f"{_fmt(bottleneck.score)} is below the floor of {_fmt(t.floor)}: being social in the other "
+            f"{_score(q, bottleneck.score)} is below the floor of {_fmt(t.floor)}: being social in the other "
             "areas does not make up for one that is not, so it is not yet a social organisation."
         )
     else:
         opening = (
             f"The organisation is at the {stage} stage, with an overall index of "
-            f"{_fmt(result.overall)} against the {_fmt(t.social)} a social organisation reaches "
+            f"{_score(q, result.overall)} against the {_fmt(t.social)} a social organisation reaches "
             f"(with every dimension at {_fmt(t.floor)} or more)."
         )
     held = ""
@@ -632,17 +645,17 @@ def _verdict(
         dim = next(d for d in q.dimensions if d.id == bottleneck.id)
         today = dim.stage_descriptions.get(bottleneck.stage.id) or bottleneck.stage.description
         if c.id == "social_organisation":
-            held = f" The area with most room to grow is {bottleneck.label} at {_fmt(bottleneck.score)}"
+            held = f" The area with most room to grow is {bottleneck.label} at {_score(q, bottleneck.score)}"
         elif c.held_back:
             held = f" In {bottleneck.label} today, {_lower_first(today)}" if today else ""
         elif bottleneck.score is not None and bottleneck.score < t.floor:
             held = (
-                f" {bottleneck.label} holds it back most: at {_fmt(bottleneck.score)} it is below the floor "
-                f"of {_fmt(t.floor)}, further behind than any area of a social organisation"
+                f" {bottleneck.label} holds it back most: at {_score(q, bottleneck.score)} it is below "
+                f"the floor of {_fmt(t.floor)}, further behind than any area of a social organisation"
             )
         else:
             held = (
-                f" No dimension is below the floor; {bottleneck.label}, at {_fmt(bottleneck.score)}, "
+                f" No dimension is below the floor; {bottleneck.label}, at {_score(q, bottleneck.score)}, "
                 "is the furthest behind"
             )
         if not c.held_back:
@@ -651,11 +664,11 @@ def _verdict(
     best = max(scored, key=lambda d: d.score or 0.0, default=None)  # first of equals: file order
     if best is not None and bottleneck is not None and best.id != bottleneck.id:
         if round(best.score or 0.0) == round(bottleneck.score or 0.0):
-            strongest = f" Every dimension stands at about {_fmt(best.score)}."
+            strongest = f" Every dimension stands at about {_score(q, best.score)}."
         else:
             best_stage = f", {best.stage.label}" if best.stage else ""
             strongest = (
-                f" The strongest area is {best.label} ({_fmt(best.score)}{best_stage}), one to build on."
+                f" The strongest area is {best.label} ({_score(q, best.score)}{best_stage}), one to build on."
             )
     return opening + held + strongest + first_step
 
@@ -673,6 +686,7 @@ def build_context(
     recommendation_order: Sequence[str] | None = None,
     branding: Branding | None = None,
     history: Sequence[HistoryPoint] = (),
+    withheld: str | None = None,
 ) -> ReportContext:
     """Everything the report shows, from a scored result and plain arguments.
 
@@ -688,6 +702,8 @@ def build_context(
     - ``branding``: a name, an accent colour and a logo; raises ValueError when invalid.
     - ``history``: the earlier complete assessments of the same series, oldest first; adds
       "what changed since last time" (and the history chart from three assessments on).
+    - ``withheld``: why the report may show no figures yet (a workshop below k, rule 13): the
+      PDF is then the cover, that sentence and any commentary, not pages of empty sections.
 
     All text is passed through as text; the template escapes it. Each report section is built
     by its own function below; this one only wires them together.
@@ -739,11 +755,11 @@ def build_context(
         provisional=c.provisional,
         verdict_explanation=_verdict(result, q, bottleneck, ranked[0] if ranked else None),
         overall=result.overall,
-        overall_display=_fmt(result.overall),
+        overall_display=_score(q, result.overall),
         stage_label=result.stage.label if result.stage else None,
         stage_description=result.stage.description if result.stage else "",
         bottleneck_label=bottleneck.label if bottleneck else None,
-        bottleneck_score=_fmt(bottleneck.score) if bottleneck else None,
+        bottleneck_score=_score(q, bottleneck.score) if bottleneck else None,
         bottleneck_anchor=anchors[bottleneck.id] if bottleneck else None,
         priorities=tuple(ranked[:3]),
         dimensions=sections,
@@ -777,6 +793,7 @@ def build_context(
         accent=accent,
         logo_url=logo_url,
         assets=assets,
+        withheld=drawable(withheld) if withheld else None,
     )
 
 
@@ -844,7 +861,12 @@ def _describer(result: Result, group: GroupData | None) -> _Describer:
     }
 
     def describe_one(item: Item) -> str:
-        return f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
+        said = f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
+        if item.reverse:
+            # The practice is worded the social way round, the question the other: "Always"
+            # under "Posts that invite..." would read as praise, so the question is quoted.
+            return f"{said} to \u201c{item.text}\u201d"
+        return said
 
     def unsure_one(item: Item) -> str:
         return "answered \u201cunsure\u201d"
@@ -903,7 +925,7 @@ def _dimension_sections(
                 summary=d.summary,
                 description=d.description,
                 score=ds.score,
-                score_display=_fmt(ds.score),
+                score_display=_score(result.questionnaire, ds.score),
                 stage_label=ds.stage.label if ds.stage else None,
                 stage_description=(
                     d.stage_descriptions.get(ds.stage.id) or ds.stage.description if ds.stage else ""
@@ -944,6 +966,8 @@ def _answers_appendix(result: Result) -> tuple[AnswerGroup, ...]:
             value = answers.get(item.id)
             if value == UNSURE:
                 shown, position = "Unsure", "–"
+            elif value == NOT_APPLICABLE:
+                shown, position = "Not applicable here", "–"
             elif isinstance(value, int) and not isinstance(value, bool):
                 shown = f"{item.option_label(value)} ({value})"
                 position = _fmt(100 * item_score(item, value))
@@ -1072,10 +1096,11 @@ def _changes(
     if not history:
         return (), None
     before = history[-1]
+    q = result.questionnaire
 
     def row(label: str, then: float | None, now: float | None) -> ChangeRow:
         change = None if then is None or now is None else now - then
-        return ChangeRow(label, _fmt(then), _fmt(now), _signed(change))
+        return ChangeRow(label, _score(q, then), _score(q, now), _signed(change))
 
     rows = [row(d.label, before.dimensions.get(d.id), d.score) for d in result.dimensions]
     rows.append(row("Overall index", before.overall, result.overall))
@@ -1124,7 +1149,7 @@ def _coverage_rows(result: Result, group: GroupData | None) -> tuple[CoverageRow
     """One person's coverage per dimension (rule 3), or the group's, summed over its members."""
     rows = []
     for ds in result.dimensions:
-        score_shown = _fmt(ds.score)
+        score_shown = _score(result.questionnaire, ds.score)
         stage = ds.stage.label if ds.stage else "not enough answers"
         g = group.coverage.get(ds.id) if group is not None else None
         if group is not None and g is not None:
@@ -1134,6 +1159,7 @@ def _coverage_rows(result: Result, group: GroupData | None) -> tuple[CoverageRow
                     f"{g.scored_members} of {group.n}",
                     g.answers,
                     g.unsure,
+                    g.not_applicable,
                     g.possible,
                     _pct(g.coverage),
                     score_shown,
@@ -1143,7 +1169,15 @@ def _coverage_rows(result: Result, group: GroupData | None) -> tuple[CoverageRow
         else:
             rows.append(
                 CoverageRow(
-                    ds.label, None, ds.answered, ds.unsure, ds.total, _pct(ds.coverage), score_shown, stage
+                    ds.label,
+                    None,
+                    ds.answered,
+                    ds.unsure,
+                    ds.not_applicable,
+                    ds.total,
+                    _pct(ds.coverage),
+                    score_shown,
+                    stage,
                 )
             )
     return tuple(rows)

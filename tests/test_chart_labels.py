@@ -110,3 +110,34 @@ def test_pdf_spectrum_labels_never_overlap_at_any_scores(scores):
 @given(scores5)
 def test_web_spectrum_labels_never_overlap_at_any_scores(scores):
     _assert_apart(_web_boxes(scores), 0, 720)
+
+
+STAGES = [ch.Band(label, lo, hi) for label, lo, hi in [
+    ("Broadcasting", 0, 20), ("Experimenting", 20, 40), ("Participating", 40, 60),
+    ("Conversing", 60, 80), ("Networked", 80, 100),
+]]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(overall=st.floats(min_value=0, max_value=100))
+def test_the_overall_marker_never_strikes_through_a_stage_name(overall):
+    """At 10 the marker's line used to run through the middle of "Broadcasting"."""
+    svg = ET.fromstring(
+        ch.spectrum_svg(
+            overall=overall, overall_label="Overall", low_pole="Low", high_pole="High",
+            threshold=60, floor=40, bands=STAGES, marks=[],
+        )
+    )  # fmt: skip
+    names = [t for t in svg.iter(f"{SVG}text") if t.text in {b.label for b in STAGES}]
+    assert len(names) == len(STAGES)
+    marker = next(g for g in svg.iter(f"{SVG}g") if g.get("class") == "overall")
+    lines = marker.findall(f"{SVG}line")
+    assert lines  # the marker is drawn
+    for name in names:
+        half = ch._text_width(name.text, 9) / 2
+        cx, baseline = float(name.get("x")), float(name.get("y"))
+        for line in lines:
+            x = float(line.get("x1"))
+            top, bottom = float(line.get("y1")), float(line.get("y2"))
+            across = cx - half <= x <= cx + half
+            assert not (across and top < baseline + 1 and bottom > baseline - 7), (overall, name.text)

@@ -11,7 +11,7 @@ import pytest
 
 from assessment.domain.groups import Member, summarise
 from assessment.domain.result import score
-from assessment.domain.scoring import UNSURE, item_score
+from assessment.domain.scoring import NOT_APPLICABLE, UNSURE, item_score
 from reports import build_context, group_data_from_summary, render_html
 
 PROFILES = {
@@ -91,13 +91,21 @@ def test_individual_coverage_table_matches_the_answers(v1, seed):
         answers[item.id] = UNSURE
     for item in rng.sample(v1.items, 4):
         answers.pop(item.id, None)
+    not_applicable = [i for i in v1.items if i.allow_not_applicable and i.id in answers][:3]
+    for item in not_applicable:
+        answers[item.id] = NOT_APPLICABLE
     context = build_context(score(v1, answers), organisation="X", date=dt.date(2026, 1, 1))
     for d, row in zip(v1.dimensions, context.coverage, strict=True):
         items = v1.items_of(d.id)
         assert row.respondents is None
         assert row.answered == sum(1 for i in items if isinstance(answers.get(i.id), int))
         assert row.unsure == sum(1 for i in items if answers.get(i.id) == UNSURE)
+        assert row.not_applicable == sum(1 for i in items if answers.get(i.id) == NOT_APPLICABLE)
         assert row.possible == len(items)
+    # The appendix says "not applicable", not "not answered", for those answers.
+    shown = {row.item: row.answer for group in context.answers for row in group.rows}
+    assert not_applicable and all(shown[i.id] == "Not applicable here" for i in not_applicable)
+    assert "Not answered" not in {shown[i.id] for i in v1.items if i.id in answers}
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -295,3 +303,41 @@ def test_characters_no_font_can_draw_are_left_out_cleanly_and_emoji_kept(v1):
     assert context.organisation == "Harbour Network 🌊"
     assert context.commentary == ("Great work 🎉 team",)
     assert context.prepared_by == "Anna Berg"
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0])
+def test_a_reverse_keyed_answer_is_quoted_with_its_question(v1, level):
+    """The practice is worded the social way round and a reverse-keyed question the other: the
+    answer under it names the question, or "Always" under "Posts that invite..." reads as praise."""
+    result = score(v1, _at(v1, {d.id: level for d in v1.dimensions}))
+    context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
+    items = {i.id: i for i in v1.items}
+    listed = [p for d in context.dimensions for p in (*d.strongest, *d.weakest)]
+    reversed_ones = [p for p in listed if items[p.item].reverse]
+    assert reversed_ones  # every reverse-keyed item is a strength at 1.0 and a weakness at 0.0
+    for p in listed:
+        item = items[p.item]
+        quoted = f"\u201c{item.option_label(result.answers[item.id])}\u201d"
+        assert p.answer.startswith(f"answered {quoted}")
+        assert (f"to \u201c{item.text}\u201d" in p.answer) is item.reverse
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_printed_scores_agree_with_their_stage_and_the_floor(v1, seed):
+    """The middle report printed "40" with "Below the floor of 40" and the stage under 40, for a
+    score of 39.6: every printed score now lies on the same side of each bound as the score."""
+    rng = random.Random(seed)
+    levels = {d.id: rng.uniform(0.3, 0.6) for d in v1.dimensions}
+    result = score(v1, _at(v1, levels, rng))
+    context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
+    floor = v1.thresholds.floor
+    for d, section in zip(result.dimensions, context.dimensions, strict=True):
+        if d.score is None:
+            continue
+        printed = float(section.score_display)
+        assert (printed < floor) == section.below_floor
+        assert (printed >= d.stage.min) and v1.stage_for(printed) == d.stage
+    if result.overall is not None:
+        assert (float(context.overall_display) >= v1.thresholds.social) == (
+            result.overall >= v1.thresholds.social
+        )

@@ -133,3 +133,25 @@ def test_only_the_holder_of_the_private_link_can_retake(app, client, v1):
 def test_the_holder_sees_retake_and_change_links(client, v1, link):
     _, _, html = _results(client, v1, answers(v1))
     assert link in html
+
+
+def test_a_score_just_under_a_bound_is_not_printed_on_it(app, client, v1):
+    """As in the PDF: engagement at 39.5-40 is shown with its decimal next to its stage under 40, not "40"."""
+    import random
+
+    from assessment.domain.result import score
+    from assessment.services import self_assessment
+
+    from .test_report_content import _at
+
+    rng = random.Random(2)
+    given = _at(v1, {d.id: rng.uniform(0.3, 0.6) for d in v1.dimensions}, rng)
+    engagement = score(v1, given).dimension("engagement").score
+    assert 39.5 <= engagement < 40  # the case this test is about
+    with app.extensions["database"].session() as s, s.begin():
+        assessment, _ = self_assessment.submit(s, v1.id, given, organisation="Kestrel Trust")
+        assessment_id = assessment.id
+    page = client.get(f"/results/{assessment_id}").get_data(as_text=True)
+    assert "Engagement 39.6" in page  # the spectrum's label
+    assert re.search(r'card-score">39\.6<', page)
+    assert not re.search(r'card-score">40<', page)

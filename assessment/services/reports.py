@@ -127,15 +127,21 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         recommendation_order=curation.get("order") or None,
         # The consultant appears once, as "prepared by"; the branding carries the logo.
         branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
+        withheld=None if view.snapshot.shows_numbers else view.snapshot.note,
     )
 
 
 def render_group_pdf(session: Session, group: Group) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
-    has changed."""
+    has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
 
-    context = group_report_context(workshop_view(session, group))
+    view = workshop_view(session, group)
+    # The snapshot's move is committed before the render: rendering takes seconds, and the report
+    # cache keeps the bytes in a transaction of its own, which on SQLite would wait on this one
+    # (one writer at a time) until its busy timeout and then fail the download.
+    session.commit()
+    context = group_report_context(view)
     return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))

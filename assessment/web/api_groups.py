@@ -207,8 +207,7 @@ def report(group: Group) -> Response:
     from ..services.exports import filename
     from ..services.reports import render_group_pdf
 
-    body = render_group_pdf(db(), group)
-    db().commit()  # the snapshot may have moved on (rule 13)
+    body = render_group_pdf(db(), group)  # commits the snapshot's move (rule 13)
     return pdf_response(body, filename(group, "pdf"))
 
 

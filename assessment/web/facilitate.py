@@ -440,8 +440,7 @@ def report_pdf(group_id: str) -> Response:
     from ..services.reports import render_group_pdf
 
     group = _owned(group_id)
-    body = render_group_pdf(db(), group)
-    db().commit()  # the snapshot may have moved on (rule 13)
+    body = render_group_pdf(db(), group)  # commits the snapshot's move (rule 13)
     return pdf_response(body, exports.filename(group, "pdf"))
 
 
