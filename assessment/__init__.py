@@ -29,6 +29,13 @@ def _secret_key(instance: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _flag(value: str | None) -> bool | None:
+    """An on/off environment setting; None when unset."""
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
 def _host_list(value: str) -> list[str] | None:
     """'a.example, .b.example' -> ['a.example', '.b.example']; None (no check) when empty."""
     hosts = [h.strip() for h in value.split(",") if h.strip()]
@@ -67,6 +74,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Bounds of every PDF render (reports/bounded.py).
         REPORT_RENDER_SECONDS=float(os.environ.get("REPORT_RENDER_SECONDS") or 15),
         REPORT_RENDER_MEMORY_MB=int(os.environ.get("REPORT_RENDER_MEMORY_MB") or 1024),
+        # Render a finished self-assessment's report while its results page is read, so the
+        # download is served from the report cache (assessment/services/prerender.py). On unless
+        # set off, or TESTING (a test that wants it says so).
+        REPORT_PRERENDER=_flag(os.environ.get("REPORT_PRERENDER")),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
@@ -74,6 +85,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    if app.config["REPORT_PRERENDER"] is None:
+        app.config["REPORT_PRERENDER"] = not app.config.get("TESTING")
 
     app.extensions["database"] = Database(app.config["DATABASE_URL"])
     app.extensions["questionnaires"] = QuestionnaireRegistry(app.config["QUESTIONNAIRE_DIR"])

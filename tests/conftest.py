@@ -20,6 +20,7 @@ from assessment import create_app
 from assessment.db import Database
 from assessment.db.models import Base
 from assessment.domain.questionnaire import Questionnaire, load_questionnaire
+from assessment.services import report_cache, self_assessment
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -103,3 +104,33 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts the real renders behind the downloads (each a WeasyPrint run in the bounded child
+    process, where a patch of this process would not be seen: so they are counted as they are
+    handed to it)."""
+    calls = []
+    real = report_cache.render_pdf_bounded
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_cache, "render_pdf_bounded", counting)
+    return calls
+
+
+@pytest.fixture
+def done(app, v1) -> str:
+    """The id of one complete assessment of Kestrel Trust."""
+    db = app.extensions["database"]
+    with db.session() as session, session.begin():
+        from .test_report_web import _answers
+
+        assessment, _ = self_assessment.submit(session, v1.id, _answers(v1), organisation="Kestrel Trust")
+        return assessment.id

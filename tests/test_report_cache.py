@@ -5,39 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from assessment.db.models import Assessment
 from assessment.domain.result import score
-from assessment.services import report_cache, self_assessment
+from assessment.services import report_cache
 from assessment.services.report_cache import cache_size
 from reports import Branding, build_context, prepare
 
 from .test_report_web import _answers, _text
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """Counts the real renders behind the downloads (each a WeasyPrint run in the bounded child
-    process, where a patch of this process would not be seen: so they are counted as they are
-    handed to it)."""
-    calls = []
-    real = report_cache.render_pdf_bounded
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(report_cache, "render_pdf_bounded", counting)
-    return calls
-
-
-@pytest.fixture
-def done(app, v1):
-    db = app.extensions["database"]
-    with db.session() as session, session.begin():
-        assessment, _ = self_assessment.submit(session, v1.id, _answers(v1), organisation="Kestrel Trust")
-        return assessment.id
 
 
 def test_repeat_download_is_served_from_the_cache_with_the_same_bytes(client, app, done, renders):
@@ -93,3 +67,19 @@ def test_the_key_covers_answers_organisation_branding_and_commentary(v1):
     ]
     keys = {prepare(c).key for c in variants}
     assert len(keys) == len(variants) and prepare(base).key not in keys
+
+
+def test_a_busy_database_costs_the_download_nothing_but_the_keeping(client, app, done, monkeypatch, caplog):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def locked(*args, **kwargs):
+        raise OperationalError("INSERT INTO report_cache", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(report_cache, "insert", locked)
+    response = client.get(f"/api/v1/assessments/{done}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "report not kept (database is locked)" in caplog.text
+    with app.extensions["database"].session() as session:
+        assert cache_size(session) == 0

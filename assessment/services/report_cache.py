@@ -17,10 +17,12 @@ insert fails on the primary key and is ignored, since the bytes are the same.
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from reports import ReportContext, prepare
@@ -28,29 +30,70 @@ from reports.bounded import render_pdf_bounded
 
 from ..db.models import ReportCacheRow
 
+log = logging.getLogger(__name__)
+
 # Renders older than this are removed when a new one is stored; a report downloaded again
 # after that is simply rendered again.
 KEEP = timedelta(days=30)
 
 
 def cached_pdf(session: Session, context: ReportContext) -> bytes:
-    """The report's PDF bytes, rendered once per distinct content."""
+    """The report's PDF bytes, rendered once per distinct content.
+
+    In one process a render is never done twice at once: a request (or the background render
+    started by the results page, ``services.prerender``) that finds the same report already being
+    rendered waits for it and is served the kept bytes."""
     prepared = prepare(context)
     engine = session.get_bind()
+    kept = _kept(engine, prepared.key)
+    if kept is not None:
+        return kept
+    with _rendering_lock:
+        running = _rendering.get(prepared.key)
+        if running is None:
+            _rendering[prepared.key] = mine = threading.Event()
+    if running is not None:
+        running.wait(WAIT_FOR_OTHER_RENDER)
+        kept = _kept(engine, prepared.key)
+        if kept is not None:
+            return kept
+        return _render_and_keep(engine, prepared.key, context)  # the other render failed
+    try:
+        return _render_and_keep(engine, prepared.key, context)
+    finally:
+        with _rendering_lock:
+            del _rendering[prepared.key]
+        mine.set()
+
+
+# Renders under way in this process, by key, so a second request for the same report waits.
+_rendering: dict[str, threading.Event] = {}
+_rendering_lock = threading.Lock()
+WAIT_FOR_OTHER_RENDER = 60.0  # past the bounded render's own limit: it has failed by then
+
+
+def _kept(engine: Engine, key: str) -> bytes | None:
     table = ReportCacheRow.__table__
     with engine.connect() as connection:
-        kept = connection.execute(select(table.c.pdf).where(table.c.key == prepared.key)).scalar()
-    if kept is not None:
-        return bytes(kept)
+        kept = connection.execute(select(table.c.pdf).where(table.c.key == key)).scalar()
+    return None if kept is None else bytes(kept)
+
+
+def _render_and_keep(engine: Engine, key: str, context: ReportContext) -> bytes:
     # Rendered in the warm child process, within its time and memory bounds (reports/bounded.py).
     pdf = render_pdf_bounded(context)
+    table = ReportCacheRow.__table__
     now = datetime.now(UTC)
     try:
         with engine.begin() as connection:
             connection.execute(delete(table).where(table.c.created_at < now - KEEP))
-            connection.execute(insert(table).values(key=prepared.key, pdf=pdf, created_at=now))
+            connection.execute(insert(table).values(key=key, pdf=pdf, created_at=now))
     except IntegrityError:
         pass  # another request stored the same render first
+    except OperationalError as exc:
+        # Keeping the bytes only saves the next download a render: the one the user asked for
+        # is ready, so a busy database costs them nothing but a log line.
+        log.warning("report not kept (%s); it will be rendered again next time", exc.orig or exc)
     return pdf
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from werkzeug.wrappers import Response
 
 from .. import services
@@ -16,7 +16,7 @@ from ..db.models import Assessment
 from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
 from ..domain.result import Result
 from ..domain.scoring import ItemFinding, display_score, score_boundaries
-from ..services import self_assessment
+from ..services import prerender, self_assessment
 from . import charts, db
 from .forms import RetakeForm
 from .respond import owned_token, remember
@@ -154,6 +154,8 @@ def show(assessment_id: str) -> str:
     assessment = _complete(assessment_id)
     result = self_assessment.result_of(assessment)
     context = results_context(assessment, result, self_assessment.series_history(db(), assessment))
+    if assessment.group_id is None and current_app.config["REPORT_PRERENDER"]:
+        prerender.start(current_app.extensions["database"], assessment.id)
     token = owned_token(assessment.id)
     from .rounds import end_screen  # rounds imports this module
 
