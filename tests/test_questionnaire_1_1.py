@@ -158,3 +158,35 @@ def test_1_0_scores_exactly_as_before():
     assert result.stage.id == "participating"
     assert result.classification.id == "using_social_media"
     assert result.classification.bottleneck == "interaction"  # ties go to the earlier dimension
+
+
+# Things one recommendation sets up and others refer back to, by the words they are named with.
+MADE_BY = {
+    "listening log": "dl_broadcasting_listening_rota",
+    "critics panel": "dl_conversing_critics_panel",
+    "experts from the list": "in_broadcasting_expert_list",
+}
+
+
+def test_a_step_names_what_an_earlier_step_made_only_if_it_builds_on_that_step():
+    """The roadmap brings a required step forward (rule 12), so a recommendation may say "from
+    the listening log" only if it requires, directly or not, the one that starts the log:
+    otherwise a client is sent to something nobody told them to make."""
+    recs = {r.id: r for r in V11.recommendations}
+    assert all(maker in recs for maker in MADE_BY.values())
+
+    def builds_on(rec_id: str) -> set[str]:
+        out: set[str] = set()
+        todo = list(recs[rec_id].requires)
+        while todo:
+            r = todo.pop()
+            if r not in out:
+                out.add(r)
+                todo.extend(recs[r].requires)
+        return out
+
+    for rec in V11.recommendations:
+        words = " ".join((rec.why, *rec.actions)).lower()
+        for name, maker in MADE_BY.items():
+            if name in words and rec.id != maker:
+                assert maker in builds_on(rec.id), f"{rec.id} mentions the {name} without requiring {maker}"
