@@ -104,7 +104,9 @@ def test_a_discussion_round_from_opening_to_the_pdf(app, v1):
     round_id = int(round_url.rsplit("/", 1)[1])
     page = client.get(round_url).get_data(as_text=True)
     assert item.text in page and "Before the discussion" in page
-    assert '<meta http-equiv="refresh"' in page  # keeps counting votes while open
+    # Keeps counting votes while open: in place with JavaScript, by a reload without.
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert 'data-refresh="5"' in page and "round.js" in page
     before = [c["count"] for c in prompt["distribution"]]
     assert sum(before) == prompt["n"]
 
@@ -136,6 +138,7 @@ def test_a_discussion_round_from_opening_to_the_pdf(app, v1):
     assert closed.status_code == 302
     page = client.get(round_url).get_data(as_text=True)
     assert "closed" in page and "Close the round" not in page and "http-equiv" not in page
+    assert "data-refresh" not in page  # a closed round stops asking for new figures
     late = people[3][0].post(
         f"/a/{people[3][1]}/rounds/{round_id}", data={"answer": same}, follow_redirects=True
     )

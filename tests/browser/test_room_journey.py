@@ -118,8 +118,10 @@ def test_a_workshop_room_from_projector_to_pdf(live_server, new_context, v1):
         vote.get_by_role("button", name="Send my answer").click()
         expect(phone.get_by_text("your new answer is in")).to_be_visible()
     shot(phones[0], "phone-round-375")
-    projector.reload()
+    # The projector keeps up by itself, in place: no reload flashes the screen or takes a click.
+    projector.evaluate("window.sameRoundPage = true")
     expect(projector.locator("#agreement")).to_contain_text("Agreement rose")
+    assert projector.evaluate("window.sameRoundPage === true")
     expect(projector.get_by_text("4 answers · spread (SD) 0.00")).to_be_visible()
     shot(projector, "projector-round-1280")
     projector.get_by_role("button", name="Close the round").click()
