@@ -4,6 +4,8 @@ and client addresses come from X-Forwarded-For only behind a trusted proxy."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import redis
 
@@ -11,7 +13,9 @@ from assessment import create_app
 
 from .test_workshop import create, facilitator, group_row
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+# The SQLite and PostgreSQL runs of the suite may run at the same time (scripts/test): each
+# flushes a Redis database of its own.
+REDIS_TEST_URL = f"redis://127.0.0.1:6379/{14 if os.environ.get('TEST_DATABASE_URL') else 15}"
 
 
 def _redis_up() -> bool:

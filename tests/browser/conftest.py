@@ -1,13 +1,15 @@
 """Browser tests: one live server per session and Debian's Chromium driven by Playwright.
 
 ``live_server`` runs the real app (CSRF on) with werkzeug's ``make_server`` in a thread on
-127.0.0.1 and a random port, on a temporary SQLite file; ``browser`` is one Chromium for the
+127.0.0.1 and a random port, on a temporary SQLite file (or, when TEST_DATABASE_URL is set, on a
+PostgreSQL database of its own beside the suite's); ``browser`` is one Chromium for the
 session; ``new_context`` makes fresh browser contexts (separate cookies) and closes them after
 the test. Every test in this folder is marked ``browser``.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -16,10 +18,17 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from assessment import create_app
+from assessment.db import Database
+from assessment.db.models import Base
+
+# CI runs the SQLite and PostgreSQL suites side by side on two cores, so a page (plotly's 3.5 MB
+# script above all) can take longer than expect()'s 5 s default to draw; actions already wait 15 s.
+expect.set_options(timeout=15_000)
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -47,6 +56,33 @@ class LiveServer:
         return self.url + path
 
 
+def _live_database(folder: Path) -> str:
+    """Where the live server keeps its data: a SQLite file, or with TEST_DATABASE_URL (PostgreSQL)
+    a database named after that one plus ``_browser``, created when missing and emptied first. The
+    journeys then run on PostgreSQL too, and the other tests' emptying of their own database after
+    each test never reaches the live server's."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if not external or make_url(external).get_backend_name() != "postgresql":
+        return f"sqlite:///{folder / 'live.sqlite'}"
+    suite = make_url(external)
+    own = suite.set(database=f"{suite.database}_browser")
+    admin = create_engine(suite, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        found = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    url = own.render_as_string(hide_password=False)
+    database = Database(url)
+    with database.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    database.engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("live")
@@ -55,7 +91,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     app = create_app(
         {
             "SECRET_KEY": "browser-tests",
-            "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite'}",
+            "REPORT_PRERENDER": False,  # no background renders competing with the journeys
+            "DATABASE_URL": _live_database(folder),
             "QUESTIONNAIRE_DIR": str(questionnaires),
         }
     )
