@@ -61,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Flask (>= 3.1) answers 400 to any other Host header when this list is set.
         TRUSTED_HOSTS=_host_list(os.environ.get("TRUSTED_HOSTS", "")),
         # Secure cookies always (they are also Secure whenever a request comes over HTTPS).
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        SESSION_COOKIE_SECURE=_flag(os.environ.get("SESSION_COOKIE_SECURE")) is True,
         # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host;
         # 0 (the default) trusts none, so no client can claim another address.
         TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES") or 0),

@@ -43,13 +43,20 @@ def _external_db() -> Iterator[str | None]:
     if not EXTERNAL_DB:
         yield None
         return
+    drop_schema(EXTERNAL_DB)
     database = Database(EXTERNAL_DB)
-    with database.engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     database.upgrade()
     database.engine.dispose()
     yield EXTERNAL_DB
+
+
+def drop_schema(url: str) -> None:
+    """Every table of the app and Alembic's record, so a run starts from an empty database."""
+    database = Database(url)
+    with database.engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    database.engine.dispose()
 
 
 def _empty(url: str) -> None:

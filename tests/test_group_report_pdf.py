@@ -17,7 +17,7 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_the_download_that_publishes_new_responses_is_served_at_once(app, v1):
+def test_the_download_that_publishes_new_responses_is_served_at_once(app, v1, renders):
     owner, token = facilitator(app, "ann@example.org")
     group_id = create(owner)
     code = group_row(app, group_id).join_code
@@ -36,6 +36,7 @@ def test_the_download_that_publishes_new_responses_is_served_at_once(app, v1):
         f"/api/v1/groups/{group_id}/report.pdf", headers={"Authorization": f"Bearer {token}"}
     )
     assert again.status_code == 200 and again.data == pdf.data
+    assert len(renders) == 1  # the first download kept its bytes; the second was served them
 
 
 def test_below_k_the_pdf_is_the_cover_and_why_it_has_no_figures(app, v1):

@@ -24,6 +24,26 @@ def _wait_until_kept(app, count: int, seconds: float = 60.0) -> None:
     raise AssertionError("the background render never kept the report")
 
 
+def _drain() -> None:
+    """Waits until every background render already queued has finished: the queue runs one job
+    at a time, in order, so a no-op queued now runs after them. A test that checks nothing was
+    rendered then need not guess how long a render would take to show up."""
+    prerender._executor.submit(lambda: None).result(60)
+
+
+def _starts(monkeypatch) -> list[str]:
+    """The assessments the web layer asks to render in the background."""
+    started: list[str] = []
+    real = prerender.start
+
+    def recording(database, assessment_id):
+        started.append(assessment_id)
+        return real(database, assessment_id)
+
+    monkeypatch.setattr(prerender, "start", recording)
+    return started
+
+
 def test_the_results_page_starts_the_render_and_the_download_is_served_from_it(app, done, renders):
     app.config["REPORT_PRERENDER"] = True
     client = app.test_client()
@@ -36,29 +56,33 @@ def test_the_results_page_starts_the_render_and_the_download_is_served_from_it(a
     assert time.perf_counter() - started < 1.0
     assert len(renders) == 1  # ... and not again for the download
     assert client.get(f"/results/{done}").status_code == 200  # a second visit renders nothing
-    time.sleep(0.5)
+    _drain()
     assert len(renders) == 1
 
 
-def test_nothing_is_rendered_in_the_background_when_it_is_off(app, done, renders):
+def test_nothing_is_rendered_in_the_background_when_it_is_off(app, done, renders, monkeypatch):
+    started = _starts(monkeypatch)
     assert app.config["REPORT_PRERENDER"] is False  # TESTING turns it off unless asked
     assert app.test_client().get(f"/results/{done}").status_code == 200
-    time.sleep(0.5)
+    _drain()
     assert renders == []
+    assert started == []
 
 
-def test_workshop_members_results_start_no_render(app, v1, renders):
+def test_workshop_members_results_start_no_render(app, v1, renders, monkeypatch):
     from .test_workshop import create, facilitator, group_row, join
     from .web_helpers import finish
 
+    started = _starts(monkeypatch)
     app.config["REPORT_PRERENDER"] = True
     owner, _ = facilitator(app, "ann@example.org")
     code = group_row(app, create(owner)).join_code
     phone = app.test_client()
     results = finish(phone, v1, join(phone, code, "staff"), _answers(v1))
     assert phone.get(results).status_code == 200
-    time.sleep(0.5)
+    _drain()
     assert renders == []  # a member has no report of their own to download
+    assert started == []
 
 
 def test_the_queue_is_bounded_and_takes_each_assessment_once(app, monkeypatch):
@@ -149,7 +173,8 @@ def test_a_download_waiting_on_a_failed_render_renders_itself(app, v1, monkeypat
     assert pdf.startswith(b"%PDF") and len(attempts) == 2
 
 
-def test_submitting_through_the_api_starts_no_render(app, v1, renders):
+def test_submitting_through_the_api_starts_no_render(app, v1, renders, monkeypatch):
+    started = _starts(monkeypatch)
     app.config["REPORT_PRERENDER"] = True
     with app.extensions["database"].session() as s, s.begin():
         self_assessment.submit(s, v1.id, _answers(v1), organisation="Heron Trust")
@@ -157,5 +182,6 @@ def test_submitting_through_the_api_starts_no_render(app, v1, renders):
         "/api/v1/assessments", json={"questionnaire": v1.id, "answers": _answers(v1)}
     )
     assert response.status_code == 201
-    time.sleep(0.5)
+    _drain()
     assert renders == []
+    assert started == []

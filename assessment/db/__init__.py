@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from .models import Base
 
@@ -30,6 +30,20 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def _sqlite_select_for_update(state: ORMExecuteState) -> None:
+    """``SELECT ... FOR UPDATE`` on SQLite, which has no row locks (the clause is left out) and
+    whose driver reads outside a transaction: the transaction takes the database's write lock
+    before the read, so a second request for the same rows waits until this one commits and then
+    reads what it saved. Without it, answers saved for one link at the same moment each wrote
+    back the stored set with only their own added."""
+    if not state.is_select or getattr(state.statement, "_for_update_arg", None) is None:
+        return
+    driver = state.session.connection().connection.driver_connection
+    # A transaction already open on this driver has written, so it holds the write lock.
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")  # waits for the lock up to the busy timeout
+
+
 class Database:
     """An engine and its session factory: one per application."""
 
@@ -37,6 +51,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.sessions, "do_orm_execute", _sqlite_select_for_update)
 
     def session(self) -> Session:
         return self.sessions()

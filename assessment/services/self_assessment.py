@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion, new_token
@@ -213,17 +213,10 @@ def get_assessment(session: Session, assessment_id: str) -> Assessment:
 
 def assessment_by_token(session: Session, token: str, *, for_update: bool = False) -> Assessment:
     """The assessment of a private link; ``for_update`` locks it (its row on PostgreSQL, the
-    database's writes on SQLite) so two saves for one link are handled one after the other."""
+    database's writes on SQLite: see ``db``) so two saves for one link are handled one after the
+    other."""
     query = select(Assessment).where(Assessment.token == token)
-    if for_update and session.get_bind().dialect.name == "sqlite":
-        # SQLite has no row locks, and its driver reads outside a transaction: a write that
-        # changes nothing takes the database's write lock now, so a second request for the same
-        # link waits here until this one commits and then reads what it saved. Without it, answers
-        # saved at the same moment each wrote back the stored set with only their own added.
-        # Plain SQL: an ORM or Core UPDATE would also stamp updated_at, which for a workshop
-        # participant is kept to the day only (privacy.md).
-        session.execute(text("UPDATE assessments SET token = token WHERE token = :token"), {"token": token})
-    elif for_update:
+    if for_update:
         query = query.with_for_update()
     assessment = session.scalar(query)
     if assessment is None:

@@ -23,8 +23,8 @@ from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from assessment import create_app
-from assessment.db import Database
-from assessment.db.models import Base
+
+from ..conftest import drop_schema
 
 # CI runs the SQLite and PostgreSQL suites side by side on two cores, so a page (plotly's 3.5 MB
 # script above all) can take longer than expect()'s 5 s default to draw; actions already wait 15 s.
@@ -75,11 +75,7 @@ def _live_database(folder: Path) -> str:
             connection.execute(text(f'CREATE DATABASE "{own.database}"'))
     admin.dispose()
     url = own.render_as_string(hide_password=False)
-    database = Database(url)
-    with database.engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    database.engine.dispose()
+    drop_schema(url)
     return url
 
 
