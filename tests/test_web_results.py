@@ -136,7 +136,8 @@ def test_the_holder_sees_retake_and_change_links(client, v1, link):
 
 
 def test_a_score_just_under_a_bound_is_not_printed_on_it(app, client, v1):
-    """As in the PDF: engagement at 39.5-40 is shown with its decimal next to its stage under 40, not "40"."""
+    """As in the PDF: engagement at 39.5-40 is shown with one decimal, cut (rule 17: 39.58 is
+    "39.5"), next to its stage under 40, not "40"."""
     import random
 
     from assessment.domain.result import score
@@ -152,6 +153,6 @@ def test_a_score_just_under_a_bound_is_not_printed_on_it(app, client, v1):
         assessment, _ = self_assessment.submit(s, v1.id, given, organisation="Kestrel Trust")
         assessment_id = assessment.id
     page = client.get(f"/results/{assessment_id}").get_data(as_text=True)
-    assert "Engagement 39.6" in page  # the spectrum's label
-    assert re.search(r'card-score">39\.6<', page)
+    assert "Engagement 39.5" in page  # the spectrum's label
+    assert re.search(r'card-score">39\.5<', page)
     assert not re.search(r'card-score">40<', page)

@@ -6,10 +6,10 @@ Values are kept at full precision; rounding is for display only (see ``display``
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .figures import score_bounds, shown_score
 from .questionnaire import Item, Questionnaire, Stage
 
 UNSURE = "unsure"
@@ -258,22 +258,10 @@ def display(value: float | None, digits: int = 0) -> str:
     return f"{value:.{digits}f}"
 
 
-def score_boundaries(questionnaire: Questionnaire) -> tuple[float, ...]:
-    """Every line a score is judged against: the stages' lower bounds, the floor and the social
-    threshold (rules 5 and 6)."""
-    t = questionnaire.thresholds
-    return tuple(sorted({*(s.min for s in questionnaire.stages), t.floor, t.social, 100.0}))
+score_boundaries = score_bounds  # rule 17's lines, kept under the name the callers know
 
 
 def display_score(value: float | None, boundaries: Iterable[float]) -> str:
-    """A score rounded for display, but never up onto a line it has not reached: 39.6 under a
-    floor of 40 shows as "39.6", since "40" beside "below the floor of 40" (or the stage under
-    40) would contradict itself. One decimal only in that case, rounded down where even one
-    decimal would reach the line (39.96 shows as "39.9")."""
-    if value is None:
-        return "–"
-    if not any(value < b <= round(value) for b in boundaries):
-        return f"{value:.0f}"
-    if any(value < b <= round(value, 1) for b in boundaries):
-        return f"{math.floor(value * 10) / 10:.1f}"
-    return f"{value:.1f}"
+    """A score rounded for display by rule 17 (``figures.shown_score``): half up, but never up
+    onto a line it has not reached (39.6 under a floor of 40 shows as "39.6")."""
+    return shown_score(value, boundaries).text
