@@ -14,13 +14,16 @@ middle half a box). Every mark carries its value in ``data-*`` attributes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from assessment.domain.comparison_words import INDEPENDENT, PAIRED, EffectWords, effect_words
+from assessment.domain.figures import MISSING, shown_change, shown_number, shown_score
 
 from .charts import MUTED, PALE, _n, _svg, _t, wrap_words
 from .fetcher import Asset, asset_url
-from .render import _environment, html_to_pdf, stylesheet
+from .render import PreparedReport, _environment, html_to_pdf, stylesheet
 
 COLOUR_A = "#7a8794"  # the reference side: grey
 COLOUR_B = "#1d5c8f"  # the side compared: the report's accent
@@ -51,6 +54,8 @@ class ComparisonRow:
     p_holm: float | None = None
     values_a: tuple[float, ...] = ()
     values_b: tuple[float, ...] = ()
+    # Filled by build_comparison (rule 17 and one set of words): what pages and PDFs print.
+    shown: ShownRow | None = None
 
     @property
     def decisive_p(self) -> float | None:
@@ -65,6 +70,62 @@ class ComparisonRow:
     @property
     def small(self) -> bool:
         return self.withheld is None and min(self.n_a, self.n_b) < 20
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """A row's figures as text, each through ``assessment.domain.figures`` (rule 17), and its words
+    (``comparison_words.effect_words``): the page, the PDF and the summary print only these."""
+
+    mean_a: str
+    mean_b: str
+    ci_a: str
+    ci_b: str
+    change: str  # the difference of the two shown means, signed
+    change_ci: str
+    effect: str
+    effect_ci: str
+    p: str
+    p_holm: str
+    words: EffectWords
+
+
+def _p_text(p: float | None) -> str:
+    if p is None:
+        return MISSING
+    return "<0.001" if p < 0.001 else shown_number(p, 3).text
+
+
+def _interval_text(interval: Interval | None, digits: int, bounds: Iterable[float] = ()) -> str:
+    if interval is None:
+        return MISSING
+    bounds = tuple(bounds)
+    low = shown_score(interval[0], bounds, digits) if bounds else shown_number(interval[0], digits)
+    high = shown_score(interval[1], bounds, digits) if bounds else shown_number(interval[1], digits)
+    return f"{low.text} to {high.text}"
+
+
+def shown_row(row: ComparisonRow, design: str, bounds: Sequence[float], at_start: bool) -> ComparisonRow:
+    """``row`` with its figures as shown and its words; a withheld row is returned as it is."""
+    if row.withheld is not None or row.mean_a is None or row.mean_b is None:
+        return row
+    a, b = shown_score(row.mean_a, bounds, 1), shown_score(row.mean_b, bounds, 1)
+    change = shown_change(a, b)
+    words = effect_words(row.effect, change, design=design, at_start=at_start, clear=row.significant)
+    shown = ShownRow(
+        mean_a=a.text,
+        mean_b=b.text,
+        ci_a=_interval_text(row.ci_a, 1, bounds),
+        ci_b=_interval_text(row.ci_b, 1, bounds),
+        change=change.text,
+        change_ci=_interval_text(row.difference_ci, 1),
+        effect=shown_number(row.effect, 2).text,
+        effect_ci=_interval_text(row.effect_ci, 2),
+        p=_p_text(row.p),
+        p_holm=_p_text(row.p_holm),
+        words=words,
+    )
+    return replace(row, shown=shown, reading=words.text)
 
 
 @dataclass(frozen=True)
@@ -86,6 +147,8 @@ class ComparisonContext:
     unmatched_from: int | None = None
     unmatched_to: int | None = None
     prepared_by: str = ""
+    at_start: bool = False
+    notes: tuple[str, ...] = ()
     assets: dict[str, Asset] = field(default_factory=dict, repr=False)
 
     @property
@@ -273,11 +336,20 @@ def build_comparison(
     unmatched_from: int | None = None,
     unmatched_to: int | None = None,
     prepared_by: str = "",
+    bounds: Sequence[float] = (),
+    at_start: bool = False,
+    notes: Sequence[str] = (),
 ) -> ComparisonContext:
-    """The context of a comparison report: headline sentences and caveats are derived here from
-    the figures, so the PDF and the web page say the same things."""
-    if design not in ("independent", "paired"):
+    """The context of a comparison report: every figure as shown (rule 17, judged against
+    ``bounds``, the questionnaire's lines), the words of each row and the headline sentences
+    are derived here from the figures, so the PDF and the web page say the same things.
+    ``at_start``: two cohorts compared at their first waves; ``notes``: what the reader should
+    know about the choice of waves."""
+    if design not in (INDEPENDENT, PAIRED):
         raise ValueError(f"design must be 'independent' or 'paired' (got {design!r})")
+    at_start = at_start and design == INDEPENDENT
+    rows = [shown_row(r, design, bounds, at_start) for r in rows]
+    overall = shown_row(overall, design, bounds, at_start)
     every = [*rows, overall]
     assets = {
         "means.svg": Asset(means_svg(every, label_a, label_b).encode(), "image/svg+xml"),
@@ -293,7 +365,7 @@ def build_comparison(
         k=k,
         rows=tuple(rows),
         overall=overall,
-        headline=headline(rows, overall, design, label_a, label_b),
+        headline=headline(rows, overall, design, label_a, label_b, at_start),
         caveats=caveats(rows, overall, design, k, pairs, unmatched_from, unmatched_to),
         n_a=n_a,
         n_b=n_b,
@@ -301,34 +373,70 @@ def build_comparison(
         unmatched_from=unmatched_from,
         unmatched_to=unmatched_to,
         prepared_by=prepared_by,
+        at_start=at_start,
+        notes=tuple(notes),
         assets=assets,
     )
 
 
+# The headline's sentences (the words of each figure come from comparison_words).
+OVERALL_WITHHELD = "The overall comparison is withheld: {reason}."
+OVERALL_PAIRED = "On the overall index the people who answered both times went from {a} to {b}: {words}."
+OVERALL_INDEPENDENT = "On the overall index {label_b} {head} than {label_a} ({b} against {a}): {tail}."
+CLEAR_LISTS = {
+    (PAIRED, 1): "Clear improvement in: {areas}.",
+    (PAIRED, -1): "Clear decline in: {areas}.",
+    (INDEPENDENT, 1): "Clearly higher in: {areas}.",
+    (INDEPENDENT, -1): "Clearly lower in: {areas}.",
+    ("start", 1): "Started clearly higher in: {areas}.",
+    ("start", -1): "Started clearly lower in: {areas}.",
+}
+NOTHING_CLEAR = {
+    PAIRED: "No single area changed clearly enough to rule out chance once all areas are weighed together.",
+    INDEPENDENT: "No single area differs clearly enough to rule out chance once all areas are "
+    "weighed together.",
+}
+
+
+def _clear(row: ComparisonRow) -> bool:
+    return row.shown is not None and row.shown.words.clear and row.shown.words.size != "negligible"
+
+
 def headline(
-    rows: Sequence[ComparisonRow], overall: ComparisonRow, design: str, label_a: str, label_b: str
+    rows: Sequence[ComparisonRow],
+    overall: ComparisonRow,
+    design: str,
+    label_a: str,
+    label_b: str,
+    at_start: bool = False,
 ) -> tuple[str, ...]:
-    """Two or three sentences a sponsor reads first."""
+    """Two or three sentences a sponsor reads first, from the rows' own words (no statistics
+    terms: those are in the appendix)."""
     out: list[str] = []
     if overall.withheld:
-        out.append(f"The overall comparison is withheld: {overall.withheld}.")
-    elif overall.difference is not None:
-        direction = "higher" if overall.difference > 0 else "lower"
-        who = "after than before" if design == "paired" else f"in {label_b} than in {label_a}"
-        out.append(
-            f"The overall index is {abs(overall.difference):.1f} points {direction} {who}, "
-            f"from {overall.mean_a:.1f} to {overall.mean_b:.1f} on the 0-100 scale: {overall.reading}."
-        )
-    clear = [r.label for r in rows if r.significant and (r.difference or 0) > 0]
-    down = [r.label for r in rows if r.significant and (r.difference or 0) < 0]
-    if clear:
-        out.append("Clear improvement (after Holm's adjustment): " + ", ".join(clear) + ".")
-    if down:
-        out.append("Clear decline (after Holm's adjustment): " + ", ".join(down) + ".")
-    if not clear and not down and any(not r.withheld for r in rows):
-        out.append(
-            "No area changed clearly enough to rule out chance once all areas are considered together."
-        )
+        out.append(OVERALL_WITHHELD.format(reason=overall.withheld))
+    elif overall.shown is not None:
+        shown = overall.shown
+        if design == PAIRED:
+            out.append(OVERALL_PAIRED.format(a=shown.mean_a, b=shown.mean_b, words=shown.words.text))
+        else:
+            out.append(
+                OVERALL_INDEPENDENT.format(
+                    label_a=label_a,
+                    label_b=label_b,
+                    head=shown.words.head,
+                    tail=shown.words.tail,
+                    a=shown.mean_a,
+                    b=shown.mean_b,
+                )
+            )
+    kind = "start" if at_start else design
+    for direction in (1, -1):
+        areas = [r.label for r in rows if _clear(r) and r.shown and r.shown.words.direction == direction]
+        if areas:
+            out.append(CLEAR_LISTS[(kind, direction)].format(areas=", ".join(areas)))
+    if not any(_clear(r) for r in rows) and any(not r.withheld for r in rows):
+        out.append(NOTHING_CLEAR[design])
     return tuple(out)
 
 
@@ -386,7 +494,14 @@ def render_comparison_html(context: ComparisonContext) -> str:
 COMPARISON_CSS = Path(__file__).resolve().parent / "css" / "comparison.css"
 
 
+def prepare_comparison(context: ComparisonContext) -> PreparedReport:
+    """The comparison's HTML, CSS and charts with the key its render is kept under (the same
+    kind of key as the other reports': everything it shows, and the renderer)."""
+    css = stylesheet() + "\n" + COMPARISON_CSS.read_text(encoding="utf-8")
+    return PreparedReport(render_comparison_html(context), css, context.assets)
+
+
 def render_comparison_pdf(context: ComparisonContext) -> bytes:
     """The comparison report as PDF bytes, through the report's renderer and locked fetcher."""
-    css = stylesheet() + "\n" + COMPARISON_CSS.read_text(encoding="utf-8")
-    return html_to_pdf(render_comparison_html(context), css, context.assets)
+    prepared = prepare_comparison(context)
+    return html_to_pdf(prepared.html, prepared.css, prepared.assets)

@@ -16,3 +16,5 @@ def register(app: Flask) -> None:
     cohorts.register(app)
     retention.register(app)
     operations.register(app)
+
+    from . import health  # noqa: F401  (adds `questionnaire health` to the questionnaire group)

@@ -438,15 +438,38 @@ def _apply_holm(dimensions: dict[str, dict[str, Any]]) -> None:
         dimensions[d]["p_holm"] = p_holm
 
 
+def latest_answered_waves(session: Session, groups: Sequence[Group]) -> dict[str, str]:
+    """Per cohort id: its latest wave (in the cohort's order) with at least one complete answer,
+    or its first wave when none has any. One query for all of them."""
+    answered: dict[str, set[str]] = {g.id: set() for g in groups}
+    for gid, wave in session.execute(
+        select(Assessment.group_id, Assessment.wave)
+        .where(Assessment.group_id.in_(list(answered)), Assessment.status == "complete")
+        .group_by(Assessment.group_id, Assessment.wave)
+    ):
+        answered[gid].add(wave or "")
+    out: dict[str, str] = {}
+    for group in groups:
+        waves = [w.id for w in waves_of(group)]
+        done = [w for w in waves if w in answered[group.id]]
+        out[group.id] = done[-1] if done else waves[0]
+    return out
+
+
 def compare_cohorts(
     session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
 ) -> dict[str, Any]:
     """Cohort B (in ``wave_b``) against cohort A (in ``wave_a``), as independent samples: the
-    JSON body of GET /api/v1/cohorts/compare. Two queries. Each side's wave defaults to its
-    cohort's first wave; k is the larger of the two cohorts' minimum sizes."""
+    JSON body of GET /api/v1/cohorts/compare. Two queries, and one more when a wave is not
+    given: each side's wave defaults to its cohort's latest wave with complete answers. k is the
+    larger of the two cohorts' minimum sizes."""
     qa, qb = questionnaire_of(a.questionnaire), questionnaire_of(b.questionnaire)
     if qa.id != qb.id:
         raise CompareError("b", f"cohort B answers {qb.id!r} and cohort A {qa.id!r}: they cannot be compared")
+    if wave_a is None or wave_b is None:
+        latest = latest_answered_waves(session, [a, b])
+        wave_a = latest[a.id] if wave_a is None else wave_a
+        wave_b = latest[b.id] if wave_b is None else wave_b
     wa = _wave_param(a, wave_a, "wave_a")
     wb = _wave_param(b, wave_b, "wave_b")
     if a.id == b.id and wa == wb:

@@ -11,12 +11,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from reports.bounded import run_bounded
-from reports.comparison import ComparisonContext, ComparisonRow, build_comparison, render_comparison_pdf
+from reports.comparison import (
+    ComparisonContext,
+    ComparisonRow,
+    build_comparison,
+    prepare_comparison,
+    render_comparison_pdf,
+)
 
 from ..db.models import Group
 from ..domain import stats
+from ..domain.figures import score_bounds
 from . import cohorts
 from .questionnaires import questionnaire_of
+from .report_cache import cached_render
 from .workshops import settings_of
 
 
@@ -42,7 +50,6 @@ def _row_independent(
         difference_ci=_interval(body["difference_ci"]),
         effect=body["hedges_g"],
         effect_ci=_interval(body["hedges_g_ci"]),
-        reading=stats.effect_reading(body["hedges_g"], _interval(body["hedges_g_ci"])),
         p=body["p"],
         p_holm=body["p_holm"],
         values_a=tuple(values_a),
@@ -74,7 +81,6 @@ def _row_paired(
         difference_ci=_interval(body["ci"]),
         effect=body["d_z"],
         effect_ci=_interval(body["d_z_ci"]),
-        reading=stats.effect_reading(body["d_z"], _interval(body["d_z_ci"])),
         p=body["p"],
         p_holm=body["p_holm"],
         values_a=tuple(sorted(x for x, _ in pairs)),
@@ -86,12 +92,39 @@ def wave_label(group: Group, wave_id: str) -> str:
     return cohorts.wave_of(group, wave_id).label
 
 
+# What the reader is told about the waves compared (templates print these as they are).
+LATEST_WAVE_NOTE = "Each cohort is shown at its latest wave with complete answers: {a} and {b}."
+ONE_LATEST_WAVE_NOTE = "{name} is shown at its latest wave with complete answers, {wave}."
+AT_START_NOTE = (
+    "Both cohorts are compared at their first wave, so a difference says how they started, "
+    "not what the course did."
+)
+
+
+def _wave_notes(
+    a: Group, b: Group, wa: str, wb: str, defaulted_a: bool, defaulted_b: bool, at_start: bool
+) -> list[str]:
+    notes: list[str] = []
+    side_a, side_b = f"{a.name}, “{wave_label(a, wa)}”", f"{b.name}, “{wave_label(b, wb)}”"
+    if defaulted_a and defaulted_b:
+        notes.append(LATEST_WAVE_NOTE.format(a=side_a, b=side_b))
+    elif defaulted_a or defaulted_b:
+        group, wave = (a, wa) if defaulted_a else (b, wb)
+        notes.append(ONE_LATEST_WAVE_NOTE.format(name=group.name, wave=f"“{wave_label(group, wave)}”"))
+    if at_start:
+        notes.append(AT_START_NOTE)
+    return notes
+
+
 def cohort_comparison(
     session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
 ) -> tuple[dict[str, Any], ComparisonContext]:
-    """The API body and the report context of cohort B against cohort A."""
+    """The API body and the report context of cohort B against cohort A. A wave not given is the
+    cohort's latest with complete answers, and the context says so."""
     body = cohorts.compare_cohorts(session, a, b, wave_a, wave_b)
     wa, wb = body["a"]["wave"], body["b"]["wave"]
+    # Two cohorts at their first waves are compared as they started: never an improvement.
+    at_start = wa == cohorts.waves_of(a)[0].id and wb == cohorts.waves_of(b)[0].id
     values_a = cohorts.side_values(session, a, wa) if body["a"]["n"] >= body["k"] else {}
     values_b = cohorts.side_values(session, b, wb) if body["b"]["n"] >= body["k"] else {}
     q = questionnaire_of(a.questionnaire)
@@ -117,6 +150,9 @@ def cohort_comparison(
         n_a=body["a"]["n"],
         n_b=body["b"]["n"],
         prepared_by=settings_of(a).consultant,
+        bounds=score_bounds(q),
+        at_start=at_start,
+        notes=_wave_notes(a, b, wa, wb, wave_a is None, wave_b is None, at_start),
     )
     return body, context
 
@@ -146,6 +182,7 @@ def change_comparison(
         unmatched_from=body["unmatched_from"],
         unmatched_to=body["unmatched_to"],
         prepared_by=settings_of(group).consultant,
+        bounds=score_bounds(q),
     )
     return body, context
 
@@ -155,13 +192,20 @@ def _filename(*parts: str) -> str:
     return f"{slug}-{dt.date.today().isoformat()}.pdf"
 
 
+def cached_comparison_pdf(session: Session, context: ComparisonContext) -> bytes:
+    """The comparison's PDF, rendered once per distinct content and kept in the report cache
+    like the individual and workshop reports (the key covers everything the PDF shows)."""
+    key = prepare_comparison(context).key
+    return cached_render(session, key, lambda: run_bounded(render_comparison_pdf, context))
+
+
 def compare_pdf(
     session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
 ) -> tuple[bytes, str]:
     _, context = cohort_comparison(session, a, b, wave_a, wave_b)
-    return run_bounded(render_comparison_pdf, context), _filename(b.name, "vs", a.name)
+    return cached_comparison_pdf(session, context), _filename(b.name, "vs", a.name)
 
 
 def change_pdf(session: Session, group: Group, wave_from: str, wave_to: str) -> tuple[bytes, str]:
     body, context = change_comparison(session, group, wave_from, wave_to)
-    return run_bounded(render_comparison_pdf, context), _filename(group.name, body["from"], "to", body["to"])
+    return cached_comparison_pdf(session, context), _filename(group.name, body["from"], "to", body["to"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, select
@@ -43,26 +44,31 @@ def cached_pdf(session: Session, context: ReportContext) -> bytes:
     In one process a render is never done twice at once: a request (or the background render
     started by the results page, ``services.prerender``) that finds the same report already being
     rendered waits for it and is served the kept bytes."""
-    prepared = prepare(context)
+    return cached_render(session, prepare(context).key, lambda: render_pdf_bounded(context))
+
+
+def cached_render(session: Session, key: str, render: Callable[[], bytes]) -> bytes:
+    """``render()``'s bytes kept under ``key`` (a ``PreparedReport.key``): any PDF of the app
+    (the cohort comparisons too) is cached the same way."""
     engine = session.get_bind()
-    kept = _kept(engine, prepared.key)
+    kept = _kept(engine, key)
     if kept is not None:
         return kept
     with _rendering_lock:
-        running = _rendering.get(prepared.key)
+        running = _rendering.get(key)
         if running is None:
-            _rendering[prepared.key] = mine = threading.Event()
+            _rendering[key] = mine = threading.Event()
     if running is not None:
         running.wait(WAIT_FOR_OTHER_RENDER)
-        kept = _kept(engine, prepared.key)
+        kept = _kept(engine, key)
         if kept is not None:
             return kept
-        return _render_and_keep(engine, prepared.key, context)  # the other render failed
+        return _render_and_keep(engine, key, render)  # the other render failed
     try:
-        return _render_and_keep(engine, prepared.key, context)
+        return _render_and_keep(engine, key, render)
     finally:
         with _rendering_lock:
-            del _rendering[prepared.key]
+            del _rendering[key]
         mine.set()
 
 
@@ -79,9 +85,9 @@ def _kept(engine: Engine, key: str) -> bytes | None:
     return None if kept is None else bytes(kept)
 
 
-def _render_and_keep(engine: Engine, key: str, context: ReportContext) -> bytes:
+def _render_and_keep(engine: Engine, key: str, render: Callable[[], bytes]) -> bytes:
     # Rendered in the warm child process, within its time and memory bounds (reports/bounded.py).
-    pdf = render_pdf_bounded(context)
+    pdf = render()
     table = ReportCacheRow.__table__
     now = datetime.now(UTC)
     try:

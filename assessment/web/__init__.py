@@ -87,3 +87,7 @@ def register_web(app: Flask) -> None:
     from . import deletion
 
     app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment
+
+    from . import health
+
+    health.register(app)  # instrument health: GET /api/v1/questionnaires/<id>/health and its page

@@ -32,8 +32,14 @@ COMPARE_QUERY = {
         "schema": {"type": "string"},
         "description": "Cohort B's id (compared against A).",
     },
-    "wave_a": {"schema": {"type": "string"}, "description": "Cohort A's wave; default its first."},
-    "wave_b": {"schema": {"type": "string"}, "description": "Cohort B's wave; default its first."},
+    "wave_a": {
+        "schema": {"type": "string"},
+        "description": "Cohort A's wave; default its latest wave with complete answers.",
+    },
+    "wave_b": {
+        "schema": {"type": "string"},
+        "description": "Cohort B's wave; default its latest wave with complete answers.",
+    },
 }
 CHANGE_QUERY = {
     "from": {

@@ -218,10 +218,22 @@ def present(group_id: str) -> str:
 def _chart_data(context: Any) -> dict[str, Any]:
     """What the charts draw, as JSON for the page's data block (no inline script)."""
     keys = ("id", "label", "withheld", "mean_a", "mean_b", "ci_a", "ci_b", "values_a", "values_b")
+
+    def one(row: Any) -> dict[str, Any]:
+        out = {k: getattr(row, k) for k in keys}
+        if row.shown is not None:  # the labels: the figures as the table shows them
+            out |= {
+                "shown_a": row.shown.mean_a,
+                "shown_b": row.shown.mean_b,
+                "shown_ci_a": row.shown.ci_a,
+                "shown_ci_b": row.shown.ci_b,
+            }
+        return out
+
     return {
         "label_a": context.label_a,
         "label_b": context.label_b,
-        "rows": [{k: getattr(row, k) for k in keys} for row in [*context.rows, context.overall]],
+        "rows": [one(row) for row in [*context.rows, context.overall]],
     }
 
 
@@ -344,7 +356,9 @@ def compare() -> Any:
         r=context,
         body=body,
         group=a,
+        other=b,
         waves=cohorts.waves_of(a),
+        waves_b=cohorts.waves_of(b),
         pdf_url=url_for(
             "cohorts.compare_pdf", a=a.id, b=b.id, wave_a=body["a"]["wave"], wave_b=body["b"]["wave"]
         ),

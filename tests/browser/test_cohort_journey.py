@@ -132,6 +132,14 @@ def test_trainer_runs_a_course_before_and_after(live_server, new_context, v1):
     trainer.reload()
     expect(trainer.locator("#means-chart .main-svg").first).to_be_attached()
     assert trainer.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The statistics' p and Holm p are two labelled blocks, one under the other, never run together.
+    p_box = trainer.locator("#stats-table tr[data-row=overall] td[data-label='p']").bounding_box()
+    dialogue = trainer.locator("#stats-table tr[data-row=dialogue]")
+    p_cell, holm_cell = dialogue.locator("td[data-label='p']"), dialogue.locator("td[data-label='Holm p']")
+    assert (
+        p_box is not None
+        and holm_cell.bounding_box()["y"] >= p_cell.bounding_box()["y"] + p_cell.bounding_box()["height"] - 1
+    )
 
     # Last year's cohort, compared with this one.
     trainer.set_viewport_size({"width": 1280, "height": 900})
@@ -148,5 +156,8 @@ def test_trainer_runs_a_course_before_and_after(live_server, new_context, v1):
     expect(trainer.get_by_role("heading", level=1)).to_have_text(
         "Social leadership, spring compared with Social leadership, last year"
     )
-    expect(trainer.locator("#compare-table")).to_contain_text("Hedges")
+    expect(trainer.locator("#stats-table")).to_contain_text("Hedges")
+    # Each side defaults to its latest wave with answers (spring: after the course), and says so.
+    expect(trainer.locator(".wave-note")).to_contain_text("latest wave with complete answers")
+    expect(trainer.locator("#compare-table")).not_to_contain_text("improvement")
     expect(trainer.locator("#means-chart .main-svg").first).to_be_attached()

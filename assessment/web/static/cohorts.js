@@ -32,11 +32,12 @@
         array: rows.map(function (r) { return r["ci_" + key] ? r["ci_" + key][1] - r["mean_" + key] : 0; }),
         arrayminus: rows.map(function (r) { return r["ci_" + key] ? r["mean_" + key] - r["ci_" + key][0] : 0; })
       },
+      // Labelled with the figures as the table shows them (rule 17), placed at full precision.
       text: rows.map(function (r) {
-        var ci = r["ci_" + key];
-        return ci ? " (" + ci[0].toFixed(1) + " to " + ci[1].toFixed(1) + ")" : "";
+        var shown = r["shown_" + key], ci = r["shown_ci_" + key];
+        return shown ? shown + (ci ? " (" + ci + ")" : "") : "";
       }),
-      hovertemplate: "%{x:.1f}%{text}<extra>" + name + "</extra>"
+      hovertemplate: "%{text}<extra>" + name + "</extra>"
     };
   }
   var layout = {
