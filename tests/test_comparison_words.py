@@ -72,6 +72,15 @@ def test_a_few_points_are_never_large_and_noise_is_never_large():
     assert size_of(0.55, Decimal("12")) == "medium" and size_of(0.9, Decimal("6")) == "medium"
 
 
+def test_a_level_overall_index_reads_as_level_with_the_other_cohort():
+    same = [40.0, 50.0, 60.0]
+    context = independent_context([(same, same), (same, same)], at_start=True)
+    assert context.headline[0] == (
+        "On the overall index Cohort B (Before) started level with Cohort A (Before) "
+        "(50.0 against 50.0): no meaningful difference."
+    )
+
+
 def test_undefined_effect_and_bad_design():
     words = effect_words(None, change_of(50.0, 50.0), design=PAIRED)
     assert words.size == "negligible" and "no spread" in words.text
@@ -147,6 +156,7 @@ def test_words_between_cohorts_never_speak_of_improvement_and_agree_with_the_fig
     for sentence in context.headline:
         assert not CHANGE_WORDS.search(sentence), sentence
         assert not STATS_WORDS.search(sentence), sentence
+        assert "level than" not in sentence, sentence
     html = render_comparison_html(context)
     summary, _, appendix = html.partition('class="page-break appendix"')
     assert not CHANGE_WORDS.search(summary.split("<h3>Method</h3>")[0])
