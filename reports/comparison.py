@@ -383,6 +383,7 @@ def build_comparison(
 OVERALL_WITHHELD = "The overall comparison is withheld: {reason}."
 OVERALL_PAIRED = "On the overall index the people who answered both times went from {a} to {b}: {words}."
 OVERALL_INDEPENDENT = "On the overall index {label_b} {head} than {label_a} ({b} against {a}): {tail}."
+OVERALL_LEVEL = "On the overall index {label_b} {head} with {label_a} ({b} against {a}): {tail}."
 CLEAR_LISTS = {
     (PAIRED, 1): "Clear improvement in: {areas}.",
     (PAIRED, -1): "Clear decline in: {areas}.",
@@ -420,8 +421,9 @@ def headline(
         if design == PAIRED:
             out.append(OVERALL_PAIRED.format(a=shown.mean_a, b=shown.mean_b, words=shown.words.text))
         else:
+            sentence = OVERALL_INDEPENDENT if shown.words.direction else OVERALL_LEVEL
             out.append(
-                OVERALL_INDEPENDENT.format(
+                sentence.format(
                     label_a=label_a,
                     label_b=label_b,
                     head=shown.words.head,

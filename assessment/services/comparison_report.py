@@ -105,7 +105,7 @@ def _wave_notes(
     a: Group, b: Group, wa: str, wb: str, defaulted_a: bool, defaulted_b: bool, at_start: bool
 ) -> list[str]:
     notes: list[str] = []
-    side_a, side_b = f"{a.name}, “{wave_label(a, wa)}”", f"{b.name}, “{wave_label(b, wb)}”"
+    side_a, side_b = f"{a.name} at “{wave_label(a, wa)}”", f"{b.name} at “{wave_label(b, wb)}”"
     if defaulted_a and defaulted_b:
         notes.append(LATEST_WAVE_NOTE.format(a=side_a, b=side_b))
     elif defaulted_a or defaulted_b:

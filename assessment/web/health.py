@@ -83,14 +83,20 @@ def health_page(questionnaire_id: str) -> str:
         q, result = health_with_definition(session, questionnaire_id, request.args.get("version") or None)
     except services.NotFound:
         abort(404)
-    flagged: dict[str, list[str]] = {}
+    # Items and dimensions apart: a file may give an item the id of a dimension.
+    flagged_items: dict[str, list[str]] = {}
+    flagged_dimensions: dict[str, list[str]] = {}
     for flag in result.flags:
-        flagged.setdefault(flag.item or flag.dimension or "", []).append(flag.problem)
+        if flag.item is not None:
+            flagged_items.setdefault(flag.item, []).append(flag.problem)
+        else:
+            flagged_dimensions.setdefault(flag.dimension or "", []).append(flag.problem)
     return render_template(
         "health/show.html",
         q=q,
         health=result,
-        flagged=flagged,
+        flagged_items=flagged_items,
+        flagged_dimensions=flagged_dimensions,
         versions=registered_versions(session, questionnaire_id),
         rules=rules,
         fig=_fig,
