@@ -194,3 +194,37 @@ def test_the_api_and_the_cli_carry_findings_strongest_and_lift(client, runner, t
     assert printed.exit_code == 0, printed.output
     cli = json.loads(printed.output)
     assert (cli["findings"], cli["strongest"], cli["lift"]) == (body["findings"], None, body["lift"])
+
+
+def test_the_group_summary_findings_come_from_the_published_snapshot_only(app, client, v1):
+    """Five complete with k = 3: the snapshot holds the first three (it advances at three more),
+    so the summary's findings are the group clause over those three answer sets, and the two
+    later answers (all at the social end) change nothing until the snapshot moves."""
+    from .test_workshop import facilitator
+
+    _, token = facilitator(app, "ann@example.org")
+    headers = {"Authorization": f"Bearer {token}"}
+    created = client.post(
+        "/api/v1/groups", json={"name": "W", "questionnaire": v1.id, "kind": "workshop"}, headers=headers
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    group = created.get_json()
+    low = {i.id: (i.hi if i.reverse else i.lo) for i in v1.items}
+    middle = {i.id: (i.lo + i.hi) // 2 for i in v1.items}
+    unsure = {i.id: ("unsure" if i.allow_unsure else (i.lo + i.hi) // 2) for i in v1.items}
+    high = {i.id: (i.lo if i.reverse else i.hi) for i in v1.items}
+    code = group["join_code"]
+    for answers in (low, middle, unsure):
+        body = {"questionnaire": v1.id, "answers": answers, "group_code": code, "role": "staff"}
+        assert client.post("/api/v1/assessments", json=body).status_code == 201
+    first = client.get(f"/api/v1/groups/{group['id']}/summary", headers=headers).get_json()
+    assert first["n"] == 3
+    assert first["findings"] == [f.to_dict() for f in group_findings(v1, [low, middle, unsure])]
+    assert first["strongest"] is None  # a third of the room at the social end is no strength
+    for _ in range(2):
+        body = {"questionnaire": v1.id, "answers": high, "group_code": code, "role": "staff"}
+        assert client.post("/api/v1/assessments", json=body).status_code == 201
+    later = client.get(f"/api/v1/groups/{group['id']}/summary", headers=headers).get_json()
+    assert (later["complete"], later["n"]) == (5, 3)
+    assert later["findings"] == first["findings"]
+    assert all(sum(e.get("count", 0) for e in f["evidence"]) <= 3 for f in later["findings"])
