@@ -43,8 +43,9 @@ def test_each_answer_gives_one_finding_by_its_item_score():
     ]
     a1, a2, a3, b1, b2 = found
     assert a1 == Finding("alpha", "in_place", "Practice alpha one.", (Evidence("a1", "Always", 1.0),))
-    # The practice, with the chosen answer quoted: never the practice alone for s < 1.
-    assert a2.text == "Nearly there on “Practice alpha two (social wording)”: “Very rarely”."
+    # The practice, with the chosen answer quoted: never the practice alone for s < 1. a2 is
+    # reverse-keyed, so "Very rarely" is quoted with the statement it answers.
+    assert a2.text == "Nearly there on “Practice alpha two (social wording)”: “Very rarely” to “Alpha two”."
     assert a2.evidence == (Evidence("a2", "Very rarely", pytest.approx(5 / 6)),)
     assert a3.text == "To find out: Alpha three"
     assert a3.evidence == (Evidence("a3", UNSURE_ANSWER, None),)
@@ -154,7 +155,8 @@ def test_group_findings_by_means_and_two_thirds_of_the_room():
         {"item": "a1", "answer": "Always", "score": 1.0, "count": 4},
     ]
     assert a1.score == pytest.approx((4 + 5 / 6) / 6)
-    assert a2.text == "Practice alpha two (social wording): all 6 who answered chose “Never”."
+    # Reverse-keyed: the answers are quoted with the statement they answer.
+    assert a2.text == "Practice alpha two (social wording). “Alpha two”: all 6 who answered chose “Never”."
     assert a3.text == "“Alpha three”: 4 of 6 chose “Sometimes”."
     assert a3_unsure.text == "To find out: Alpha three (2 of 6 were unsure)."
     assert a3_unsure.evidence == (Evidence("a3", UNSURE_ANSWER, None, 2),)
