@@ -173,6 +173,10 @@ def plan(
     stage_index = {s.id: n for n, s in enumerate(q.stages)}
     current = {d.id: stage_index[d.stage.id] for d in order if d.stage is not None}
     recs = {r.id: r for r in q.recommendations}
+    addressing: dict[str, list[Recommendation]] = {}
+    for r in q.recommendations:
+        for item_id in r.addresses:
+            addressing.setdefault(item_id, []).append(r)
     memo: dict[str, bool] = {}
 
     def eligible(rid: str) -> bool:
@@ -184,6 +188,7 @@ def plan(
         return memo[rid]
 
     chosen: dict[str, str] = {}  # id -> reason; insertion order = position
+    addressed: set[str] = set()  # items some chosen step addresses
 
     def choose(rid: str | None, reason: str) -> None:
         """Choose a step (None: the ones chosen so far) and then, breadth first, the requirements
@@ -191,10 +196,13 @@ def plan(
         if rid is not None:
             chosen.setdefault(rid, reason)
         pending = [rid] if rid is not None else list(chosen)
+        for each in pending:
+            addressed.update(recs[each].addresses)
         while pending:
             for other in recs[pending.pop(0)].requires:
                 if other not in chosen and not in_place(q, recs[other], scores):
                     chosen[other] = REASON_PREREQUISITE
+                    addressed.update(recs[other].addresses)
                     pending.append(other)
 
     def by_stage_preference(dimension: str, candidates: list[Recommendation]) -> list[Recommendation]:
@@ -215,24 +223,14 @@ def plan(
     choose(None, REASON_STAGE)
 
     # 3: a weak answer no chosen step addresses gets the step written for it at or below its stage.
-    def weak_and_open() -> list[str]:
-        return [
-            i.id
-            for i in q.items
-            if scores.get(i.id, 1.0) <= q.thresholds.weakness
-            and not any(i.id in recs[rid].addresses for rid in chosen)
-        ]
-
-    for item_id in weak_and_open():
-        if any(item_id in recs[rid].addresses for rid in chosen):
-            continue  # taken up by a step chosen for an earlier weak answer
+    weak = [i.id for i in q.items if scores.get(i.id, 1.0) <= q.thresholds.weakness]
+    for item_id in weak:
+        if item_id in addressed:
+            continue  # on a chosen step (perhaps one chosen for an earlier weak answer)
         now_or_before = [
             r
-            for r in q.recommendations
-            if item_id in r.addresses
-            and r.dimension in current
-            and stage_index[r.stage] <= current[r.dimension]
-            and eligible(r.id)
+            for r in addressing.get(item_id, ())
+            if r.dimension in current and stage_index[r.stage] <= current[r.dimension] and eligible(r.id)
         ]
         if now_or_before:
             best = max(now_or_before, key=lambda r: stage_index[r.stage])  # max() keeps the first on ties
@@ -273,13 +271,11 @@ def plan(
 
     # What is still weak and on no step goes to the earliest later stage's step that addresses it.
     deferred: list[Deferral] = []
-    for item_id in weak_and_open():
+    for item_id in (i for i in weak if i not in addressed):
         later = [
             r
-            for r in q.recommendations
-            if item_id in r.addresses
-            and r.dimension in current
-            and stage_index[r.stage] > current[r.dimension]
+            for r in addressing.get(item_id, ())
+            if r.dimension in current and stage_index[r.stage] > current[r.dimension]
         ]
         later.sort(key=lambda r: (not eligible(r.id), stage_index[r.stage]))
         taker = later[0] if later else None
