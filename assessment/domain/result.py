@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .questionnaire import Questionnaire, Stage
-from .roadmap import RoadmapEntry, build_roadmap
+from .roadmap import Profile, RoadmapEntry, build_roadmap
 from .scoring import (
     Answer,
     Classification,
@@ -76,8 +76,10 @@ def result_from_scores(
     scores: Mapping[str, float | None],
     coverage: Mapping[str, float],
     answers: Mapping[str, Answer] | None = None,
+    profile: Profile | None = None,
 ) -> Result:
-    """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9)."""
+    """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9).
+    ``profile``: the organisation's size band and sector, for the roadmap's effort and owners."""
     answers = answers or {}
     overall = overall_index(questionnaire, scores)
     classification = classify(questionnaire, scores, overall)
@@ -91,17 +93,17 @@ def result_from_scores(
         overall=overall,
         stage=None if overall is None else questionnaire.stage_for(overall),
         classification=classification,
-        roadmap=build_roadmap(questionnaire, dims, classification, per_item),
+        roadmap=build_roadmap(questionnaire, dims, classification, per_item, profile),
         strengths=strengths,
         weaknesses=weaknesses,
     )
 
 
-def score(questionnaire: Questionnaire, answers: object) -> Result:
+def score(questionnaire: Questionnaire, answers: object, profile: Profile | None = None) -> Result:
     """Validate and score one respondent's answers (raises InvalidAnswers)."""
     clean = validate_answers(questionnaire, answers)
     scores: dict[str, float | None] = {}
     coverage: dict[str, float] = {}
     for d in questionnaire.dimensions:
         scores[d.id], coverage[d.id] = score_dimension(questionnaire, d.id, clean)
-    return result_from_scores(questionnaire, scores, coverage, clean)
+    return result_from_scores(questionnaire, scores, coverage, clean, profile)
