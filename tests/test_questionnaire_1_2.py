@@ -447,3 +447,40 @@ def test_validate_reports_format_2_failures(runner, tmp_path):
     result = runner.invoke(args=["questionnaire", "validate", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:" in result.output and "a small organisation may have no operations" in result.output
+
+
+# ----------------------------------------------------------------------- through the API and the pages
+
+
+def test_the_api_fits_the_roadmap_to_the_size_band_and_sector(client):
+    answers = _broadcasting()
+    small = client.post(
+        "/api/v1/assessments",
+        json={
+            "questionnaire": V12.id,
+            "answers": answers,
+            "size_band": "1-9",
+            "sector": "Charity and non-profit",
+        },
+    )
+    assert small.status_code == 201, small.json
+    recs = {r.id: r for r in V12.recommendations}
+    owners = {e["id"]: e["owner"] for e in small.json["roadmap"]}
+    for rec_id, owner in owners.items():
+        assert owner == (recs[rec_id].owner_small or recs[rec_id].owner)
+    assert any(owner == "the director" for owner in owners.values())
+    bank = client.post(
+        "/api/v1/assessments",
+        json={
+            "questionnaire": V12.id,
+            "answers": answers,
+            "size_band": "1000+",
+            "sector": "Financial services",
+        },
+    ).json
+    for entry in bank["roadmap"]:
+        assert entry["effort"] == recs[entry["id"]].effort_for("regulated")
+        assert entry["owner"] == recs[entry["id"]].owner
+    # Read back later, the same fit: it rests on the stored size band and sector.
+    again = client.get(f"/api/v1/assessments/{small.json['id']}").json
+    assert [e["owner"] for e in again["roadmap"]] == [e["owner"] for e in small.json["roadmap"]]

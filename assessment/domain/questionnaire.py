@@ -640,10 +640,14 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().split()).rstrip(".!?;:")
 
 
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) for w in phrase.lower().split())
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])")
+
+
 def _mentions(text: str, phrase: str) -> bool:
     """``phrase`` occurs in ``text`` as whole words (case and line breaks ignored)."""
-    words = r"\s+".join(re.escape(w) for w in phrase.lower().split())
-    return re.search(rf"(?<![\w-]){words}(?![\w-])", " ".join(text.lower().split())) is not None
+    return _phrase_pattern(phrase).search(" ".join(text.lower().split())) is not None
 
 
 def builds_on(recs: Mapping[str, Mapping[str, Any]], rec_id: str) -> set[str]:
@@ -663,17 +667,24 @@ def undeclared_prerequisites(recs: list[Mapping[str, Any]]) -> list[tuple[int, s
     another recommendation, by its id or its ``name``, without requiring it: the roadmap would
     send a reader to something nobody told them to set up."""
     by_id = {r["id"]: r for r in recs}
+    # Each phrase compiled once, each text normalised once: n^2 pairs of 50 steps stay cheap.
+    patterns = [
+        (other["id"], phrase, " ".join(phrase.lower().split()), _phrase_pattern(phrase))
+        for other in recs
+        for phrase in (other["id"], other.get("name", ""))
+        if phrase
+    ]
     found = []
     for index, rec in enumerate(recs):
-        words = " ".join((rec.get("why", ""), *rec.get("actions", ())))
+        text = " ".join(" ".join((rec.get("why", ""), *rec.get("actions", ()))).lower().split())
         needed = builds_on(by_id, rec["id"])
-        for other in recs:
-            if other["id"] == rec["id"] or other["id"] in needed:
+        named: set[str] = set()
+        for other_id, phrase, plain, pattern in patterns:
+            if other_id == rec["id"] or other_id in needed or other_id in named:
                 continue
-            for phrase in (other["id"], other.get("name", "")):
-                if phrase and _mentions(words, phrase):
-                    found.append((index, other["id"], phrase))
-                    break
+            if plain in text and pattern.search(text):  # the substring test first: it is cheap
+                named.add(other_id)
+                found.append((index, other_id, phrase))
     return found
 
 
