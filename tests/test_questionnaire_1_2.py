@@ -97,6 +97,18 @@ def test_choice_options_are_ordered_distinct_and_of_comparable_length():
         assert max(lengths) <= 2 * min(lengths), (item.id, lengths)
 
 
+def test_the_same_state_is_ranked_the_same_way_in_every_item():
+    """Being told to stay silent is below having no guidance at all, in the guidance item and in
+    the incident item alike (1.1 ranked them one way in one item and the other way in the other)."""
+    for item_id in ("po_guidance_content", "po_incident_staff_brief"):
+        labels = [o.label.lower() for o in V12.item(item_id).options]
+        silent = next(
+            n for n, label in enumerate(labels) if "say nothing" in label or "not to speak" in label
+        )
+        nothing = next(n for n, label in enumerate(labels) if label.startswith(("nothing", "there is none")))
+        assert silent < nothing, item_id
+
+
 def test_counts_are_relative_not_absolute():
     """'More than five times' is easy for a large firm and out of reach for a small one."""
     for item in V12.items:
