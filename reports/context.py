@@ -475,9 +475,17 @@ def _owner(owner: str) -> str:
 
 
 def _recommendation(  # type: ignore[no-untyped-def]
-    entry_rank: int | None, rec, dimension_label: str, horizon: str | None = None, builds_on: str = ""
+    entry_rank: int | None,
+    rec,
+    dimension_label: str,
+    horizon: str | None = None,
+    builds_on: str = "",
+    entry: RoadmapEntry | None = None,
 ) -> Recommendation:
+    """``entry``: the roadmap's choice, whose effort and owner fit the organisation's size and sector."""
     horizon = horizon or rec.horizon
+    owner = (entry.owner if entry else "") or rec.owner
+    effort = (entry.effort if entry else "") or rec.effort
     return Recommendation(
         id=rec.id,
         rank=entry_rank,
@@ -486,8 +494,8 @@ def _recommendation(  # type: ignore[no-untyped-def]
         actions=tuple(rec.actions),
         dimension=rec.dimension,
         dimension_label=dimension_label,
-        owner=_owner(rec.owner),
-        effort=EFFORT_LABELS.get(rec.effort, rec.effort),
+        owner=_owner(owner),
+        effort=EFFORT_LABELS.get(effort, effort),
         impact=IMPACT_LABELS.get(rec.impact, str(rec.impact)),
         impact_value=rec.impact,
         horizon=horizon,
@@ -813,6 +821,7 @@ def _roadmap_section(
             labels[e.dimension],
             e.horizon or e.recommendation.horizon,
             ", ".join(f"#{rank[r]}" for r in e.recommendation.requires if r in rank),
+            e,
         )
         for n, e in enumerate(ordered, 1)
     ]

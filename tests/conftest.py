@@ -24,13 +24,20 @@ from assessment.services import report_cache, self_assessment
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-V1 = REPO / "questionnaires" / "social-organisation.yaml"
+V1 = REPO / "questionnaires" / "social-organisation.yaml"  # the current version
+V11 = REPO / "questionnaires" / "social-organisation-1.1.yaml"  # published 1.1, kept answerable
 EXTERNAL_DB = os.environ.get("TEST_DATABASE_URL")
 
 
 @pytest.fixture(scope="session")
 def v1() -> Questionnaire:
     return load_questionnaire(V1)
+
+
+@pytest.fixture(scope="session")
+def v11() -> Questionnaire:
+    """Version 1.1 as published: for tests that rest on its item ids or hand-computed values."""
+    return load_questionnaire(V11)
 
 
 @pytest.fixture(scope="session")

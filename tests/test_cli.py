@@ -16,7 +16,7 @@ def write_json(tmp_path, body) -> str:
 def test_validate_prints_ok_for_good_files(runner):
     result = runner.invoke(args=["questionnaire", "validate", str(V1), str(DATA / "seven-point.yaml")])
     assert result.exit_code == 0, result.output
-    assert "OK" in result.output and "social-organisation 1.1" in result.output
+    assert "OK" in result.output and "social-organisation 1.2" in result.output
     assert "seven-point 2.3" in result.output
 
 
@@ -58,6 +58,7 @@ def test_score_matches_the_domain_for_the_seven_point_file(runner, tmp_path, que
 def test_score_names_each_bad_item_and_fails(runner, tmp_path):
     body = {
         "questionnaire": "social-organisation",
+        "version": "1.1",  # 1.1's item ids
         "answers": {"dl_criticism_reply": 9, "nope": 1, "in_who_replies_now": "x"},
     }
     result = runner.invoke(args=["score", write_json(tmp_path, body)])
@@ -96,4 +97,4 @@ def test_score_takes_a_version_and_names_an_unknown_one(runner, tmp_path, v1):
     request["version"] = "0.1"
     result = runner.invoke(args=["score", write_json(tmp_path, request)])
     assert result.exit_code != 0
-    assert "unknown version '0.1' (known: 1.0, 1.1)" in result.output
+    assert "unknown version '0.1' (known: 1.0, 1.1, 1.2)" in result.output

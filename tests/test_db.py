@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text
 
 from assessment.db.models import ApiToken, Assessment, DimensionScoreRow, Group, QuestionnaireVersion, User
+from assessment.services.questionnaires import version_named
 from assessment.services.self_assessment import (
     complete_assessment,
     current_version,
@@ -26,7 +27,7 @@ def best_answers(q):
 def test_models_round_trip(app):
     db = app.extensions["database"]
     with db.session() as session, session.begin():
-        version = current_version(session, "social-organisation")
+        version = version_named(session, "social-organisation", "1.1")  # 1.1's item ids below
         user = User(email="coach@example.org", name="Coach", password_hash="x")
         user.tokens.append(ApiToken(token_hash="a" * 64, label="ci"))
         group = Group(
@@ -80,7 +81,8 @@ def test_completing_twice_keeps_one_result(app, v1):
 def test_invalid_answers_change_nothing_already_saved(app):
     db = app.extensions["database"]
     with db.session() as session, session.begin():
-        assessment = start_assessment(session, current_version(session, "social-organisation"))
+        # 1.1's item ids below
+        assessment = start_assessment(session, version_named(session, "social-organisation", "1.1"))
         save_answers(assessment, {"dl_criticism_reply": 3})
         try:
             save_answers(assessment, {"dl_criticism_reply": 1, "dl_bad_news_upwards": 99})
@@ -95,11 +97,11 @@ def test_init_twice_is_harmless(app, runner):
     assert "already registered" in second.output
     with app.extensions["database"].session() as session:
         count = session.scalar(select(func.count()).select_from(QuestionnaireVersion))
-        assert count == 2  # versions 1.0 and 1.1, each once
+        assert count == 3  # versions 1.0, 1.1 and 1.2, each once
         current = session.scalars(
             select(QuestionnaireVersion.version).where(QuestionnaireVersion.is_current.is_(True))
         ).all()
-        assert current == ["1.1"]
+        assert current == ["1.2"]
         heads = session.scalars(text("SELECT version_num FROM alembic_version")).all()
         assert len(heads) == 1
 
@@ -120,17 +122,17 @@ def test_edited_questionnaire_is_a_new_version_and_old_results_do_not_change(
     edited = (
         path.read_text(encoding="utf-8")
         .replace("  social: 60", "  social: 99")
-        .replace('version: "1.1"', 'version: "1.2"')
+        .replace('version: "1.2"', 'version: "1.3"')
     )
     path.write_text(edited, encoding="utf-8")
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
-    assert "1.2" in result.output and "registered" in result.output
+    assert "1.3" in result.output and "registered" in result.output
 
     with db.session() as session:
         new_version = current_version(session, v1.id)
-        assert new_version.version == "1.2" and new_version.pk != old_pk
+        assert new_version.version == "1.3" and new_version.pk != old_pk
         old = session.get(Assessment, old_id)
-        assert old.questionnaire.version == "1.1"
+        assert old.questionnaire.version == "1.2"
         assert questionnaire_of(old.questionnaire).thresholds.social == 60
         assert result_of(old).classification.id == "social_organisation"

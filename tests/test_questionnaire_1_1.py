@@ -10,7 +10,7 @@ from assessment.domain.questionnaire import Questionnaire, load_all, load_questi
 from assessment.domain.result import score
 from tests.conftest import DATA, REPO
 
-V11 = load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml")
+V11 = load_questionnaire(REPO / "questionnaires" / "social-organisation-1.1.yaml")
 V10 = load_questionnaire(REPO / "questionnaires" / "social-organisation-1.0.yaml")
 SEVEN = load_questionnaire(DATA / "seven-point.yaml")
 FILES = {"1.1": V11, "seven": SEVEN}
@@ -116,6 +116,7 @@ def test_both_versions_are_registered_newest_last(tmp_path):
     assert [(f.id, f.version) for f in files] == [
         ("social-organisation", "1.0"),
         ("social-organisation", "1.1"),
+        ("social-organisation", "1.2"),
     ]
 
 
@@ -190,3 +191,38 @@ def test_a_step_names_what_an_earlier_step_made_only_if_it_builds_on_that_step()
         for name, maker in MADE_BY.items():
             if name in words and rec.id != maker:
                 assert maker in builds_on(rec.id), f"{rec.id} mentions the {name} without requiring {maker}"
+
+
+def test_the_1_1_file_is_the_published_content():
+    """1.1 moved to its own file when 1.2 became current: what was published, plus the
+    prerequisites its actions name and did not declare (``requires`` only, which orders the
+    roadmap; the next test shows the scores are exactly as before)."""
+    import hashlib
+
+    text = (REPO / "questionnaires" / "social-organisation-1.1.yaml").read_bytes()
+    assert (
+        hashlib.sha256(text).hexdigest() == "6c989e36bd3a6bf8daf2b2bba9efbc6656e6136c589d3ea6b371014c1ebf1458"
+    )
+    assert V11.version == "1.1" and len(V11.items) == 41 and len(V11.recommendations) == 54
+
+
+def test_1_1_scores_exactly_as_before():
+    """Hand-computed on 1.1: every item at its lowest value (s = 0, or s = 1 where reverse-keyed),
+    the internal network not applicable. Reverse-keyed per dimension: dialogue 1 of 9,
+    interaction 1 of 7 (6 once the network leaves coverage), engagement 1 of 8, leadership 1 of
+    9, policy 2 of 8; every weight 1."""
+    answers = {item.id: item.lo for item in V11.items}
+    answers["in_internal_network"] = "not_applicable"
+    result = score(V11, answers)
+    expected = {
+        "dialogue": 100 / 9,
+        "interaction": 100 / 6,
+        "engagement": 12.5,
+        "leadership": 100 / 9,
+        "policy": 25.0,
+    }
+    for d, value in expected.items():
+        assert result.dimension(d).score == pytest.approx(value)
+    assert result.overall == pytest.approx(sum(expected.values()) / 5)
+    assert result.stage.id == "broadcasting"
+    assert result.classification.bottleneck == "dialogue"  # ties go to the earlier dimension

@@ -1,4 +1,4 @@
-"""Rules 11 and 12 as properties over many answer sets, on the shipped 1.1 and 1.0 files and the
+"""Rules 11 and 12 as properties over many answer sets, on the shipped 1.2, 1.1 and 1.0 files and the
 seven-point test file."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from assessment.domain.scoring import NOT_APPLICABLE, UNSURE, item_scores
 from tests.conftest import DATA, REPO
 
 POOL = {
-    "1.1": load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml"),
+    "1.2": load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml"),
+    "1.1": load_questionnaire(REPO / "questionnaires" / "social-organisation-1.1.yaml"),
     "1.0": load_questionnaire(REPO / "questionnaires" / "social-organisation-1.0.yaml"),
     "seven": load_questionnaire(DATA / "seven-point.yaml"),
 }

@@ -13,6 +13,15 @@ from .web_helpers import answers, finish, start
 V10 = load_questionnaire(REPO / "questionnaires" / "social-organisation-1.0.yaml")
 
 
+def _start_on(app, version: str) -> str:
+    """A self-assessment begun on a published version; returns its private token."""
+    from assessment.services.questionnaires import version_named
+    from assessment.services.self_assessment import start_assessment
+
+    with app.extensions["database"].session() as session, session.begin():
+        return start_assessment(session, version_named(session, "social-organisation", version)).token
+
+
 def post(client, body):
     return client.post("/api/v1/assessments", data=json.dumps(body), content_type="application/json")
 
@@ -20,7 +29,7 @@ def post(client, body):
 def test_without_a_version_the_newest_is_used(client, v1):
     response = post(client, {"questionnaire": "social-organisation", "answers": answers(v1)})
     assert response.status_code == 201
-    assert response.json["version"] == "1.1"
+    assert response.json["version"] == "1.2"
 
 
 def test_version_1_0_is_still_answerable_and_scored_on_1_0(client):
@@ -51,10 +60,10 @@ def test_a_1_1_item_is_unknown_on_1_0(client):
     assert response.json["errors"][0]["item"] == "ld_middle_managers"
 
 
-def test_not_applicable_through_the_api_is_kept_and_leaves_coverage(client, v1):
-    given = answers(v1)
-    given["in_internal_network"] = "not_applicable"
-    response = post(client, {"questionnaire": "social-organisation", "answers": given})
+def test_not_applicable_through_the_api_is_kept_and_leaves_coverage(client, v11):
+    given = answers(v11)
+    given["in_internal_network"] = "not_applicable"  # a 1.1 item id
+    response = post(client, {"questionnaire": "social-organisation", "version": "1.1", "answers": given})
     assert response.status_code == 201, response.json
     assert response.json["answers"]["in_internal_network"] == "not_applicable"
     assert response.json["coverage"]["interaction"] == 1.0
@@ -72,9 +81,9 @@ def test_strengths_and_weaknesses_in_the_api(client, v1):
     assert all("addresses" in e and "requires" in e for e in result["roadmap"])
 
 
-def test_results_page_lists_practices_not_reversed_wording(client, v1):
-    token = start(client)
-    html = client.get(finish(client, v1, token, answers(v1, low=["policy"]))).get_data(as_text=True)
+def test_results_page_lists_practices_not_reversed_wording(app, client, v11):
+    token = _start_on(app, "1.1")  # the practices quoted below are 1.1's
+    html = client.get(finish(client, v11, token, answers(v11, low=["policy"]))).get_data(as_text=True)
     section = html[html.index('id="practices-heading"') : html.index('id="roadmap-heading"')]
     strengths = section[section.index("practice-strengths") : section.index("Weaknesses")]
     weaknesses = section[section.index("practice-weaknesses") :]

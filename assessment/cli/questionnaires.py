@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from ..domain.questionnaire import QuestionnaireError, load_questionnaire
 from ..domain.result import score
+from ..domain.roadmap import Profile
 from ..domain.scoring import InvalidAnswers
 
 questionnaire_cli = AppGroup("questionnaire", help="Work with questionnaire files.")
@@ -86,7 +87,10 @@ def score_command(file) -> None:  # type: ignore[no-untyped-def]
             raise click.ClickException(f"unknown version {wanted!r} (known: {', '.join(versions)})")
         q = versions[wanted]
     try:
-        result = score(q, request.get("answers", {}))
+        profile = Profile(
+            size_band=str(request.get("size_band") or ""), sector=str(request.get("sector") or "")
+        )
+        result = score(q, request.get("answers", {}), profile)
     except InvalidAnswers as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.item}: {problem.message}", err=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -25,6 +26,29 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema.j
 EFFORTS = ("low", "medium", "high")
 HORIZONS = ("now", "next", "later")
 HORIZON_LABELS = {"now": "Now (0-3 months)", "next": "Next (3-12 months)", "later": "Later (12+ months)"}
+
+# Who may own a recommendation (format 2), and whether that owner exists in a small organisation
+# (a 20-person charity has a director and someone who runs its accounts, seldom an HR, IT, legal or
+# finance department): an owner that may not exist needs an ``owner_small`` stand-in.
+OWNERS: Mapping[str, bool] = {
+    "leadership": True,
+    "communications": True,
+    "team leaders": False,
+    "customer service": False,
+    "operations": False,
+    "community manager": False,
+    "HR": False,
+    "IT": False,
+    "legal": False,
+    "compliance": False,
+    "finance": False,
+}
+# The organisations ``effort_by_size`` may rate differently from the default ``effort``.
+EFFORT_PROFILES = ("small", "large", "regulated")
+# Format 2's defaults: reverse-keyed items per dimension, and the longest option label at most
+# this many times the shortest.
+MIN_REVERSE = 2
+OPTION_LENGTH_RATIO = 2.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,8 @@ class Item:
     # Whether the file states ``practice`` (1.1 does; 1.0 does not, and ``practice`` then holds the
     # item's text): rule 15 prints an "in place" practice only when the file wrote one.
     practice_stated: bool = False
+    # Format 2: the reference period a frequency answer is about ("in the last three months").
+    period: str = ""
     # The item's scale (rule 1): derived once, since scoring asks for it on every answer.
     lo: int = field(init=False, repr=False, compare=False)
     hi: int = field(init=False, repr=False, compare=False)
@@ -125,6 +151,20 @@ class Recommendation:
     # the recommendations that must come before it.
     addresses: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    # Format 2: who owns it where ``owner`` does not exist (a small organisation), the effort by
+    # kind of organisation where it differs from ``effort``, and the short name by which other
+    # steps refer to what this one sets up (the loader checks they require it).
+    owner_small: str = ""
+    effort_by_size: tuple[tuple[str, str], ...] = ()  # (profile, effort) pairs: kept hashable
+    name: str = ""
+
+    def effort_for(self, profile: str | None) -> str:
+        """The effort for a kind of organisation (one of EFFORT_PROFILES), else the default."""
+        return dict(self.effort_by_size).get(profile or "", self.effort)
+
+    def owner_for(self, profile: str | None) -> str:
+        """In a small organisation the stand-in, where the file names one."""
+        return self.owner_small if profile == "small" and self.owner_small else self.owner
 
 
 @dataclass(frozen=True)
@@ -164,6 +204,7 @@ class Questionnaire:
     recommendations: tuple[Recommendation, ...]
     content_hash: str
     source: str = ""
+    format: int = 1
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
@@ -544,6 +585,8 @@ def _check_meaning(data: dict[str, Any], lines: _LineMap, source: str) -> Iterat
         )
 
     yield from _check_links(data, problem)
+    if data.get("format", 1) >= 2:
+        yield from _check_format_2(data, problem)
 
 
 def _check_links(data: dict[str, Any], problem: Any) -> Iterator[Problem]:
@@ -594,6 +637,130 @@ def _check_links(data: dict[str, Any], problem: Any) -> Iterator[Problem]:
     for rec in recs:
         if rec["id"] not in state:
             yield from visit(rec["id"], [])
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".!?;:")
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) for w in phrase.lower().split())
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])")
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    """``phrase`` occurs in ``text`` as whole words (case and line breaks ignored)."""
+    return _phrase_pattern(phrase).search(" ".join(text.lower().split())) is not None
+
+
+def builds_on(recs: Mapping[str, Mapping[str, Any]], rec_id: str) -> set[str]:
+    """Every recommendation ``rec_id`` requires, directly or through others."""
+    out: set[str] = set()
+    todo = list(recs[rec_id].get("requires", ()))
+    while todo:
+        other = todo.pop()
+        if other not in out and other in recs:
+            out.add(other)
+            todo.extend(recs[other].get("requires", ()))
+    return out
+
+
+def undeclared_prerequisites(recs: list[Mapping[str, Any]]) -> list[tuple[int, str, str]]:
+    """(index, the other step's id, the words used) for each step whose why or actions name
+    another recommendation, by its id or its ``name``, without requiring it: the roadmap would
+    send a reader to something nobody told them to set up."""
+    by_id = {r["id"]: r for r in recs}
+    # Each phrase compiled once, each text normalised once: n^2 pairs of 50 steps stay cheap.
+    patterns = [
+        (other["id"], phrase, " ".join(phrase.lower().split()), _phrase_pattern(phrase))
+        for other in recs
+        for phrase in (other["id"], other.get("name", ""))
+        if phrase
+    ]
+    found = []
+    for index, rec in enumerate(recs):
+        text = " ".join(" ".join((rec.get("why", ""), *rec.get("actions", ()))).lower().split())
+        needed = builds_on(by_id, rec["id"])
+        named: set[str] = set()
+        for other_id, phrase, plain, pattern in patterns:
+            if other_id == rec["id"] or other_id in needed or other_id in named:
+                continue
+            if plain in text and pattern.search(text):  # the substring test first: it is cheap
+                named.add(other_id)
+                found.append((index, other_id, phrase))
+    return found
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s+\S")
+
+
+def _check_format_2(data: dict[str, Any], problem: Any) -> Iterator[Problem]:
+    """The authoring rules a format 2 file must meet (FORMAT.md), each at its line."""
+    points = ", ".join(data.get("scale", {}).get("labels", ())) or "the likert scale"
+    for index, item in enumerate(data["items"]):
+        where = ("items", index)
+        if item["type"] == "choice":
+            labels = [o["label"] for o in item["options"]]
+        else:
+            labels = list(item.get("labels", ()))
+        seen: set[str] = set()
+        for n, label in enumerate(labels):
+            if _normal(label) in seen:
+                key = "options" if item["type"] == "choice" else "labels"
+                yield problem(where + (key, n), f"item {item['id']!r}: two options read {label!r}")
+            seen.add(_normal(label))
+        if labels:
+            shortest, longest = min(len(x) for x in labels), max(len(x) for x in labels)
+            if longest > OPTION_LENGTH_RATIO * shortest:
+                yield problem(
+                    where + ("options" if item["type"] == "choice" else "labels",),
+                    f"item {item['id']!r}: the longest option ({longest} characters) is more than "
+                    f"{OPTION_LENGTH_RATIO:g} times the shortest ({shortest}); a long option draws answers",
+                )
+        frequency = item["type"] == "likert" and "labels" not in item
+        if frequency and not item.get("period"):
+            yield problem(
+                where + ("text",),
+                f"item {item['id']!r}: a frequency scale ({points}) needs a reference period "
+                "('period: in the last three months') stated in the question",
+            )
+        if item.get("period") and not _mentions(item["text"], item["period"]):
+            yield problem(
+                where + ("period",),
+                f"item {item['id']!r}: the question must state its period {item['period']!r}",
+            )
+    minimum = MIN_REVERSE
+    for index, dimension in enumerate(data["dimensions"]):
+        count = sum(1 for i in data["items"] if i["dimension"] == dimension["id"] and i.get("reverse"))
+        if count < minimum:
+            yield problem(
+                ("dimensions", index, "id"),
+                f"dimension {dimension['id']!r} has {count} reverse-keyed item(s); at least {minimum} "
+                "keep agreeable answering from raising its score",
+            )
+    recs = data["recommendations"]
+    for index, rec in enumerate(recs):
+        where = ("recommendations", index)
+        owner = rec["owner"]
+        if owner not in OWNERS:
+            yield problem(
+                where + ("owner",),
+                f"recommendation {rec['id']!r}: owner {owner!r} is not one of: {', '.join(OWNERS)}",
+            )
+        elif not OWNERS[owner] and not rec.get("owner_small"):
+            yield problem(
+                where + ("owner",),
+                f"recommendation {rec['id']!r}: a small organisation may have no {owner}; "
+                "name a stand-in in owner_small (for example 'the director')",
+            )
+        why = " ".join(rec["why"].split())
+        if _SENTENCE_BREAK.search(why) or not why.endswith("."):
+            yield problem(where + ("why",), f"recommendation {rec['id']!r}: 'why' must be one sentence")
+    for index, other, phrase in undeclared_prerequisites(recs):
+        yield problem(
+            ("recommendations", index, "actions"),
+            f"recommendation {recs[index]['id']!r} names {phrase!r} but does not require {other!r}",
+        )
 
 
 def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
@@ -661,6 +828,7 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
                 practice=i.get("practice") or i["text"],
                 allow_not_applicable=bool(i.get("allow_not_applicable", False)),
                 practice_stated=bool(i.get("practice")),
+                period=i.get("period", ""),
             )
             for i in data["items"]
         ),
@@ -678,9 +846,15 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
                 owner=r["owner"],
                 addresses=tuple(r.get("addresses", ())),
                 requires=tuple(r.get("requires", ())),
+                owner_small=r.get("owner_small", ""),
+                effort_by_size=tuple(
+                    (k, r["effort_by_size"][k]) for k in sorted(r.get("effort_by_size", {}))
+                ),
+                name=r.get("name", ""),
             )
             for r in data["recommendations"]
         ),
         content_hash=digest,
         source=source,
+        format=int(data.get("format", 1)),
     )

@@ -12,7 +12,7 @@ from typing import Any
 from .findings import Finding, item_findings, strongest_area, weakest_findings
 from .lift import Lift, lift
 from .questionnaire import Questionnaire, Stage
-from .roadmap import Deferral, RoadmapEntry, first_priorities, plan
+from .roadmap import Deferral, Profile, RoadmapEntry, first_priorities, plan
 from .scoring import (
     Answer,
     Classification,
@@ -104,8 +104,10 @@ def result_from_scores(
     scores: Mapping[str, float | None],
     coverage: Mapping[str, float],
     answers: Mapping[str, Answer] | None = None,
+    profile: Profile | None = None,
 ) -> Result:
-    """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9)."""
+    """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9).
+    ``profile``: the organisation's size band and sector, for the roadmap's effort and owners."""
     answers = answers or {}
     overall = overall_index(questionnaire, scores)
     classification = classify(questionnaire, scores, overall)
@@ -113,7 +115,7 @@ def result_from_scores(
     per_item = item_scores(questionnaire, answers)
     strengths, weaknesses = strengths_and_weaknesses(questionnaire, per_item)
     findings = item_findings(questionnaire, answers)
-    chosen = plan(questionnaire, dims, classification, per_item)
+    chosen = plan(questionnaire, dims, classification, per_item, profile)
     return Result(
         questionnaire=questionnaire,
         answers=dict(answers),
@@ -131,11 +133,11 @@ def result_from_scores(
     )
 
 
-def score(questionnaire: Questionnaire, answers: object) -> Result:
+def score(questionnaire: Questionnaire, answers: object, profile: Profile | None = None) -> Result:
     """Validate and score one respondent's answers (raises InvalidAnswers)."""
     clean = validate_answers(questionnaire, answers)
     scores: dict[str, float | None] = {}
     coverage: dict[str, float] = {}
     for d in questionnaire.dimensions:
         scores[d.id], coverage[d.id] = score_dimension(questionnaire, d.id, clean)
-    return result_from_scores(questionnaire, scores, coverage, clean)
+    return result_from_scores(questionnaire, scores, coverage, clean, profile)

@@ -26,6 +26,42 @@ from .scoring import Classification, DimensionScore
 
 Key = tuple[int, int, int, int, int]
 
+# The organisation's size band and sector (as the start form offers them) decide which of a
+# recommendation's ``effort_by_size`` ratings and whether its ``owner_small`` stand-in apply.
+SMALL_BANDS = frozenset({"1-9", "10-49"})
+LARGE_BANDS = frozenset({"250-999", "1000+"})
+REGULATED_SECTORS = frozenset({"Financial services", "Health and social care"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the roadmap may know of the organisation; empty fields mean "not said"."""
+
+    size_band: str = ""
+    sector: str = ""
+
+    @property
+    def small(self) -> bool:
+        return self.size_band in SMALL_BANDS
+
+    @property
+    def effort_kind(self) -> str | None:
+        """Which ``effort_by_size`` rating applies: regulation outweighs size, since the checks a
+        regulator requires are what make a step costly whatever the headcount."""
+        if self.sector in REGULATED_SECTORS:
+            return "regulated"
+        if self.small:
+            return "small"
+        if self.size_band in LARGE_BANDS:
+            return "large"
+        return None
+
+    def effort(self, rec: Recommendation) -> str:
+        return rec.effort_for(self.effort_kind)
+
+    def owner(self, rec: Recommendation) -> str:
+        return rec.owner_for("small" if self.small else None)
+
 
 @dataclass(frozen=True)
 class RoadmapEntry:
@@ -40,6 +76,9 @@ class RoadmapEntry:
     prerequisite: bool = False
     # Why it was chosen: "stage", "prerequisite", "weakness", "weakest" or "now" (see ``plan``).
     reason: str = "stage"
+    # For this organisation (Profile): the effort rating and the owner; empty means the file's.
+    effort: str = ""
+    owner: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         r = self.recommendation
@@ -53,9 +92,9 @@ class RoadmapEntry:
             "why": r.why,
             "actions": list(r.actions),
             "horizon": self.horizon or r.horizon,
-            "effort": r.effort,
+            "effort": self.effort or r.effort,
             "impact": r.impact,
-            "owner": r.owner,
+            "owner": self.owner or r.owner,
             "addresses": list(r.addresses),
             "requires": list(r.requires),
             "reason": self.reason,
@@ -130,10 +169,12 @@ def build_roadmap(
     dimensions: Sequence[DimensionScore],
     classification: Classification,
     item_scores: Mapping[str, float] | None = None,
+    profile: Profile | None = None,
 ) -> tuple[RoadmapEntry, ...]:
     """Rule 12 over rule 8's dimension order (see ``plan``). ``item_scores`` are rule 2's scores
-    of the answered items; without them (a group's means) nothing counts as in place."""
-    return plan(questionnaire, dimensions, classification, item_scores).entries
+    of the answered items; without them (a group's means) nothing counts as in place. ``profile``:
+    the organisation's size band and sector, when given, pick each step's effort and owner."""
+    return plan(questionnaire, dimensions, classification, item_scores, profile).entries
 
 
 def plan(
@@ -141,6 +182,7 @@ def plan(
     dimensions: Sequence[DimensionScore],
     classification: Classification,
     item_scores: Mapping[str, float] | None = None,
+    profile: Profile | None = None,
 ) -> Plan:
     """The roadmap and the weak answers it leaves to a later stage.
 
@@ -165,6 +207,7 @@ def plan(
     impact, effort and dimension; at most ``max_now`` entries in ``now``.
     """
     scores = item_scores or {}
+    profile = profile or Profile()
     q = questionnaire
     known = [d.score for d in dimensions if d.score is not None]
     floor_failed = bool(known) and min(known) < q.thresholds.floor
@@ -294,7 +337,7 @@ def plan(
         key[rid] = (
             HORIZONS.index(horizon[rid]),
             -rec.impact,
-            EFFORTS.index(rec.effort),
+            EFFORTS.index(profile.effort(rec)),
             dimension_rank.get(rec.dimension, len(order)),
             position,
         )
@@ -320,6 +363,8 @@ def plan(
                 horizon=effective,
                 prerequisite=chosen[rid] == REASON_PREREQUISITE,
                 reason=chosen[rid],
+                effort=profile.effort(rec),
+                owner=profile.owner(rec),
             )
         )
     return Plan(tuple(entries), tuple(deferred))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion, new_token
 from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
+from ..domain.roadmap import Profile
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
 from . import NotFound, ensure_changeable, ensure_open
 from .questionnaires import current_ref, current_version, questionnaire_of, version_named
@@ -82,7 +83,8 @@ def _in_group(assessment: Assessment) -> bool:
 
 
 def result_of(assessment: Assessment) -> Result:
-    return score(questionnaire_of(assessment.questionnaire), assessment.answers or {})
+    profile = Profile(size_band=assessment.size_band or "", sector=assessment.sector or "")
+    return score(questionnaire_of(assessment.questionnaire), assessment.answers or {}, profile)
 
 
 def complete_assessment(session: Session, assessment: Assessment, result: Result | None = None) -> Result:
@@ -141,7 +143,8 @@ def submit(
     problems: list[AnswerProblem] = []
     result: Result | None = None
     try:
-        result = score(q, answers)  # validates, and is the result itself: the answers are checked once
+        # Validates, and is the result itself: the answers are checked once.
+        result = score(q, answers, Profile(size_band=size_band[:50], sector=sector.strip()[:100]))
     except InvalidAnswers as exc:
         problems.extend(exc.problems)
     try:

@@ -39,13 +39,16 @@ def test_results_page_shows_strengths_and_weaknesses_by_practice(live_server, ne
         more.click()
     strengths = page.locator(".practices > div:nth-child(1)")
     weaknesses = page.locator(".practices > div:nth-child(2)")
-    expect(strengths).to_contain_text("Leaders back staff publicly after an honest mistake.")
-    # dl_self_announcements is reverse-keyed: the practice, never the reversed question
-    expect(strengths).to_contain_text("Posts that invite and answer others rather than announce ourselves.")
+    # The practices of the current file (1.2), by their item ids.
+    expect(strengths).to_contain_text(v1.item("ld_back_after_mistake").practice)
+    # dl_posts_about_ourselves is reverse-keyed: the practice, never the reversed question
+    assert v1.item("dl_posts_about_ourselves").reverse
+    expect(strengths).to_contain_text(v1.item("dl_posts_about_ourselves").practice)
     expect(page.locator("#practices-heading").locator("xpath=..")).not_to_contain_text("announcements about")
-    expect(weaknesses).to_contain_text("Posts go out without layers of sign-off.")
+    expect(weaknesses).to_contain_text(v1.item("po_routine_reply_waits").practice)
     # Not applicable answers are neither strength nor weakness.
-    expect(weaknesses).not_to_contain_text("Those who check what we publish")
+    assert v1.item("po_checker_suggests").allow_not_applicable
+    expect(weaknesses).not_to_contain_text(v1.item("po_checker_suggests").practice)
     expect(weaknesses.locator("li")).to_have_count(
         sum(1 for i in v1.items_of("policy") if not i.allow_not_applicable)
     )
