@@ -87,3 +87,8 @@ def register_web(app: Flask) -> None:
     from . import deletion
 
     app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment
+
+    from . import api_plans, plan_pages
+
+    api_plans.register(app)  # plans, plan.ics, report.docx, slides.pptx
+    app.register_blueprint(plan_pages.bp)  # "Review and edit before you share"
