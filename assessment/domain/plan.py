@@ -27,12 +27,12 @@ from .scoring import AnswerProblem, item_scores
 
 # Free-text limits of a plan. Chosen so that the largest plan accepted still lays out in a few
 # PDF pages more than the report without one (tests/test_plans.py renders it).
-INTRODUCTION_MAX = 3000
-AREA_NOTE_MAX = 800
-STEP_TITLE_MAX = 160
-STEP_OWNER_MAX = 100
-STEP_NOTE_MAX = 500
-STEPS_MAX = 40
+INTRODUCTION_MAX = 2000
+AREA_NOTE_MAX = 400
+STEP_TITLE_MAX = 120
+STEP_OWNER_MAX = 80
+STEP_NOTE_MAX = 280
+STEPS_MAX = 30
 AGREED_BY_MAX = 120
 
 STATUSES = ("planned", "started", "done", "dropped")
