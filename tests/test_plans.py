@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 
 import pytest
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from pptx import Presentation
 from pypdf import PdfReader
 
 from assessment.domain import plan as plan_rules
-from assessment.domain.figures import shown_change, shown_score
+from assessment.domain.figures import score_bounds, shown_change, shown_score
 from assessment.domain.result import score
 from assessment.domain.scoring import item_score
 
-from .test_workshop import create, facilitator, group_row, join
+from .test_workshop import create, facilitator, group_row, join, plausible
 from .web_helpers import answers, finish
 
 ORG = "Kestrel Housing Trust"
@@ -325,3 +327,179 @@ def test_the_largest_plan_accepted_adds_only_a_few_pages(client, v1):
     pdf = client.get(f"/api/v1/assessments/{aid}/report.pdf")
     assert pdf.status_code == 200
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) <= base + 8
+
+
+# --------------------------------------------------------------------------- workshops
+
+
+def _workshop(app, v1, n: int = 4, organisation: str = "Acme Housing", seed: int = 5, **fields):
+    owner, token = facilitator(app, f"f{seed}@example.org") if "owner" not in fields else fields.pop("owner")
+    group_id = create(owner, organisation=organisation, **fields)
+    code = group_row(app, group_id).join_code
+    rng = random.Random(seed)
+    for role in ["leadership", "staff", "staff", "manager", "staff", "leadership"][:n]:
+        phone = app.test_client()
+        finish(phone, v1, join(phone, code, role), plausible(v1, role, rng))
+    return owner, token, group_id
+
+
+def test_the_workshop_plan_needs_the_facilitators_token(app, v1):
+    owner, token, group_id = _workshop(app, v1)
+    auth = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/groups/{group_id}/plan"
+    assert app.test_client().get(url).status_code == 401
+    _, other = facilitator(app, "other@example.org")
+    assert app.test_client().get(url, headers={"Authorization": f"Bearer {other}"}).status_code == 404
+    plan = app.test_client().get(url, headers=auth).json
+    summary = app.test_client().get(f"/api/v1/groups/{group_id}/summary", headers=auth).json
+    assert [s["id"] for s in plan["steps"]] == [r["id"] for r in summary["roadmap"]]
+    saved = app.test_client().put(url, json={"version": 0, "steps": plan["steps"][:2]}, headers=auth)
+    assert saved.status_code == 200 and saved.json["version"] == 1
+    stale = app.test_client().put(url, json={"version": 0, "steps": []}, headers=auth)
+    assert stale.status_code == 409 and len(stale.json["current"]["steps"]) == 2
+
+
+def test_the_workshop_word_file_and_slides(app, v1):
+    owner, token, group_id = _workshop(app, v1)
+    auth = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/groups/{group_id}/plan"
+    steps = app.test_client().get(url, headers=auth).json["steps"]
+    steps.append({"id": "custom-reply", "title": "Answer every comment within a day", "owner": "Comms"})
+    assert app.test_client().put(url, json={"version": 0, "steps": steps}, headers=auth).status_code == 200
+    summary = app.test_client().get(f"/api/v1/groups/{group_id}/summary", headers=auth).json
+
+    docx = app.test_client().get(f"/api/v1/groups/{group_id}/report.docx", headers=auth)
+    assert docx.status_code == 200
+    text = _docx_text(docx.data)
+    assert "Acme Housing" in text
+    for step in steps:
+        assert step["title"] in text
+    # Rule 13: fewer than 3 leaders, so the leaders-and-others comparison is only its reason.
+    assert "Leaders" not in [c.text for t in Document(io.BytesIO(docx.data)).tables for c in t.rows[0].cells]
+
+    pptx = owner.get(f"/workshops/{group_id}/slides.pptx")  # the dashboard's download
+    assert pptx.status_code == 200
+    deck = Presentation(io.BytesIO(pptx.data))
+    texts = "\n".join(
+        shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+    )
+    assert "Acme Housing" in texts
+    for step in steps:
+        assert step["title"] in texts
+    charts = {}
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                charts[slide.shapes.title.text] = shape.chart
+    for d in v1.dimensions:
+        title = next(t for t in charts if t.startswith(f"{d.label}: "))
+        values = list(charts[title].plots[0].series[0].values)
+        shown = shown_score(summary["scores"]["dimensions"][d.id], score_bounds(v1))
+        assert values[0] == float(shown.value)  # the group mean, as shown (rule 17)
+        assert title.startswith(f"{d.label}: {shown.text}")
+        assert "Leaders" not in list(charts[title].plots[0].categories)  # withheld (rule 13)
+    assert all(slide.has_notes_slide and slide.notes_slide.notes_text_frame.text for slide in deck.slides)
+
+
+def test_below_k_the_files_have_no_figures(app, v1):
+    owner, token, group_id = _workshop(app, v1, n=2)
+    pptx = Presentation(io.BytesIO(owner.get(f"/workshops/{group_id}/slides.pptx").data))
+    assert not any(shape.has_chart for slide in pptx.slides for shape in slide.shapes)
+    text = _docx_text(owner.get(f"/workshops/{group_id}/report.docx").data)
+    assert "Overall index" not in text and "No figures yet" in text
+
+
+# --------------------------------------------------------------------------- pages and the retake
+
+
+def _form_of(plan: dict, dimensions) -> dict[str, str]:
+    """The edit page's form fields for ``plan`` (what a browser without JavaScript posts)."""
+    data = {
+        "version": str(plan["version"]),
+        "count": str(len(plan["steps"])),
+        "introduction": plan["introduction"],
+        "agreed_by": plan["agreed_by"],
+    }
+    for n, s in enumerate(plan["steps"]):
+        data |= {
+            f"step-{n}-id": s["id"],
+            f"step-{n}-position": str(n + 1),
+            f"step-{n}-title": s["title"],
+            f"step-{n}-owner": s["owner"],
+            f"step-{n}-due": s["due"] or "",
+            f"step-{n}-status": s["status"],
+            f"step-{n}-note": s["note"],
+        }
+    return data
+
+
+def test_the_page_edits_the_plan_without_javascript(client, v1):
+    aid = _submit(client, v1)
+    plan = client.get(f"/api/v1/assessments/{aid}/plan").json
+    page = client.get(f"/results/{aid}/plan")
+    assert page.status_code == 200 and "Review and edit before you share" in page.get_data(as_text=True)
+    form = _form_of(plan, v1.dimensions)
+    last = len(plan["steps"]) - 1
+    form |= {"step-0-position": "99", f"step-{last}-status": "dropped", "agreed_by": "Dana Smith"}
+    form |= {"new-title": "Ask the volunteers", "new-owner": "Volunteer lead", "new-due": "2027-04-01"}
+    form |= {f"note-{v1.dimensions[0].id}": "Start with the website comments."}
+    saved = client.post(f"/results/{aid}/plan", data=form)
+    assert saved.status_code == 200 and "Plan saved." in saved.get_data(as_text=True)
+    stored = client.get(f"/api/v1/assessments/{aid}/plan").json
+    ids = [s["id"] for s in stored["steps"]]
+    assert ids[-2:] == [plan["steps"][0]["id"], "custom-1"]  # moved last, then the new step
+    assert stored["notes"] == {v1.dimensions[0].id: "Start with the website comments."}
+    # The same form again, read at version 0: refused, nothing changed, the typing kept.
+    form["introduction"] = "My own words"
+    stale = client.post(f"/results/{aid}/plan", data=form)
+    body = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "Someone else saved this plan" in body and "My own words" in body
+    assert client.get(f"/api/v1/assessments/{aid}/plan").json["version"] == 1
+    # A bad date is named on its row; the autosave gets JSON.
+    form |= {"version": "1", "step-1-due": "next week"}
+    bad = client.post(f"/results/{aid}/plan", data=form)
+    # The page comes back in the posted order (row 0 asked for position 99), errors on their rows.
+    assert bad.status_code == 422 and 'id="step-0-due-error"' in bad.get_data(as_text=True)
+    assert 'value="next week"' in bad.get_data(as_text=True)
+    auto = client.post(f"/results/{aid}/plan", data=form, headers={"Accept": "application/json"})
+    assert auto.status_code == 422 and auto.json["errors"][0]["item"] == "steps[0].due"
+
+
+def test_the_retake_shows_what_was_planned_and_what_changed(app, v1):
+    from .web_helpers import start
+
+    browser = app.test_client()
+    token = start(browser, organisation=ORG)
+    low = _low_answers(v1)
+    first = finish(browser, v1, token, low).rsplit("/", 1)[1]
+    plan = browser.get(f"/api/v1/assessments/{first}/plan").json
+    step = next(
+        s for s in plan["steps"] if s["id"] in {r.id for r in v1.recommendations if len(r.addresses) >= 1}
+    )
+    rec = next(r for r in v1.recommendations if r.id == step["id"])
+    step["status"] = "done"
+    assert (
+        browser.put(f"/api/v1/assessments/{first}/plan", json={"version": 0, "steps": [step]}).status_code
+        == 200
+    )
+    # The retake raises the first addressed item to its most social answer; the rest stay.
+    raised = v1.item(rec.addresses[0])
+    later = dict(low) | {raised.id: raised.lo if raised.reverse else raised.hi}
+    assert browser.post(f"/results/{first}/retake").status_code == 302
+    with app.extensions["database"].session() as s:
+        from assessment.db.models import Assessment
+
+        new_token = s.query(Assessment).filter(Assessment.id != first).one().token
+    second = finish(browser, v1, new_token, later).rsplit("/", 1)[1]
+    body = browser.get(f"/api/v1/assessments/{second}").json
+    [review] = body["plan_review"]
+    scored = [i for i in rec.addresses if i in later and isinstance(later[i], int)]
+    # By hand: every addressed item was at 0 before; now one of len(scored) is at 100.
+    expected = round(100 / len(scored), 1)
+    assert review["id"] == rec.id and review["status"] == "done" and review["items"] == scored
+    assert review["before"] == 0.0 and review["change"] == pytest.approx(expected, abs=0.1)
+    page = browser.get(f"/results/{second}").get_data(as_text=True)
+    assert "What you planned, and what changed" in page and "not proof" in page
+    pdf = _text(browser.get(f"/api/v1/assessments/{second}/report.pdf").data)
+    assert "What you planned, and what changed" in pdf
+    assert "plan_review" not in browser.get(f"/api/v1/assessments/{first}").json
