@@ -344,7 +344,7 @@ def _workshop(app, v1, n: int = 4, organisation: str = "Acme Housing", seed: int
 
 
 def test_the_workshop_plan_needs_the_facilitators_token(app, v1):
-    owner, token, group_id = _workshop(app, v1)
+    _owner, token, group_id = _workshop(app, v1)
     auth = {"Authorization": f"Bearer {token}"}
     url = f"/api/v1/groups/{group_id}/plan"
     assert app.test_client().get(url).status_code == 401
@@ -402,7 +402,7 @@ def test_the_workshop_word_file_and_slides(app, v1):
 
 
 def test_below_k_the_files_have_no_figures(app, v1):
-    owner, token, group_id = _workshop(app, v1, n=2)
+    owner, _token, group_id = _workshop(app, v1, n=2)
     pptx = Presentation(io.BytesIO(owner.get(f"/workshops/{group_id}/slides.pptx").data))
     assert not any(shape.has_chart for slide in pptx.slides for shape in slide.shapes)
     text = _docx_text(owner.get(f"/workshops/{group_id}/report.docx").data)
