@@ -503,3 +503,56 @@ def test_the_retake_shows_what_was_planned_and_what_changed(app, v1):
     pdf = _text(browser.get(f"/api/v1/assessments/{second}/report.pdf").data)
     assert "What you planned, and what changed" in pdf
     assert "plan_review" not in browser.get(f"/api/v1/assessments/{first}").json
+
+
+def test_a_workshop_reviews_its_predecessors_plan_on_both_snapshots(app, v1):
+    owner, token, earlier = _workshop(app, v1, n=3, seed=7)
+    auth = {"Authorization": f"Bearer {token}"}
+    steps = app.test_client().get(f"/api/v1/groups/{earlier}/plan", headers=auth).json["steps"][:3]
+    put = app.test_client().put(
+        f"/api/v1/groups/{earlier}/plan", json={"version": 0, "steps": steps}, headers=auth
+    )
+    assert put.status_code == 200
+    # A workshop of another client cannot be named; one of the same client can.
+    other = app.test_client().post(
+        "/api/v1/groups",
+        json={"name": "B", "questionnaire": v1.id, "organisation": "Other Ltd", "predecessor": earlier},
+        headers=auth,
+    )
+    assert other.status_code == 422 and other.json["errors"][0]["item"] == "predecessor"
+    _, _, later = _workshop(app, v1, n=3, seed=8, owner=(owner, token))
+    assert owner.post(f"/workshops/{later}/predecessor", data={"predecessor": earlier}).status_code == 302
+    summary = app.test_client().get(f"/api/v1/groups/{later}/summary", headers=auth).json
+    review = summary["plan_review"]
+    assert [r["id"] for r in review] == [s["id"] for s in steps]
+
+    # By hand, from each snapshot's answers: the mean item score of the addressed items, x 100.
+    def means(group_id):
+        from assessment.db.models import Assessment
+
+        with app.extensions["database"].session() as s:
+            rows = s.query(Assessment).filter_by(group_id=group_id, status="complete").all()
+            return [r.answers for r in rows]
+
+    then, now = means(earlier), means(later)
+    for r in review:
+        rec = next(x for x in v1.recommendations if x.id == r["id"])
+        items = [
+            i
+            for i in rec.addresses
+            if any(isinstance(a.get(i), int) for a in then) and any(isinstance(a.get(i), int) for a in now)
+        ]
+        assert r["items"] == items
+
+        def mean(sets, items=items):
+            per_item = []
+            for i in items:
+                scored = [item_score(v1.item(i), a[i]) for a in sets if isinstance(a.get(i), int)]
+                per_item.append(sum(scored) / len(scored))
+            return 100 * sum(per_item) / len(per_item)
+
+        bounds = plan_rules.item_bounds(v1)
+        expected = shown_change(shown_score(mean(then), bounds), shown_score(mean(now), bounds))
+        assert r["change"] == float(expected.value)
+    page = owner.get(f"/workshops/{later}").get_data(as_text=True)
+    assert "What you planned, and what changed" in page
