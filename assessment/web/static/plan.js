@@ -54,6 +54,7 @@
   }
 
   function later() {
+    if (!stopped) say("Not saved yet…");
     clearTimeout(timer);
     timer = setTimeout(save, 600);
   }
