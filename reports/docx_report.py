@@ -79,7 +79,8 @@ def _cover(doc: Any, r: ReportContext) -> None:
         details.add_run(f"\n{r.brand_name}")
 
 
-def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
+def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
+    """A table with a header row; ``widths`` in millimetres (Word and LibreOffice read them per cell)."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -88,6 +89,13 @@ def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+    if widths:
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width)  # the grid LibreOffice lays out by
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Mm(width)
 
 
 def _summary(doc: Any, r: ReportContext) -> None:
@@ -107,6 +115,7 @@ def _summary(doc: Any, r: ReportContext) -> None:
             [d.label, d.score_display, d.stage_label or "not enough answers", d.target_display or "–"]
             for d in r.dimensions
         ],
+        widths=[70, 25, 45, 32],
     )
     rows = [(d.label, d.score, d.score_display) for d in r.dimensions]
     rows.append(("Overall index", r.overall, r.overall_display))
@@ -193,6 +202,7 @@ def _review(doc: Any, r: ReportContext) -> None:
         doc,
         ["Step", "Status", "Then", "Now", "Change"],
         [[x.title, x.status_label, x.before, x.after, x.change] for x in p.review],
+        widths=[86, 26, 20, 20, 20],
     )
 
 
@@ -258,6 +268,7 @@ def _plan(doc: Any, r: ReportContext) -> None:
                     ]
                     for s in p.steps
                 ],
+                widths=[10, 86, 30, 26, 20],
             )
         else:
             doc.add_paragraph("The plan has no steps.")
@@ -285,6 +296,7 @@ def _plan(doc: Any, r: ReportContext) -> None:
                 [str(e.rank), f"{e.title} ({e.dimension_label})", e.owner, e.effort, e.impact]
                 for e in h.entries
             ],
+            widths=[10, 96, 34, 16, 16],
         )
 
 

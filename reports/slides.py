@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from .context import ReportContext
 
@@ -56,6 +56,23 @@ def workshop_slides(context: ReportContext) -> bytes:
     return out.getvalue()
 
 
+def _place(slide: Any) -> None:
+    """The default template's placeholders are laid out for 4:3; the deck is 16:9."""
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.6), Inches(0.3), Inches(12.1), Inches(1.1)
+    for paragraph in title.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(32)
+    for shape in slide.placeholders:
+        if shape.placeholder_format.idx == 1:
+            shape.left, shape.top, shape.width, shape.height = (
+                Inches(0.6),
+                Inches(1.6),
+                Inches(12.1),
+                Inches(5.4),
+            )
+
+
 def _notes(slide: Any, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
@@ -67,6 +84,10 @@ def _title_slide(deck: Any, r: ReportContext) -> None:
     if r.prepared_by:
         lines.append(f"Prepared by {r.prepared_by}")
     slide.placeholders[1].text = "\n".join(lines)
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.8), Inches(2.2), Inches(11.7), Inches(1.5)
+    body = slide.placeholders[1]
+    body.left, body.top, body.width, body.height = Inches(0.8), Inches(3.9), Inches(11.7), Inches(2.0)
     _notes(slide, r.verdict_explanation if not r.withheld else r.withheld)
 
 
@@ -86,6 +107,7 @@ def _chart(
         XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.6), top or Inches(1.5), Inches(12.1), Inches(5.5), data
     )
     chart = frame.chart
+    chart.has_title = False  # the slide's title says what the chart shows
     chart.has_legend = len(series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -107,16 +129,20 @@ def _chart(
 
 def _spectrum(deck: Any, r: ReportContext, accent: RGBColor) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    slide.shapes.title.text = (
-        f"Between {r.low_pole.lower()} and {r.high_pole.lower()}: {r.classification_label}"
-    )
+    slide.shapes.title.text = f"{r.classification_label}: overall {r.overall_display}"
+    _place(slide)
     categories = ["Overall index", *(d.label for d in r.dimensions)]
     values = [shown_value(r.overall_display), *(shown_value(d.score_display) for d in r.dimensions)]
     _chart(slide, categories, [("Group mean", values)], accent)
-    box = slide.shapes.add_textbox(Inches(0.6), Inches(7.0), Inches(12), Emu(300000))
+    box = slide.shapes.add_textbox(Inches(0.6), Inches(6.9), Inches(12.1), Inches(0.5))
+    box.text_frame.word_wrap = True
     box.text_frame.text = (
-        f"Threshold of a social organisation {r.threshold_display}; every area at least {r.floor_display}."
+        f"From {r.low_pole.lower()} (0) to {r.high_pole.lower()} (100): a social organisation reaches "
+        f"{r.threshold_display} overall, with every area at {r.floor_display} or more."
     )
+    for paragraph in box.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(14)
     _notes(slide, r.verdict_explanation)
 
 
@@ -124,6 +150,7 @@ def _dimension(deck: Any, r: ReportContext, d: Any, accent: RGBColor) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     stage = f", {d.stage_label}" if d.stage_label else ", not enough answers"
     slide.shapes.title.text = f"{d.label}: {d.score_display}{stage}"
+    _place(slide)
     categories = ["Group mean"]
     values = [shown_value(d.score_display)]
     if d.target_display:
@@ -153,6 +180,7 @@ def _dimension(deck: Any, r: ReportContext, d: Any, accent: RGBColor) -> None:
 def _text_slide(deck: Any, title: str, lines: list[str], notes: str) -> Any:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_AND_CONTENT])
     slide.shapes.title.text = title
+    _place(slide)
     body = slide.placeholders[1].text_frame
     body.text = lines[0] if lines else ""
     for line in lines[1:]:
