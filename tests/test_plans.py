@@ -21,10 +21,16 @@ from assessment.domain.figures import score_bounds, shown_change, shown_score
 from assessment.domain.result import score
 from assessment.domain.scoring import item_score
 
+from .test_api_openapi import check
 from .test_workshop import create, facilitator, group_row, join, plausible
 from .web_helpers import answers, finish
 
 ORG = "Kestrel Housing Trust"
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    return client.get("/api/v1/openapi.json").json
 
 
 def _text(pdf: bytes) -> str:
@@ -167,10 +173,12 @@ def test_plan_review_is_the_change_of_the_mean_item_score_as_shown(v1):
 # --------------------------------------------------------------------------- the API
 
 
-def test_get_and_put_the_plan_with_versions(app, client, v1):
+def test_get_and_put_the_plan_with_versions(app, client, v1, spec):
     aid = _submit(client, v1)
     url = f"/api/v1/assessments/{aid}/plan"
-    plan = client.get(url).json
+    got = client.get(url)
+    check(spec, "/assessments/{assessment_id}/plan", "get", got)
+    plan = got.json
     assert plan["version"] == 0 and plan["edited"] is False and plan["dropped"] == []
     roadmap = client.get(f"/api/v1/assessments/{aid}").json["roadmap"]
     assert [s["id"] for s in plan["steps"]] == [r["id"] for r in roadmap]
@@ -186,18 +194,20 @@ def test_get_and_put_the_plan_with_versions(app, client, v1):
     }
     saved = client.put(url, json=body)
     assert saved.status_code == 200, saved.json
+    check(spec, "/assessments/{assessment_id}/plan", "put", saved)
     assert saved.json["version"] == 1 and saved.json["edited"] is True
     assert saved.json["dropped"] == [roadmap[0]["id"]]
     # A save from the old read is refused and changes nothing.
     stale = client.put(url, json={**body, "introduction": "Overwritten?"})
     assert stale.status_code == 409
+    check(spec, "/assessments/{assessment_id}/plan", "put", stale)
     assert stale.json["current"]["introduction"] == "Agreed at the away day."
     assert client.get(url).json["introduction"] == "Agreed at the away day."
     again = client.put(url, json={**body, "version": 1, "introduction": "Second edit."})
     assert again.status_code == 200 and again.json["version"] == 2
 
 
-def test_bad_plans_get_422_naming_each_field_and_nothing_is_saved(client, v1):
+def test_bad_plans_get_422_naming_each_field_and_nothing_is_saved(client, v1, spec):
     aid = _submit(client, v1)
     url = f"/api/v1/assessments/{aid}/plan"
     bad = {
@@ -211,6 +221,7 @@ def test_bad_plans_get_422_naming_each_field_and_nothing_is_saved(client, v1):
     }
     response = client.put(url, json=bad)
     assert response.status_code == 422
+    check(spec, "/assessments/{assessment_id}/plan", "put", response)
     assert {e["item"] for e in response.json["errors"]} == {
         "steps[0].status",
         "steps[1].due",
@@ -359,7 +370,7 @@ def test_the_workshop_plan_needs_the_facilitators_token(app, v1):
     assert stale.status_code == 409 and len(stale.json["current"]["steps"]) == 2
 
 
-def test_the_workshop_word_file_and_slides(app, v1):
+def test_the_workshop_word_file_and_slides(app, v1, spec):
     owner, token, group_id = _workshop(app, v1)
     auth = {"Authorization": f"Bearer {token}"}
     url = f"/api/v1/groups/{group_id}/plan"
@@ -370,6 +381,9 @@ def test_the_workshop_word_file_and_slides(app, v1):
 
     docx = app.test_client().get(f"/api/v1/groups/{group_id}/report.docx", headers=auth)
     assert docx.status_code == 200
+    check(spec, "/groups/{group_id}/report.docx", "get", docx)
+    slides = app.test_client().get(f"/api/v1/groups/{group_id}/slides.pptx", headers=auth)
+    check(spec, "/groups/{group_id}/slides.pptx", "get", slides)
     text = _docx_text(docx.data)
     assert "Acme Housing" in text
     for step in steps:
@@ -465,7 +479,7 @@ def test_the_page_edits_the_plan_without_javascript(client, v1):
     assert auto.status_code == 422 and auto.json["errors"][0]["item"] == "steps[0].due"
 
 
-def test_the_retake_shows_what_was_planned_and_what_changed(app, v1):
+def test_the_retake_shows_what_was_planned_and_what_changed(app, v1, spec):
     from .web_helpers import start
 
     browser = app.test_client()
@@ -491,7 +505,9 @@ def test_the_retake_shows_what_was_planned_and_what_changed(app, v1):
 
         new_token = s.query(Assessment).filter(Assessment.id != first).one().token
     second = finish(browser, v1, new_token, later).rsplit("/", 1)[1]
-    body = browser.get(f"/api/v1/assessments/{second}").json
+    got = browser.get(f"/api/v1/assessments/{second}")
+    check(spec, "/assessments/{assessment_id}", "get", got)
+    body = got.json
     [review] = body["plan_review"]
     scored = [i for i in rec.addresses if i in later and isinstance(later[i], int)]
     # By hand: every addressed item was at 0 before; now one of len(scored) is at 100.
@@ -505,7 +521,7 @@ def test_the_retake_shows_what_was_planned_and_what_changed(app, v1):
     assert "plan_review" not in browser.get(f"/api/v1/assessments/{first}").json
 
 
-def test_a_workshop_reviews_its_predecessors_plan_on_both_snapshots(app, v1):
+def test_a_workshop_reviews_its_predecessors_plan_on_both_snapshots(app, v1, spec):
     owner, token, earlier = _workshop(app, v1, n=3, seed=7)
     auth = {"Authorization": f"Bearer {token}"}
     steps = app.test_client().get(f"/api/v1/groups/{earlier}/plan", headers=auth).json["steps"][:3]
@@ -522,8 +538,9 @@ def test_a_workshop_reviews_its_predecessors_plan_on_both_snapshots(app, v1):
     assert other.status_code == 422 and other.json["errors"][0]["item"] == "predecessor"
     _, _, later = _workshop(app, v1, n=3, seed=8, owner=(owner, token))
     assert owner.post(f"/workshops/{later}/predecessor", data={"predecessor": earlier}).status_code == 302
-    summary = app.test_client().get(f"/api/v1/groups/{later}/summary", headers=auth).json
-    review = summary["plan_review"]
+    got = app.test_client().get(f"/api/v1/groups/{later}/summary", headers=auth)
+    check(spec, "/groups/{group_id}/summary", "get", got)
+    review = got.json["plan_review"]
     assert [r["id"] for r in review] == [s["id"] for s in steps]
 
     # By hand, from each snapshot's answers: the mean item score of the addressed items, x 100.

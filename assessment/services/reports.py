@@ -151,11 +151,11 @@ def render_group_pdf(session: Session, group: Group) -> bytes:
     from .rounds import rounds_of
 
     view = workshop_view(session, group)
-    # The snapshot's move is committed before the render: rendering takes seconds, and the report
-    # cache keeps the bytes in a transaction of its own, which on SQLite would wait on this one
-    # (one writer at a time) until its busy timeout and then fail the download.
+    context = group_report_context(view)  # may move a predecessor's snapshot on too (its review)
+    # The snapshots' moves are committed before the render: rendering takes seconds, and the
+    # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
+    # one (one writer at a time) until its busy timeout and then fail the download.
     session.commit()
-    context = group_report_context(view)
     return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))
 
 
@@ -167,6 +167,6 @@ def full_group_context(session: Session, group: Group) -> ReportContext:
     from .rounds import rounds_of
 
     view = workshop_view(session, group)
-    session.commit()
     context = group_report_context(view)
+    session.commit()
     return with_rounds(context, round_sections(rounds_of(session, group)))
