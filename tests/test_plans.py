@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from assessment.domain import plan as plan_rules
 from assessment.domain.figures import score_bounds, shown_change, shown_score
 from assessment.domain.result import score
-from assessment.domain.scoring import item_score
+from assessment.domain.scoring import display, item_score
 
 from .test_api_openapi import check
 from .test_workshop import create, facilitator, group_row, join, plausible
@@ -343,12 +343,12 @@ def test_the_largest_plan_accepted_adds_only_a_few_pages(client, v1):
 # --------------------------------------------------------------------------- workshops
 
 
-def _workshop(app, v1, n: int = 4, organisation: str = "Acme Housing", seed: int = 5, **fields):
+def _workshop(app, v1, n: int = 4, organisation: str = "Acme Housing", seed: int = 5, roles=None, **fields):
     owner, token = facilitator(app, f"f{seed}@example.org") if "owner" not in fields else fields.pop("owner")
     group_id = create(owner, organisation=organisation, **fields)
     code = group_row(app, group_id).join_code
     rng = random.Random(seed)
-    for role in ["leadership", "staff", "staff", "manager", "staff", "leadership"][:n]:
+    for role in roles or ["leadership", "staff", "staff", "manager", "staff", "leadership"][:n]:
         phone = app.test_client()
         finish(phone, v1, join(phone, code, role), plausible(v1, role, rng))
     return owner, token, group_id
@@ -573,3 +573,22 @@ def test_a_workshop_reviews_its_predecessors_plan_on_both_snapshots(app, v1, spe
         assert r["change"] == float(expected.value)
     page = owner.get(f"/workshops/{later}").get_data(as_text=True)
     assert "What you planned, and what changed" in page
+
+
+def test_a_published_leaders_comparison_is_charted_as_shown(app, v1):
+    owner, token, group_id = _workshop(app, v1, roles=["leadership"] * 3 + ["staff"] * 3, seed=11)
+    summary = (
+        app.test_client()
+        .get(f"/api/v1/groups/{group_id}/summary", headers={"Authorization": f"Bearer {token}"})
+        .json
+    )
+    assert summary["perception_gap"]["withheld"] is False
+    deck = Presentation(io.BytesIO(owner.get(f"/workshops/{group_id}/slides.pptx").data))
+    charts = {s.shapes.title.text: sh.chart for s in deck.slides for sh in s.shapes if sh.has_chart}
+    for d in v1.dimensions:
+        gap = summary["perception_gap"]["dimensions"][d.id]
+        chart = next(c for t, c in charts.items() if t.startswith(f"{d.label}: "))
+        values = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values, strict=True))
+        # The two sides as the report prints them, as charted values.
+        assert values["Leaders"] == float(display(gap["leaders"]))
+        assert values["Others"] == float(display(gap["others"]))

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from assessment.domain.questionnaire import Questionnaire
 
+from .test_accessibility import serious
+
 PHONE = {"width": 375, "height": 667}
 
 
@@ -45,6 +47,7 @@ def test_edit_the_plan_on_a_phone_download_it_retake_and_see_what_changed(live_s
     page.get_by_role("link", name="Review and edit before you share").click()
     expect(page.get_by_role("heading", name="Review and edit before you share")).to_be_visible()
     _fits(page)
+    assert serious(page) == []  # axe-core: no serious or critical violations
     steps = page.locator("[data-plan-step]")
     count = steps.count()
     assert count >= 3
@@ -90,3 +93,4 @@ def test_edit_the_plan_on_a_phone_download_it_retake_and_see_what_changed(live_s
     expect(review).to_contain_text(second_title)
     expect(review.locator("td.num").last).to_have_text(re.compile(r"^(\+\d+(\.\d)?|±0|–)$"))
     _fits(page)
+    assert serious(page) == []
