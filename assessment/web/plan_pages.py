@@ -36,8 +36,9 @@ def form_to_body(form: MultiDict[str, str], dimensions: list[str]) -> dict[str, 
     """The API's body from the page's form. Rows are ordered by their position numbers (ties:
     page order); a filled "new step" row becomes a custom step."""
     rows = []
-    count = int(form.get("count", "0") or 0) if (form.get("count", "0") or "0").isdigit() else 0
-    for n in range(min(count, 200)):
+    raw_count = form.get("count", "0")
+    count = min(int(raw_count), 200) if raw_count.isdigit() else 0  # more rows than any plan has
+    for n in range(count):
         step_id = form.get(f"step-{n}-id", "")
         if not step_id:
             continue
