@@ -132,6 +132,10 @@ class Group(Base):
     # until the snapshot next advances (k more) or the group closes, so the withdrawal cannot
     # be read off by comparing views.
     snapshot_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An earlier workshop of the same client whose plan this one reviews (plans, migration 0010).
+    predecessor_id: Mapped[str | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), nullable=True
+    )
 
     owner: Mapped[User] = relationship(back_populates="groups")
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
@@ -275,3 +279,23 @@ class RateLimit(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class PlanRow(Base):
+    """The client's plan: a self-assessment's or a workshop's edited roadmap (never both).
+    ``body`` is ``assessment.domain.plan.Plan.to_dict()``; ``version`` rises by one per save, so
+    a save made from an older read is refused instead of overwriting (409)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[str | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), nullable=True, unique=True
+    )
+    group_id: Mapped[str | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), nullable=True, unique=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    body: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

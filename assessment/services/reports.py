@@ -43,13 +43,19 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
     roles = {r.id: r.label for r in questionnaire.roles}
     role = roles.get(assessment.role or "", assessment.role or "")
     label = f"Self-assessment ({role})" if role else "Self-assessment"
-    return build_context(
+    context = build_context(
         result_of(assessment),
         organisation=assessment.organisation or "",
         date=_date_of(assessment),
         respondent_label=label,
         history=_earlier_in_series(assessment),
     )
+    session = object_session(assessment)
+    if session is None or assessment.group_id is not None:
+        return context
+    from .plan_reports import assessment_with_plan
+
+    return assessment_with_plan(session, assessment, context)
 
 
 def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
@@ -115,7 +121,7 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         label = f"Workshop “{group.name}”: no figures yet, fewer than {view.snapshot.k} complete responses"
     elif view.snapshot.unpublished:
         label += f" (of {view.snapshot.complete} finished; the rest appear with the next snapshot)"
-    return build_context(
+    context = build_context(
         view.summary.result,
         organisation=group.organisation or group.name,
         date=today or dt.date.today(),
@@ -129,6 +135,12 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
         withheld=None if view.snapshot.shows_numbers else view.snapshot.note,
     )
+    session = object_session(group)
+    if session is None:
+        return context
+    from .plan_reports import group_with_plan
+
+    return group_with_plan(session, group, view, context)
 
 
 def render_group_pdf(session: Session, group: Group) -> bytes:
@@ -139,9 +151,22 @@ def render_group_pdf(session: Session, group: Group) -> bytes:
     from .rounds import rounds_of
 
     view = workshop_view(session, group)
-    # The snapshot's move is committed before the render: rendering takes seconds, and the report
-    # cache keeps the bytes in a transaction of its own, which on SQLite would wait on this one
-    # (one writer at a time) until its busy timeout and then fail the download.
+    context = group_report_context(view)  # may move a predecessor's snapshot on too (its review)
+    # The snapshots' moves are committed before the render: rendering takes seconds, and the
+    # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
+    # one (one writer at a time) until its busy timeout and then fail the download.
     session.commit()
-    context = group_report_context(view)
     return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))
+
+
+def full_group_context(session: Session, group: Group) -> ReportContext:
+    """The workshop report's whole context, as its PDF shows it (snapshot committed first): the
+    Word file and the slides are built from it, never from the database."""
+    from reports.rounds import round_sections, with_rounds
+
+    from .rounds import rounds_of
+
+    view = workshop_view(session, group)
+    context = group_report_context(view)
+    session.commit()
+    return with_rounds(context, round_sections(rounds_of(session, group)))

@@ -91,3 +91,8 @@ def register_web(app: Flask) -> None:
     from . import health
 
     health.register(app)  # instrument health: GET /api/v1/questionnaires/<id>/health and its page
+
+    from . import api_plans, plan_pages
+
+    api_plans.register(app)  # plans, plan.ics, report.docx, slides.pptx
+    app.register_blueprint(plan_pages.bp)  # "Review and edit before you share"

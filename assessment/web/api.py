@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import cohorts, idempotency, self_assessment
+from ..services import cohorts, idempotency, plans, self_assessment
 from ..services.questionnaires import (
     current_version,
     current_versions,
@@ -384,7 +384,9 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
     except services.NotFound:
         return error(404, "no assessment with this id")
     result = self_assessment.result_of(assessment)
-    return jsonify(self_assessment.payload(assessment, result, report_url(assessment.id)))
+    body = self_assessment.payload(assessment, result, report_url(assessment.id))
+    body.update(plans.review_payload(plans.assessment_review(db(), assessment)))  # a retake's plan_review
+    return jsonify(body)
 
 
 def register(app: Flask) -> None:

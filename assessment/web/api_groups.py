@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
 from .. import services
 from ..db.models import Group
 from ..domain.scoring import AnswerProblem
-from ..services import cohorts, workshops
+from ..services import cohorts, plans, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
@@ -121,6 +121,15 @@ def create_group() -> tuple[Response, int]:
             )
         except workshops.WorkshopError as exc:
             problems.append(AnswerProblem(exc.field, str(exc)))
+    predecessor = checked("predecessor")
+    if predecessor is not None:
+        problem = (
+            "only a workshop has a predecessor"
+            if kind == "cohort"
+            else plans.predecessor_problem(s, g.api_user.id, body.get("organisation") or "", predecessor)
+        )
+        if problem:
+            problems.append(AnswerProblem("predecessor", problem))
     if problems or version is None:
         return _invalid(problems)
     if kind == "cohort":
@@ -145,6 +154,7 @@ def create_group() -> tuple[Response, int]:
             settings=settings,
             is_open=is_open,
         )
+        group.predecessor_id = predecessor
     s.commit()
     response = jsonify(
         {
@@ -192,7 +202,9 @@ def _group_view(path: str, operation_id: str, summary: str, ok: tuple[str, Any])
 def summary(group: Group) -> Response:
     view = workshops.workshop_view(db(), group)
     db().commit()  # the snapshot may have moved on (rule 13)
-    response = jsonify(workshops.summary_dict(view))
+    body = workshops.summary_dict(view)
+    body.update(plans.review_payload(plans.group_review(db(), group, view.members)))
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -43,7 +43,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import services
 from ..db.models import Assessment, Group
 from ..domain.groups import MIN_GROUP_SIZE
-from ..services import exports, retention, self_assessment, snapshots, workshops
+from ..services import exports, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response, room, table_response
 from .auth import current_user_id
@@ -248,6 +248,7 @@ def dashboard(group_id: str) -> str:
         join_url=join_url(group),
         plotly_src=url_for("results.plotly_js", v=plotly.__version__),
         role_labels=dict(_role_labels(group)),
+        plan_review=plans.group_review(db(), group, view.members),  # the predecessor's plan
     )
 
 

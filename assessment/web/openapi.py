@@ -196,7 +196,7 @@ class _Generator(GenerateJsonSchema):
 def _content(schema: Any, refs: dict[Any, Any]) -> dict[str, Any] | None:
     if schema is None:
         return None
-    if schema in (PDF, HTML):
+    if isinstance(schema, str):  # a media type: PDF, HTML, a Word file, a calendar, ...
         return {schema: {"schema": {"type": "string", "contentMediaType": schema}}}
     if schema is dict:
         return {"application/json": {"schema": {"type": "object"}}}
@@ -206,7 +206,12 @@ def _content(schema: Any, refs: dict[Any, Any]) -> dict[str, Any] | None:
 def _schemas(operations: list[Operation]) -> tuple[dict[Any, Any], dict[str, Any]]:
     """The $ref of each declared type, and every definition (shared ones once)."""
     types = {op.body for op in operations if op.body is not None}
-    types |= {s for op in operations for _, s in op.responses.values() if s not in (None, PDF, HTML, dict)}
+    types |= {
+        s
+        for op in operations
+        for _, s in op.responses.values()
+        if s is not None and s is not dict and not isinstance(s, str)
+    }
     types.add(Error)
     types.add(ValidationErrors)
     ordered = sorted(types, key=lambda t: t.__name__)

@@ -16,7 +16,7 @@ from ..db.models import Assessment
 from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
 from ..domain.result import Result
 from ..domain.scoring import ItemFinding, display_score, score_boundaries
-from ..services import prerender, self_assessment
+from ..services import plans, prerender, self_assessment
 from . import charts, db
 from .forms import RetakeForm
 from .respond import owned_token, remember
@@ -168,6 +168,7 @@ def show(assessment_id: str) -> str:
         owner_token=token,
         can_retake=token is not None and assessment.group_id is None,
         retake_form=RetakeForm(),
+        plan_review=plans.assessment_review(db(), assessment),  # a retake: the earlier plan's effect
     )
 
 

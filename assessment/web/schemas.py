@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 from typing_extensions import TypedDict
 
+from .schemas_plans import PlanReviewOf, PlanReviewStep
+
 Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
 Moment = Annotated[str | None, WithJsonSchema({"type": ["string", "null"], "format": "date-time"})]
 Score = float | None
@@ -345,3 +347,10 @@ class Assessment(TypedDict):
     created_at: NotRequired[Moment]
     completed_at: NotRequired[Moment]
     report_url: Url
+    plan_review: NotRequired[
+        Annotated[
+            list[PlanReviewStep],
+            Field(description="Each step of the plan of the series' latest earlier assessment that has one."),
+        ]
+    ]
+    plan_review_of: NotRequired[PlanReviewOf]

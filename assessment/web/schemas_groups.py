@@ -10,6 +10,7 @@ from typing_extensions import TypedDict
 
 from .schemas import Classification, Finding, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
 from .schemas_cohorts import Waves
+from .schemas_plans import PlanReviewOf, PlanReviewStep
 
 RoleIds = Annotated[list[str] | None, Field(description="Role ids of the questionnaire.")]
 
@@ -37,6 +38,12 @@ class GroupCreate(TypedDict):
     min_group_size: NotRequired[Annotated[int | None, Field(ge=3, description="Never below 3.")]]
     consultant: NotRequired[text(200)]
     is_open: NotRequired[bool]
+    predecessor: NotRequired[
+        Annotated[
+            str | None,
+            Field(description="An earlier workshop of the same client, whose plan this one reviews."),
+        ]
+    ]
     expected_headcount: NotRequired[
         Annotated[
             int | None,
@@ -198,3 +205,12 @@ class GroupSummary(TypedDict):
     over_headcount: NotRequired[
         Annotated[bool, Field(description="True when more complete responses exist than expected_headcount.")]
     ]
+    plan_review: NotRequired[
+        Annotated[
+            list[PlanReviewStep],
+            Field(
+                description="Each step of the predecessor workshop's plan, both on their published snapshots."
+            ),
+        ]
+    ]
+    plan_review_of: NotRequired[PlanReviewOf]
