@@ -69,6 +69,7 @@ def test_a_weak_answer_no_step_can_take_up_is_reported_as_deferred():
         "dimension": "b",
         "recommendation": None,
         "stage": None,
+        "left_out": "b_mid",  # so the report can say why nothing takes b1 up
     }
 
 
