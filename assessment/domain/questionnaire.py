@@ -139,6 +139,7 @@ class Thresholds:
     strength: float = 0.75  # rule 11: an item score at or above this is a strength
     weakness: float = 0.25  # rule 11: at or below this, a weakness
     max_now: int = 4  # rule 12: the most entries the roadmap's "now" horizon holds
+    benchmark_min: int = 10  # rule 18: the fewest entries a comparison group shows figures for
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,8 @@ class Questionnaire:
     recommendations: tuple[Recommendation, ...]
     content_hash: str
     source: str = ""
+    # Rule 18: earlier versions whose benchmark entries count in this version's pool.
+    comparable_with: tuple[str, ...] = ()
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
@@ -621,6 +624,7 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
             strength=float(thresholds.get("strength", 0.75)),
             weakness=float(thresholds.get("weakness", 0.25)),
             max_now=int(thresholds.get("max_now", 4)),
+            benchmark_min=int(thresholds.get("benchmark_min", 10)),
         ),
         poles={k: dict(v) for k, v in data["poles"].items()},
         classifications={k: dict(v) for k, v in data["classifications"].items()},
@@ -679,4 +683,5 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
         ),
         content_hash=digest,
         source=source,
+        comparable_with=tuple(str(v) for v in data.get("comparable_with", ())),
     )

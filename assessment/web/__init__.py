@@ -75,6 +75,9 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(cohorts.bp)
     api_cohorts.register(app)
+    from . import api_benchmarks
+
+    api_benchmarks.register(app)  # rule 18's comparison
 
     from . import report_routes
 
