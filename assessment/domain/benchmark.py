@@ -35,8 +35,8 @@ DEFAULT_MIN = 10  # rule 18's default benchmark_min (the file may set its own)
 # The fall-back order of comparison groups: which of (sector, size band) each level keeps.
 LEVELS: tuple[tuple[bool, bool], ...] = ((True, True), (True, False), (False, True), (False, False))
 
-WITHHELD_EMPTY = "no organisations have added their scores to the comparison yet"
-WITHHELD_TOO_FEW = "fewer than {minimum} organisations in the comparison, even counting everyone"
+WITHHELD_EMPTY = "the comparison has no organisations in it yet"
+WITHHELD_TOO_FEW = "the comparison has fewer than {minimum} organisations, even across every sector and size"
 
 
 @dataclass(frozen=True)

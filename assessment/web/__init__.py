@@ -78,6 +78,9 @@ def register_web(app: Flask) -> None:
     from . import api_benchmarks
 
     api_benchmarks.register(app)  # rule 18's comparison
+    from . import benchmarks
+
+    benchmarks.register(app)  # its panel, opt-in and withdrawal on the pages
 
     from . import report_routes
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import NOT_APPLICABLE, UNSURE
@@ -17,6 +17,8 @@ UNSURE_LABEL = "Unsure / don't know"
 NOT_APPLICABLE_LABEL = "Not applicable: we don't have this"
 NO_ANSWER = "Prefer not to say"
 ANSWER_REQUIRED = "Please choose an answer before you go on."
+BENCHMARK_LABEL = "Add our anonymous scores to the comparison for organisations like ours"
+BENCHMARK_NEEDS = "To be compared with organisations like yours, choose your sector and number of employees."
 
 # Describing the respondent's organisation, not the questionnaire: these help compare like with
 # like later and are the same whatever questionnaire is answered.
@@ -62,6 +64,11 @@ class StartForm(FlaskForm):
         validators=[Optional()],
     )
     role = SelectField("Your role", validators=[Optional()])
+    benchmark = BooleanField(BENCHMARK_LABEL, default=False)  # rule 18: off unless ticked
+
+    def validate_benchmark(self, field: Field) -> None:
+        if field.data and not (self.sector.data and self.size_band.data):
+            raise ValidationError(BENCHMARK_NEEDS)
 
     def set_roles(self, roles: Iterable[tuple[str, str]]) -> None:
         self.role.choices = [SelectChoice("", NO_ANSWER)] + [SelectChoice(v, label) for v, label in roles]
