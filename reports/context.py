@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS, Item, Questionnaire
@@ -465,6 +466,7 @@ class ReportContext:
     logo_url: str | None
     assets: Mapping[str, Asset] = field(repr=False, default_factory=dict)
     withheld: str | None = None  # no figures may be shown yet, and why
+    benchmark: Any = None  # rule 18's section, set by benchmark_section.with_benchmark
 
 
 # --------------------------------------------------------------------------- building

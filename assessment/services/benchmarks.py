@@ -298,7 +298,11 @@ def add_workshop(
         scores={k: float(v) for k, v in means.items() if v is not None},
         origin="workshop",
     )
-    group.settings = {**(group.settings or {}), "benchmark_added": True}
+    group.settings = {
+        **(group.settings or {}),
+        "benchmark_added": True,
+        "benchmark": {"sector": sector, "size_band": size_band},  # the report compares the same way
+    }
     return entry
 
 

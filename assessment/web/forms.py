@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..domain import organisation
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import NOT_APPLICABLE, UNSURE
 
@@ -20,28 +21,8 @@ ANSWER_REQUIRED = "Please choose an answer before you go on."
 BENCHMARK_LABEL = "Add our anonymous scores to the comparison for organisations like ours"
 BENCHMARK_NEEDS = "To be compared with organisations like yours, choose your sector and number of employees."
 
-# Describing the respondent's organisation, not the questionnaire: these help compare like with
-# like later and are the same whatever questionnaire is answered.
-SECTORS = (
-    "Business and professional services",
-    "Charity and non-profit",
-    "Education",
-    "Financial services",
-    "Health and social care",
-    "Hospitality, travel and leisure",
-    "Manufacturing and engineering",
-    "Media, technology and telecoms",
-    "Public sector and government",
-    "Retail and consumer goods",
-    "Other",
-)
-SIZE_BANDS = (
-    ("1-9", "1 to 9 people"),
-    ("10-49", "10 to 49 people"),
-    ("50-249", "50 to 249 people"),
-    ("250-999", "250 to 999 people"),
-    ("1000+", "1,000 people or more"),
-)
+# Describing the respondent's organisation, not the questionnaire (domain.organisation).
+SECTORS, SIZE_BANDS = organisation.SECTORS, organisation.SIZE_BANDS
 
 
 class StartForm(FlaskForm):
