@@ -16,3 +16,6 @@ def register(app: Flask) -> None:
     cohorts.register(app)
     retention.register(app)
     operations.register(app)
+    from . import benchmarks
+
+    benchmarks.register(app)  # benchmark export/import/status, demo-benchmark
