@@ -148,7 +148,10 @@ def comparison_figure(rows: list[dict[str, Any]], *, own_name: str = "Your score
                 "hovertemplate": "%{y}: yours %{customdata}<extra></extra>",
             },
         ],
+        # No legend: the hint above the chart says what bar, tick and diamond are, and a legend
+        # wraps over the table on a phone.
         "layout": charts._layout(
+            showlegend=False,
             xaxis={
                 "range": [0, 100],
                 "gridcolor": charts.GRID,
@@ -157,9 +160,7 @@ def comparison_figure(rows: list[dict[str, Any]], *, own_name: str = "Your score
             },
             yaxis={"automargin": True, "gridcolor": "rgba(0,0,0,0)"},
             barmode="overlay",
-            height=90 + 46 * len(rows),
-            margin={"l": 8, "r": 16, "t": 8, "b": 40},
-            legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22},
+            margin={"l": 8, "r": 16, "t": 8, "b": 44},
         ),
     }
 
@@ -169,10 +170,15 @@ def benchmark_panel(assessment: Assessment, result: Result) -> dict[str, Any]:
     s = db()
     q = result.questionnaire
     found = benchmarks.assessment_figures(s, assessment, result)
-    in_pool = assessment.group_id is None and benchmarks.opted_in(s, assessment)
+    entry = (
+        benchmarks.current_entry(s, benchmarks.series_link(assessment.series))
+        if assessment.group_id is None
+        else None
+    )
     panel: dict[str, Any] = {
         "self_assessment": assessment.group_id is None,
-        "opted_in": in_pool,
+        "opted_in": entry is not None,
+        "shown": entry is not None and entry.published_in is not None,
         "chosen": bool(assessment.benchmark),
         "sector": assessment.sector,
         "size_band": assessment.size_band,
