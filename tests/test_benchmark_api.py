@@ -294,3 +294,20 @@ def test_the_questionnaire_version_is_its_own_pool(app, v1):
     with app.extensions["database"].session() as s:
         q = questionnaire_of(current_version(s, v1.id))
     assert benchmarks.pool_versions(q)[0] == q.version
+
+
+def test_benchmark_bodies_match_the_openapi_document(app, client, v1):
+    from .test_api_openapi import check
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    empty = client.get(f"/api/v1/benchmarks?questionnaire={v1.id}")
+    check(spec, "/benchmarks", "get", empty)
+    check(spec, "/benchmarks", "get", client.get("/api/v1/benchmarks?sector=Nowhere"))
+    rng = random.Random(30)
+    bodies = [
+        submit(client, v1, rng, benchmark=True, sector=SECTORS[5], size_band=SIZES[4]) for _ in range(10)
+    ]
+    full = client.get(f"/api/v1/benchmarks?questionnaire={v1.id}&sector={SECTORS[5]}")
+    assert full.get_json()["n"] == 10
+    check(spec, "/benchmarks", "get", full)
+    check(spec, "/assessments/{assessment_id}", "get", client.get(f"/api/v1/assessments/{bodies[0]['id']}"))
