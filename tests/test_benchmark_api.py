@@ -52,6 +52,16 @@ def put(app, q, sector, size, overall, scores, link=None):
         )
 
 
+def _empty_pool(app):
+    from assessment.db.models import BenchmarkSnapshot
+
+    with app.extensions["database"].session() as s, s.begin():
+        s.query(BenchmarkScore).delete()
+        s.query(BenchmarkEntry).delete()
+        s.query(BenchmarkSnapshot).delete()
+    benchmarks.forget()
+
+
 def expected_group(pool, sector, size, minimum):
     for name in ((sector, size), (sector, None), (None, size), (None, None)):
         members = [p for p in pool if name[0] in (None, p[0]) and name[1] in (None, p[1])]
@@ -187,36 +197,37 @@ def test_results_rank_against_their_group_with_their_own_entry_left_out(app, cli
     assert outsider["benchmark"]["overall"]["percentile"] == pytest.approx(float(expected))
 
 
-def test_nothing_identifying_is_stored(app, client, v1):
-    rng = random.Random(3)
-    bodies = [
-        submit(
-            client,
-            v1,
-            rng,
-            benchmark=True,
-            sector=SECTORS[0],
-            size_band=SIZES[0],
-            organisation="Kestrel Trust",
-        )
-        for _ in range(5)
-    ]
+@DB_SETTINGS
+@given(
+    names=st.lists(
+        st.text("abcdefghijklmnopqrstuvwxyz ", min_size=4, max_size=30).filter(str.strip),
+        min_size=1,
+        max_size=3,
+    ),
+    sector=st.sampled_from(SECTORS),
+    size=st.sampled_from(SIZES),
+    seed=st.integers(0, 1000),
+)
+def test_nothing_identifying_is_stored(app, v1, names, sector, size, seed):
+    _empty_pool(app)
+    client = app.test_client()
+    rng = random.Random(seed)
+    for name in names:
+        submit(client, v1, rng, benchmark=True, sector=sector, size_band=size, organisation=name, role="")
     columns = {c.key for c in inspect(BenchmarkEntry).columns}
     assert columns == {
         "id", "questionnaire_id", "version", "link", "sector", "size_band", "month", "overall",
         "origin", "imported", "published_in", "leaving",
     }  # fmt: skip
+    assert {c.key for c in inspect(BenchmarkScore).columns} == {"entry_id", "dimension", "score"}
     with app.extensions["database"].session() as s:
-        rows = list(s.scalars(select(BenchmarkEntry)))
         secrets = set()
         for a in s.scalars(select(Assessment)):
-            secrets |= {a.id, a.token, a.series, a.organisation}
-        assert len(rows) == 5
-        for row in rows:
-            values = {str(getattr(row, c)) for c in columns}
-            assert not any(secret in value for secret in secrets for value in values)
-            assert len(row.month) == 7
-    assert all(b["organisation"] == "Kestrel Trust" for b in bodies)
+            secrets |= {a.id, a.token, a.series, a.organisation.strip()}
+        for row in s.scalars(select(BenchmarkEntry)):
+            values = {str(getattr(row, c)) for c in columns if c not in ("sector", "size_band")}
+            assert not any(secret and secret in value for secret in secrets for value in values)
+            assert (row.sector, row.size_band) == (sector, size) and len(row.month) == 7
 
 
 def test_a_retake_replaces_and_a_deletion_withdraws_with_the_next_snapshot(app, client, v1):
@@ -311,3 +322,24 @@ def test_benchmark_bodies_match_the_openapi_document(app, client, v1):
     assert full.get_json()["n"] == 10
     check(spec, "/benchmarks", "get", full)
     check(spec, "/assessments/{assessment_id}", "get", client.get(f"/api/v1/assessments/{bodies[0]['id']}"))
+
+
+def test_a_version_declared_comparable_shares_the_earlier_pool(app, runner, client, v1, questionnaire_dir):
+    from .conftest import V1
+
+    text = V1.read_text()
+    text = text.replace(f'version: "{v1.version}"', 'version: "9.9"', 1).replace(
+        f"version: {v1.version}", "version: 9.9", 1
+    )
+    text = text.replace("thresholds:\n", f'comparable_with: ["{v1.version}"]\nthresholds:\n', 1)
+    (questionnaire_dir / "later.yaml").write_text(text)
+    assert runner.invoke(args=["init"]).exit_code == 0
+    for n in range(10):
+        put(app, v1, SECTORS[0], SIZES[0], 40.0 + n, {d.id: 40.0 + n for d in v1.dimensions}, link=f"c{n}")
+    later = client.get(f"/api/v1/benchmarks?questionnaire={v1.id}&version=9.9").get_json()
+    assert later["n"] == 10 and later["overall"]["median"] == pytest.approx(44.5)
+    with app.extensions["database"].session() as s:
+        from assessment.services.questionnaires import version_named
+
+        q = questionnaire_of(version_named(s, v1.id, "9.9"))
+    assert benchmarks.pool_versions(q) == ("9.9", v1.version)

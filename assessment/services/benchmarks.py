@@ -214,7 +214,9 @@ def sync_series(session: Session, series: str) -> None:
     link = series_link(series)
     latest = latest_in_series(session, series)
     if latest is None or not eligible(latest):
-        withdraw(session, link)
+        # Most series never opted in: one look-up, and no writes, for them.
+        if session.scalar(select(BenchmarkEntry.id).where(BenchmarkEntry.link == link).limit(1)) is not None:
+            withdraw(session, link)
         return
     q = questionnaire_of(latest.questionnaire)
     scores = {row.dimension: row.score for row in latest.scores}
