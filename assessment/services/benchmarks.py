@@ -138,10 +138,13 @@ def put_entry(
     scores: Mapping[str, float],
     origin: str = "local",
     advance: bool = True,
+    new_link: bool = False,
 ) -> BenchmarkEntry:
     """Add ``link``'s entry, replacing any earlier one of the same link (one entry per
-    organisation); the new entry waits for the next snapshot like any other."""
-    withdraw(session, link)
+    organisation); the new entry waits for the next snapshot like any other. ``new_link``: the
+    caller knows no entry has this link (an import, the demo), so there is nothing to replace."""
+    if not new_link:
+        withdraw(session, link)
     entry = BenchmarkEntry(
         questionnaire_id=q.id,
         version=q.version,
@@ -157,7 +160,8 @@ def put_entry(
     )
     entry.scores = [BenchmarkScore(dimension=d, score=float(v)) for d, v in scores.items()]
     session.add(entry)
-    session.flush()
+    if advance or not new_link:
+        session.flush()
     if advance:
         maybe_advance(session, q.id, q.version)
     return entry
@@ -549,6 +553,7 @@ def import_pool(
             scores=e["scores"],
             origin="imported",
             advance=False,
+            new_link=True,
         )
         added += 1
     advanced = maybe_advance(session, q.id, q.version) if added else False
@@ -637,6 +642,7 @@ def add_demo_pool(
             scores={d.id: d.score for d in result.dimensions if d.score is not None},
             origin=DEMO,
             advance=False,
+            new_link=True,
         )
     maybe_advance(session, q.id, q.version)
     return size
