@@ -465,13 +465,15 @@ def as_json(found: rule.Figures | rule.Withheld) -> dict[str, Any]:
 
 
 def export_pool(session: Session, q: Questionnaire) -> dict[str, Any]:
-    """The anonymous entries of one questionnaire version (not demo ones, not leaving ones), with
-    what an importing installation must agree on."""
+    """The anonymous entries of one questionnaire version with what an importing installation
+    must agree on: the published snapshot's (an entry waiting for the next snapshot, or leaving
+    with it, is not in the file, so two exports differ the way two views do), not demo ones."""
     entries = session.scalars(
         select(BenchmarkEntry)
         .where(
             BenchmarkEntry.questionnaire_id == q.id,
             BenchmarkEntry.version == q.version,
+            BenchmarkEntry.published_in.is_not(None),
             BenchmarkEntry.leaving.is_(False),
             BenchmarkEntry.origin != DEMO,
         )
