@@ -14,14 +14,12 @@ from dataclasses import dataclass, replace
 
 from assessment.domain import benchmark as rule
 from assessment.domain.figures import score_text, shown_number
-from assessment.domain.organisation import SIZE_LABELS
 from assessment.domain.questionnaire import Questionnaire
 
 from .charts import DEFAULT_ACCENT, INK, MUTED, PALE, RULE, _n, _svg, _t
 from .context import Chart, ReportContext, _alt
 from .fetcher import Asset, asset_url
 
-EVERYONE = "all organisations in the comparison"
 POSITIONS = {
     "above": "above the middle half",
     "below": "below the middle half",
@@ -54,21 +52,6 @@ class BenchmarkSection:
     withheld: str | None = None
     needed: int = 0
     minimum: int = rule.DEFAULT_MIN
-
-
-def group_label(group: rule.Group) -> str:
-    parts = [p for p in (group.sector, SIZE_LABELS.get(group.size_band or "", group.size_band)) if p]
-    return ", ".join(parts) if parts else EVERYONE
-
-
-def _position(mine: float | None, q1: float, median: float, q3: float) -> str:
-    if mine is None:
-        return "none"
-    if mine > q3:
-        return "above"
-    if mine < q1:
-        return "below"
-    return "upper" if mine >= median else "lower"
 
 
 # --------------------------------------------------------------------------- chart
@@ -179,7 +162,7 @@ def benchmark_section(
                 median=score_text(block["median"], q),
                 middle=f"{score_text(block['q1'], q)}\u2013{score_text(block['q3'], q)}",
                 percentile="\u2013" if rank is None else shown_number(rank).text,
-                position=POSITIONS[_position(mine, block["q1"], block["median"], block["q3"])],
+                position=POSITIONS[rule.standing(mine, block["q1"], block["median"], block["q3"])],
                 is_total=key == "overall",
             )
         )
@@ -199,7 +182,7 @@ def benchmark_section(
     chart = Chart(asset_url("benchmark.svg"), svg, _alt(svg))
     section = BenchmarkSection(
         is_group=is_group,
-        group_label=group_label(found.group),
+        group_label=rule.group_label(found.group),
         n=found.group.n,
         fallback=(found.group.sector, found.group.size_band) != (own_sector or None, own_size_band or None),
         demo=found.demo,

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .organisation import SIZE_LABELS
 from .questionnaire import Questionnaire
 
 SNAPSHOT_STEP = 5  # rule 18: the snapshot advances only after this many new entries
@@ -35,6 +36,7 @@ DEFAULT_MIN = 10  # rule 18's default benchmark_min (the file may set its own)
 # The fall-back order of comparison groups: which of (sector, size band) each level keeps.
 LEVELS: tuple[tuple[bool, bool], ...] = ((True, True), (True, False), (False, True), (False, False))
 
+EVERYONE = "all organisations in the comparison"
 WITHHELD_EMPTY = "the comparison has no organisations in it yet"
 WITHHELD_TOO_FEW = "the comparison has fewer than {minimum} organisations, even across every sector and size"
 
@@ -94,6 +96,24 @@ def choose_group(
     return Withheld(
         WITHHELD_EMPTY if total == 0 else WITHHELD_TOO_FEW.format(minimum=minimum), minimum - total
     )
+
+
+def group_label(group: Group) -> str:
+    """The comparison group in words: "Education, 10 to 49 people", or everyone."""
+    parts = [p for p in (group.sector, SIZE_LABELS.get(group.size_band or "", group.size_band)) if p]
+    return ", ".join(parts) if parts else EVERYONE
+
+
+def standing(mine: float | None, q1: float, median: float, q3: float) -> str:
+    """Where a score stands against a group's middle half: "above", "below" it, or inside it in
+    the "upper" (at or above the median) or "lower" half; "none" without a score."""
+    if mine is None:
+        return "none"
+    if mine > q3:
+        return "above"
+    if mine < q1:
+        return "below"
+    return "upper" if mine >= median else "lower"
 
 
 def in_group(group: Group, sector: str, size_band: str) -> bool:

@@ -28,7 +28,6 @@ from .forms import SECTORS, SIZE_BANDS
 bp = Blueprint("benchmarks", __name__)
 
 SIZE_LABELS = dict(SIZE_BANDS)
-EVERYONE = "all organisations in the comparison"
 OPTED_IN = (
     "Thank you: your anonymous scores will join the comparison when it is next updated (after "
     "every 5 new organisations), so no one can pick them out."
@@ -44,12 +43,6 @@ NOT_ELIGIBLE = (
     "marked \u201cnot enough answers\u201d)."
 )
 WORKSHOP_ADDED = "The workshop's mean scores will join the comparison when it is next updated."
-
-
-def group_label(group: rule.Group) -> str:
-    """The comparison group in words: "Education, 10 to 49 people", "all organisations ..."."""
-    parts = [p for p in (group.sector, SIZE_LABELS.get(group.size_band or "", group.size_band)) if p]
-    return ", ".join(parts) if parts else EVERYONE
 
 
 def _rank_text(value: float | None) -> str:
@@ -85,21 +78,10 @@ def comparison_rows(
                 "q3_text": score_text(block["q3"], q),
                 "percentile": rank,
                 "percentile_text": _rank_text(rank),
-                "position": _position(mine, block["q1"], block["median"], block["q3"]),
+                "position": rule.standing(mine, block["q1"], block["median"], block["q3"]),
             }
         )
     return rows
-
-
-def _position(mine: float | None, q1: float, median: float, q3: float) -> str:
-    """Where the score stands against the group's middle half: a key for the template's words."""
-    if mine is None:
-        return "none"
-    if mine > q3:
-        return "above"
-    if mine < q1:
-        return "below"
-    return "upper" if mine >= median else "lower"
 
 
 def comparison_figure(rows: list[dict[str, Any]], *, own_name: str = "Your score") -> dict[str, Any]:
@@ -194,7 +176,7 @@ def benchmark_panel(assessment: Assessment, result: Result) -> dict[str, Any]:
     rows = comparison_rows(q, found, own)
     panel.update(
         withheld=None,
-        group=group_label(found.group),
+        group=rule.group_label(found.group),
         fallback=(found.group.sector, found.group.size_band)
         != (assessment.sector or None, assessment.size_band or None),
         n=found.group.n,
