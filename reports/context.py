@@ -467,6 +467,7 @@ class ReportContext:
     assets: Mapping[str, Asset] = field(repr=False, default_factory=dict)
     withheld: str | None = None  # no figures may be shown yet, and why
     plan: Any = None  # reports.plan_section.PlanSection: the client's edited plan (with_plan)
+    benchmark: Any = None  # rule 18's section, set by benchmark_section.with_benchmark
 
 
 # --------------------------------------------------------------------------- building

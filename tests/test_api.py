@@ -261,4 +261,5 @@ def test_a_submission_is_a_handful_of_statements_not_one_per_answer(app, client,
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 201
     assert statements.count("INSERT") == 2  # the assessment, and its dimension scores in one executemany
-    assert len(statements) <= 4, statements
+    # One more than before: the benchmark's group counts (rule 18), kept for a few seconds after.
+    assert len(statements) <= 5, statements

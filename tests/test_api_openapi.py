@@ -135,7 +135,8 @@ def test_an_undocumented_field_in_a_response_would_fail(spec, client, v1):
         ({"organisation": None, "role": None, "group_code": ""}, None),
         ({"sector": ["a"]}, "sector"),
         ({"colour": "red"}, "colour"),
-        ({"size_band": "x" * 50}, None),
+        ({"size_band": "x" * 50}, "size_band"),  # not one of the start page's size bands
+        ({"size_band": "50-249", "sector": "Education", "benchmark": True}, None),
     ],
 )
 def test_the_document_and_the_api_agree_on_request_bodies(client, spec, v1, extra, refused):

@@ -17,4 +17,9 @@ def register(app: Flask) -> None:
     retention.register(app)
     operations.register(app)
 
-    from . import health  # noqa: F401  (adds `questionnaire health` to the questionnaire group)
+    from . import (
+        benchmarks,
+        health,  # noqa: F401  (adds `questionnaire health` to the questionnaire group)
+    )
+
+    benchmarks.register(app)  # benchmark export/import/status, demo-benchmark

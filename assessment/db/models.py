@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -185,6 +186,8 @@ class Assessment(Base):
     # The order of completion within its group (rule 13), never a timestamp: group members'
     # times are stored to the day only.
     completion_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Rule 18: the respondent opted in to adding this series' anonymous scores to the benchmark.
+    benchmark: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     group: Mapped[Group | None] = relationship(back_populates="assessments")
@@ -299,3 +302,60 @@ class PlanRow(Base):
     body: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BenchmarkEntry(Base):
+    """One organisation in a benchmark pool (SCORING.md rule 18): scores, sector, size band and
+    month, never a name, organisation or token. ``link`` is a one-way hash of the series or
+    workshop it came from (``domain.benchmark.series_link``), or the export id of an imported
+    entry: only so a retake replaces it and a withdrawal removes it.
+
+    ``published_in`` is the snapshot that made it visible (null: pending, not shown anywhere
+    yet); ``leaving`` marks a published entry withdrawn or replaced, still shown until the next
+    snapshot, which deletes it."""
+
+    __tablename__ = "benchmark_entries"
+    __table_args__ = (Index("ix_benchmark_entries_pool", "questionnaire_id", "version", "published_in"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    link: Mapped[str] = mapped_column(String(64), index=True)
+    sector: Mapped[str] = mapped_column(String(100))
+    size_band: Mapped[str] = mapped_column(String(50))
+    month: Mapped[str] = mapped_column(String(7))  # "2026-11"
+    overall: Mapped[float] = mapped_column(Float)
+    origin: Mapped[str] = mapped_column(String(20), default="local")  # local | workshop | imported | demo
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_in: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    leaving: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    scores: Mapped[list[BenchmarkScore]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class BenchmarkScore(Base):
+    """An entry's dimension scores, one row each, so the pool is counted and ranked in SQL."""
+
+    __tablename__ = "benchmark_scores"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("benchmark_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(String(100), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+
+    entry: Mapped[BenchmarkEntry] = relationship(back_populates="scores")
+
+
+class BenchmarkSnapshot(Base):
+    """The published snapshot of one pool (questionnaire id and version): its number, advanced
+    only when at least 5 entries have come since the last (rule 18)."""
+
+    __tablename__ = "benchmark_snapshots"
+
+    questionnaire_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(50), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -182,6 +182,7 @@ class Thresholds:
     strength: float = 0.75  # rule 11: an item score at or above this is a strength
     weakness: float = 0.25  # rule 11: at or below this, a weakness
     max_now: int = 4  # rule 12: the most entries the roadmap's "now" horizon holds
+    benchmark_min: int = 10  # rule 18: the fewest entries a comparison group shows figures for
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,8 @@ class Questionnaire:
     content_hash: str
     source: str = ""
     format: int = 1
+    # Rule 18: earlier versions whose benchmark entries count in this version's pool.
+    comparable_with: tuple[str, ...] = ()
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
@@ -791,6 +794,7 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
             strength=float(thresholds.get("strength", 0.75)),
             weakness=float(thresholds.get("weakness", 0.25)),
             max_now=int(thresholds.get("max_now", 4)),
+            benchmark_min=int(thresholds.get("benchmark_min", 10)),
         ),
         poles={k: dict(v) for k, v in data["poles"].items()},
         classifications={k: dict(v) for k, v in data["classifications"].items()},
@@ -857,4 +861,5 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
         content_hash=digest,
         source=source,
         format=int(data.get("format", 1)),
+        comparable_with=tuple(str(v) for v in data.get("comparable_with", ())),
     )

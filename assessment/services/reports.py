@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, object_session
 from reports import HistoryPoint, ReportContext, build_context, date_display
 
 from ..db.models import Assessment, Group
+from ..domain.result import Result
+from . import benchmarks
 from .questionnaires import questionnaire_of
 from .report_cache import cached_pdf
 from .self_assessment import result_of, series_history
@@ -43,19 +45,36 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
     roles = {r.id: r.label for r in questionnaire.roles}
     role = roles.get(assessment.role or "", assessment.role or "")
     label = f"Self-assessment ({role})" if role else "Self-assessment"
+    result = result_of(assessment)
     context = build_context(
-        result_of(assessment),
+        result,
         organisation=assessment.organisation or "",
         date=_date_of(assessment),
         respondent_label=label,
         history=_earlier_in_series(assessment),
     )
+    context = _with_comparison(context, assessment, result)
     session = object_session(assessment)
     if session is None or assessment.group_id is not None:
         return context
     from .plan_reports import assessment_with_plan
 
     return assessment_with_plan(session, assessment, context)
+
+
+def _with_comparison(context: ReportContext, assessment: Assessment, result: Result) -> ReportContext:
+    """Rule 18's section: the assessment against the comparison group it falls in."""
+    from reports.benchmark_section import benchmark_section, with_benchmark
+
+    session = object_session(assessment)
+    if session is None:
+        return context
+    found = benchmarks.assessment_figures(session, assessment, result)
+    own = {"overall": result.overall, **{d.id: d.score for d in result.dimensions}}
+    section, assets = benchmark_section(
+        result.questionnaire, found, own, own_sector=assessment.sector, own_size_band=assessment.size_band
+    )
+    return with_benchmark(context, section, assets)
 
 
 def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
@@ -135,12 +154,36 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
         withheld=None if view.snapshot.shows_numbers else view.snapshot.note,
     )
+    if view.snapshot.shows_numbers:
+        context = _group_comparison(context, view)
     session = object_session(group)
     if session is None:
         return context
     from .plan_reports import group_with_plan
 
     return group_with_plan(session, group, view, context)
+
+
+def _group_comparison(context: ReportContext, view: WorkshopView) -> ReportContext:
+    """Rule 18 for a workshop: the group's means against its comparison group, the same way."""
+    from sqlalchemy.orm import object_session as session_of
+
+    from reports.benchmark_section import benchmark_section, with_benchmark
+
+    session = session_of(view.group)
+    if session is None:
+        return context
+    result = view.summary.result
+    chosen = (view.group.settings or {}).get("benchmark") or {}
+    sector, size_band = chosen.get("sector") or None, chosen.get("size_band") or None
+    own = {"overall": result.overall, **{d.id: d.score for d in result.dimensions}}
+    found = benchmarks.figures_for(
+        session, view.questionnaire, sector, size_band, own=own, own_link=benchmarks.group_link(view.group.id)
+    )
+    section, assets = benchmark_section(
+        view.questionnaire, found, own, own_sector=sector, own_size_band=size_band, is_group=True
+    )
+    return with_benchmark(context, section, assets)
 
 
 def render_group_pdf(session: Session, group: Group) -> bytes:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, Group, IdempotencyKey
+from . import benchmarks
 from .snapshots import withdrawn
 
 
@@ -43,6 +44,7 @@ def delete_workshop(session: Session, group: Group) -> int:
     session.expunge(group)
     session.execute(delete(Assessment).where(Assessment.group_id == group_id))
     session.execute(delete(Group).where(Group.id == group_id))
+    benchmarks.withdraw(session, benchmarks.group_link(group_id))  # rule 18: its means go too
     return count
 
 
@@ -53,8 +55,11 @@ def delete_assessment(session: Session, assessment: Assessment) -> None:
     if assessment.group is not None and assessment.status == "complete":
         withdrawn(assessment.group, assessment.completion_seq)
         session.flush()
+    series = assessment.series if assessment.group_id is None else None
     session.expunge(assessment)
     session.execute(delete(Assessment).where(Assessment.id == assessment_id))
+    if series:
+        benchmarks.sync_series(session, series)  # rule 18: the entry goes with its assessment
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
 from ..domain.roadmap import Profile
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
-from . import NotFound, ensure_changeable, ensure_open
+from . import NotFound, benchmarks, ensure_changeable, ensure_open
 from .questionnaires import current_ref, current_version, questionnaire_of, version_named
 from .retention import stamp
 from .snapshots import next_completion_seq
@@ -33,6 +33,7 @@ def start_assessment(
     flush: bool = True,
     wave: str | None = None,
     respondent_hash: str | None = None,
+    benchmark: bool = False,
 ) -> Assessment:
     """A new in-progress assessment. ``flush=False`` leaves the INSERT to the caller's next flush
     (one round trip fewer when the caller completes it straight away)."""
@@ -47,6 +48,7 @@ def start_assessment(
         answers={},
         wave=wave,
         respondent_hash=respondent_hash,
+        benchmark=benchmark and group is None,
     )
     if group is not None:
         # Workshop participants' times are kept to the day only (docs/privacy.md).
@@ -107,6 +109,8 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
         else:
             row.score, row.coverage = d.score, d.coverage
     session.flush()
+    if assessment.group_id is None:
+        benchmarks.sync_series(session, assessment.series)  # rule 18: the series' entry follows
     return result
 
 
@@ -128,6 +132,7 @@ def submit(
     version: str | None = None,
     wave: str | None = None,
     respondent_hash: str | None = None,
+    benchmark: bool = False,
 ) -> tuple[Assessment, Result]:
     """One complete submission (the API): validated first, so bad input saves nothing.
     InvalidAnswers names every bad answer and a bad role together. ``version`` picks a registered
@@ -176,6 +181,7 @@ def submit(
         "updated_at": now,
         "completed_at": now,
         "completion_seq": None if group is None else next_completion_seq(session, group.id),
+        "benchmark": benchmark and group is None,
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the
     # roadmap together (DESIGN.md's submission budget; bench/bench_submit.py measures it).
@@ -191,6 +197,8 @@ def submit(
     assessment = Assessment(**values)
     make_transient_to_detached(assessment)
     session.add(assessment)
+    if values["benchmark"]:
+        benchmarks.sync_series(session, assessment.series)  # rule 18: opted in from the start
     return assessment, result
 
 
@@ -258,6 +266,7 @@ def retake(session: Session, previous: Assessment) -> Assessment:
         size_band=previous.size_band,
         role=previous.role,
         series=previous.series,
+        benchmark=previous.benchmark,  # the series' choice, changeable at the end and on the results
     )
 
 

@@ -75,6 +75,12 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(cohorts.bp)
     api_cohorts.register(app)
+    from . import api_benchmarks
+
+    api_benchmarks.register(app)  # rule 18's comparison
+    from . import benchmarks
+
+    benchmarks.register(app)  # its panel, opt-in and withdrawal on the pages
 
     from . import report_routes
 

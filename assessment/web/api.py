@@ -34,7 +34,7 @@ from ..services.questionnaires import (
     registered_versions,
     version_named,
 )
-from . import db
+from . import api_benchmarks, db
 from .extensions import csrf
 from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
 from .schemas import Assessment, Questionnaire, QuestionnaireList, Submission
@@ -228,6 +228,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     # The answers themselves are the domain's to check, against the questionnaire (below).
     problems = body_problems(Submission, body, skip=("answers",))
     bad = {p.item for p in problems}
+    problems.extend(api_benchmarks.submission_problems(body, bad))
     s = db()
     group = None
     code = body.get("group_code")
@@ -278,6 +279,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
             version=version if isinstance(version, str) else None,
             wave=wave,
             respondent_hash=code_hash,
+            benchmark=body.get("benchmark") is True,
             **text,
         )
         if code_hash is not None:
@@ -294,7 +296,9 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     except services.GroupClosed as exc:
         s.rollback()
         return error(409, str(exc))
-    payload = self_assessment.payload(assessment, result, report_url(assessment.id))
+    payload = _with_benchmark(
+        self_assessment.payload(assessment, result, report_url(assessment.id)), assessment, result
+    )
     if ticket is not None:
         try:
             idempotency.remember(s, *ticket, 201, payload, assessment.id)
@@ -384,9 +388,17 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
     except services.NotFound:
         return error(404, "no assessment with this id")
     result = self_assessment.result_of(assessment)
-    body = self_assessment.payload(assessment, result, report_url(assessment.id))
+    body = _with_benchmark(
+        self_assessment.payload(assessment, result, report_url(assessment.id)), assessment, result
+    )
     body.update(plans.review_payload(plans.assessment_review(db(), assessment)))  # a retake's plan_review
     return jsonify(body)
+
+
+def _with_benchmark(body: dict[str, Any], assessment: Any, result: Any) -> dict[str, Any]:
+    """Rule 18's comparison beside the result (it needs the database, so it is added here)."""
+    body["benchmark"] = api_benchmarks.result_benchmark(db(), assessment, result)
+    return body
 
 
 def register(app: Flask) -> None:

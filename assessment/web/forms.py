@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..domain import organisation
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import NOT_APPLICABLE, UNSURE
 
@@ -17,29 +18,11 @@ UNSURE_LABEL = "Unsure / don't know"
 NOT_APPLICABLE_LABEL = "Not applicable: we don't have this"
 NO_ANSWER = "Prefer not to say"
 ANSWER_REQUIRED = "Please choose an answer before you go on."
+BENCHMARK_LABEL = "Add our anonymous scores to the comparison for organisations like ours"
+BENCHMARK_NEEDS = "To be compared with organisations like yours, choose your sector and number of employees."
 
-# Describing the respondent's organisation, not the questionnaire: these help compare like with
-# like later and are the same whatever questionnaire is answered.
-SECTORS = (
-    "Business and professional services",
-    "Charity and non-profit",
-    "Education",
-    "Financial services",
-    "Health and social care",
-    "Hospitality, travel and leisure",
-    "Manufacturing and engineering",
-    "Media, technology and telecoms",
-    "Public sector and government",
-    "Retail and consumer goods",
-    "Other",
-)
-SIZE_BANDS = (
-    ("1-9", "1 to 9 people"),
-    ("10-49", "10 to 49 people"),
-    ("50-249", "50 to 249 people"),
-    ("250-999", "250 to 999 people"),
-    ("1000+", "1,000 people or more"),
-)
+# Describing the respondent's organisation, not the questionnaire (domain.organisation).
+SECTORS, SIZE_BANDS = organisation.SECTORS, organisation.SIZE_BANDS
 
 
 class StartForm(FlaskForm):
@@ -62,6 +45,11 @@ class StartForm(FlaskForm):
         validators=[Optional()],
     )
     role = SelectField("Your role", validators=[Optional()])
+    benchmark = BooleanField(BENCHMARK_LABEL, default=False)  # rule 18: off unless ticked
+
+    def validate_benchmark(self, field: Field) -> None:
+        if field.data and not (self.sector.data and self.size_band.data):
+            raise ValidationError(BENCHMARK_NEEDS)
 
     def set_roles(self, roles: Iterable[tuple[str, str]]) -> None:
         self.role.choices = [SelectChoice("", NO_ANSWER)] + [SelectChoice(v, label) for v, label in roles]

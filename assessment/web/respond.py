@@ -88,6 +88,7 @@ def start() -> Response | tuple[str, int]:
         sector=form.sector.data or "",
         size_band=form.size_band.data or "",
         role=form.role.data or "",
+        benchmark=bool(form.benchmark.data),
     )
     s.commit()
     remember(assessment)
@@ -162,6 +163,14 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
                 form[problem.item].errors = [problem.message]
         return _render_page(assessment, q, number, form), 422
 
+    if action == "finish" and assessment.group is None:
+        from .benchmarks import end_choice
+
+        problem = end_choice(assessment, request.form)  # rule 18's opt-in at the end
+        if problem:
+            s.commit()  # the answers stay saved; only finishing waits for the choice
+            flash(problem, "error")
+            return _render_page(assessment, q, number, form), 422
     if action == "finish":
         if _answered_with_this_code(assessment):
             s.commit()  # the answers stay saved (in progress); only completing is refused

@@ -11,7 +11,11 @@ from typing import Annotated, Any, Literal, NotRequired
 from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 from typing_extensions import TypedDict
 
+from .forms import SECTORS, SIZE_BANDS
+from .schemas_benchmarks import ResultBenchmark
 from .schemas_plans import PlanReviewOf, PlanReviewStep
+
+SIZE_BAND_IDS = tuple(v for v, _ in SIZE_BANDS)
 
 Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
 Moment = Annotated[str | None, WithJsonSchema({"type": ["string", "null"], "format": "date-time"})]
@@ -174,8 +178,9 @@ class Submission(TypedDict):
     ]
     # Optional texts may be null too: null, "" and leaving them out all mean "not given".
     organisation: NotRequired[text(200) | None]
-    sector: NotRequired[text(100) | None]
-    size_band: NotRequired[text(50) | None]
+    # The start page's lists (rule 18 compares by them); "" or null: not given.
+    sector: NotRequired[Literal["", *SECTORS] | None]  # type: ignore[valid-type]
+    size_band: NotRequired[Literal["", *SIZE_BAND_IDS] | None]  # type: ignore[valid-type]
     role: NotRequired[text(50, "One of the questionnaire's role ids.") | None]
     group_code: NotRequired[text(20, "A workshop or cohort join code.") | None]
     respondent_code: NotRequired[
@@ -187,6 +192,17 @@ class Submission(TypedDict):
         | None
     ]
     wave: NotRequired[text(40, "Cohorts only: the wave answered; must be the open one (default).") | None]
+    benchmark: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="Add this self-assessment's anonymous scores (with sector, size band and "
+                "month, never a name) to the comparison for similar organisations; needs sector and "
+                "size_band. Default false."
+            ),
+        ]
+        | None
+    ]
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -354,3 +370,4 @@ class Assessment(TypedDict):
         ]
     ]
     plan_review_of: NotRequired[PlanReviewOf]
+    benchmark: NotRequired[ResultBenchmark]
