@@ -37,6 +37,7 @@ from ..services.questionnaires import (
 from . import db
 from .extensions import csrf
 from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
+from .room import external_url
 from .schemas import Assessment, Questionnaire, QuestionnaireList, Submission
 from .throttle import throttle
 
@@ -56,7 +57,7 @@ def invalid(problems: list[AnswerProblem]) -> tuple[Response, int]:
 
 def report_url(assessment_id: str) -> str:
     # The PDF route is another blueprint's; its address is part of this API's contract.
-    return url_for("api.get_assessment", assessment_id=assessment_id, _external=True) + "/report.pdf"
+    return external_url("api.get_assessment", assessment_id=assessment_id) + "/report.pdf"
 
 
 # Shared by the assessment's routes here and its report's (report_routes.py).
@@ -69,7 +70,8 @@ NO_ASSESSMENT = ("No such assessment", Error)
     "getOpenAPI", "This document", tag="reference", responses={200: ("The OpenAPI 3.1 document", dict)}
 )
 def openapi() -> Response:
-    return jsonify(build_spec(current_app, request.url_root.rstrip("/") + bp.url_prefix))
+    server = external_url("api.openapi").removesuffix("/openapi.json")
+    return jsonify(build_spec(current_app, server))
 
 
 # The reference page's own policy (scripts and styles from this app only, no inline script);
@@ -113,7 +115,7 @@ def list_questionnaires() -> Response:
                 "estimated_minutes": q.estimated_minutes,
                 "dimensions": len(q.dimensions),
                 "items": len(q.items),
-                "url": url_for("api.get_questionnaire", questionnaire_id=q.id, _external=True),
+                "url": external_url("api.get_questionnaire", questionnaire_id=q.id),
             }
         )
     return jsonify({"questionnaires": out})
@@ -217,9 +219,7 @@ def _replay(scope: str, key: str, body_hash: str) -> tuple[Response, int] | None
         return None
     response = jsonify(stored.body)
     if stored.assessment_id:
-        response.headers["Location"] = url_for(
-            "api.get_assessment", assessment_id=stored.assessment_id, _external=True
-        )
+        response.headers["Location"] = external_url("api.get_assessment", assessment_id=stored.assessment_id)
     response.headers["Idempotent-Replayed"] = "true"
     return response, stored.status
 
@@ -304,7 +304,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
             return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
     s.commit()
     response = jsonify(payload)
-    response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
+    response.headers["Location"] = external_url("api.get_assessment", assessment_id=assessment.id)
     return response, 201
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, Response, g, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from .. import services
 from ..db.models import Group
@@ -24,6 +24,7 @@ from .auth import token_required
 from .extensions import csrf
 from .facilitate import join_url
 from .openapi import PDF, Error, ValidationErrors, body_problems, operation
+from .room import external_url
 from .schemas_groups import GroupCreate, GroupCreated, GroupSummary
 
 GROUP_ID = {"group_id": "A group of your account."}
@@ -154,11 +155,11 @@ def create_group() -> tuple[Response, int]:
             "questionnaire": version.questionnaire_id,
             "join_code": group.join_code,
             "join_url": join_url(group),
-            "summary_url": url_for("api_groups.summary", group_id=group.id, _external=True),
-            "report_url": url_for("api_groups.report", group_id=group.id, _external=True),
+            "summary_url": external_url("api_groups.summary", group_id=group.id),
+            "report_url": external_url("api_groups.report", group_id=group.id),
         }
     )
-    response.headers["Location"] = url_for("api_groups.summary", group_id=group.id, _external=True)
+    response.headers["Location"] = external_url("api_groups.summary", group_id=group.id)
     return response, 201
 
 

@@ -31,6 +31,7 @@ from ..services import self_assessment
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db
 from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
+from .room import external_url
 
 bp = Blueprint("respond", __name__)
 
@@ -276,7 +277,7 @@ def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: ob
         total=len(q.dimensions),
         answered=answered,
         item_count=len(q.items),
-        resume_url=url_for("respond.resume", token=assessment.token, _external=True),
+        resume_url=external_url("respond.resume", token=assessment.token),
         autosave_url=url_for("respond.autosave", token=assessment.token),
         closed=group is not None and not group.is_open,
     )
