@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 from assessment.db.models import Group
 from assessment.services import accounts
 
-from .web_helpers import answers
+from .web_helpers import answers, api_join
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -75,7 +75,11 @@ def test_the_api_keeps_to_its_document(app, token, v1):
     group = client.post(
         "/api/v1/groups", json={"name": "Fuzz", "questionnaire": "social-organisation"}, headers=headers
     ).json
-    body = {"questionnaire": "social-organisation", "answers": answers(v1), "group_code": group["join_code"]}
+    body = {
+        "questionnaire": "social-organisation",
+        "answers": answers(v1),
+        "participant_token": api_join(client, group["join_code"]),
+    }
     assessment = client.post("/api/v1/assessments", json=body).json
     cohort = _cohort_before_and_after(app, client, headers, v1)
     # Generated ids are unknown ids (404s); the known ones reach the 200s and the PDFs as well.

@@ -18,7 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
-from ..domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
+from ..domain.groups import (
+    MIN_GROUP_SIZE,
+    GroupSummary,
+    Member,
+    check_min_group_size,
+    dimension_withheld,
+    summarise,
+)
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
@@ -338,7 +345,10 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
                 "stage": _stage(result.dimension(d.id).stage),
                 "target": result.dimension(d.id).target,
                 # Sorted, so the order says nothing about who answered when.
-                "values": sorted(m.scores[d.id] for m in view.members if m.scores.get(d.id) is not None),
+                "values": []
+                if dimension_withheld(stats)
+                else sorted(m.scores[d.id] for m in view.members if m.scores.get(d.id) is not None),
+                "withheld": bool(view.members) and dimension_withheld(stats),
             }
         )
         dimensions[d.id] = body
@@ -390,6 +400,8 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
         ],
         "expected_headcount": expected,
         "over_headcount": expected is not None and view.complete > expected,
+        # The headcount caps completions (participants.py): at it, further answers are refused.
+        "headcount_reached": expected is not None and view.complete >= expected,
     }
 
 

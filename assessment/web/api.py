@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import cohorts, idempotency, self_assessment
+from ..services import cohorts, idempotency, participants, self_assessment
 from ..services.questionnaires import (
     current_version,
     current_versions,
@@ -35,6 +35,7 @@ from ..services.questionnaires import (
     version_named,
 )
 from . import db
+from .auth import bearer_user
 from .extensions import csrf
 from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
 from .room import external_url
@@ -157,8 +158,9 @@ class MalformedJSON(ValueError):
         400: ("The body is not a JSON object", Error),
         409: (
             "The group is closed, the Idempotency-Key was used with another body, the cohort's wave "
-            "is not open, or this respondent code already has a complete answer in this wave "
-            "(nothing replaced)",
+            "is not open, this respondent code already has a complete answer in this wave, this "
+            "participant token already has its complete response, or the workshop already has its "
+            "expected_headcount of complete responses (nothing replaced)",
             Error,
         ),
         413: ("The body is too large", Error),
@@ -242,6 +244,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
                 response.headers["Retry-After"] = str(wait)
                 return response, status
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
+    participant, group = _participant(s, body, bad, group, problems)
     questionnaire_id = body.get("questionnaire")
     if "questionnaire" not in bad:
         if group is not None and group.questionnaire.questionnaire_id != questionnaire_id:
@@ -270,16 +273,20 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
     wave, code_hash = entry if isinstance(entry, tuple) else (None, None)
     try:
-        assessment, result = self_assessment.submit(
-            s,
-            questionnaire_id,
-            body["answers"],
-            group=group,
-            version=version if isinstance(version, str) else None,
-            wave=wave,
-            respondent_hash=code_hash,
-            **text,
-        )
+        if participant is not None:
+            assessment = participant
+            result = participants.submit(s, participant, body["answers"], role=text["role"] or None)
+        else:
+            assessment, result = self_assessment.submit(
+                s,
+                questionnaire_id,
+                body["answers"],
+                group=group,
+                version=version if isinstance(version, str) else None,
+                wave=wave,
+                respondent_hash=code_hash,
+                **text,
+            )
         if code_hash is not None:
             s.flush()  # the unique index catches a same-code answer that raced this one
     except IntegrityError:
@@ -291,7 +298,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     except services.NotFound:
         s.rollback()
         return invalid([AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}")])
-    except services.GroupClosed as exc:
+    except (services.GroupClosed, participants.HeadcountReached, participants.AlreadyAnswered) as exc:
         s.rollback()
         return error(409, str(exc))
     payload = self_assessment.payload(assessment, result, report_url(assessment.id))
@@ -306,6 +313,38 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     response = jsonify(payload)
     response.headers["Location"] = external_url("api.get_assessment", assessment_id=assessment.id)
     return response, 201
+
+
+def _participant(
+    s: Any, body: dict[str, Any], bad: set[str], group: Any, problems: list[AnswerProblem]
+) -> tuple[Any, Any]:
+    """(the participant's response or None, the group): a workshop's answers come with a
+    participant token from POST /api/v1/groups/join, one complete response per token, or from
+    the workshop's own facilitator (Bearer token). Problems are added to ``problems``."""
+    token = body.get("participant_token")
+    if "participant_token" in bad:
+        return None, group
+    if isinstance(token, str) and token:
+        participant = participants.response_for(s, current_app.secret_key, token, for_update=True)
+        if participant is None or participant.group is None or participant.group.kind != "workshop":
+            problems.append(AnswerProblem("participant_token", participants.NO_SUCH_PARTICIPANT))
+            return None, group
+        if group is not None and group.id != participant.group_id:
+            problems.append(AnswerProblem("participant_token", WRONG_WORKSHOP))
+            return None, group
+        return participant, participant.group
+    if group is not None and group.kind == "workshop" and group.is_open:  # a closed one is a 409
+        user = bearer_user()
+        if user is None or user.id != group.owner_id:
+            problems.append(AnswerProblem("participant_token", JOIN_FIRST))
+    return None, group
+
+
+WRONG_WORKSHOP = "this participant token is for another workshop than group_code's"
+JOIN_FIRST = (
+    "a workshop's answers need the participant_token from POST /api/v1/groups/join (one complete "
+    "response per participant), or the workshop facilitator's Bearer token"
+)
 
 
 def _version_problems(questionnaire_id: str, version: str, group: Any) -> list[AnswerProblem]:

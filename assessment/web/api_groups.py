@@ -2,7 +2,8 @@
 summary (SCORING.md rule 9), download its report. Another facilitator's group is a 404, the
 same as a group that does not exist; no token, or a wrong one, is a 401.
 
-Participants submit with ``POST /api/v1/assessments`` and ``"group_code"`` (api.py).
+Participants join with ``POST /api/v1/groups/join`` (no token: the code is the key) and submit
+their answers with the participant token it returns to ``POST /api/v1/assessments`` (api.py).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from .. import services
 from ..db.models import Group
-from ..domain.scoring import AnswerProblem
-from ..services import cohorts, workshops
+from ..domain.scoring import AnswerProblem, InvalidAnswers
+from ..services import cohorts, participants, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
@@ -25,7 +26,8 @@ from .extensions import csrf
 from .facilitate import join_url
 from .openapi import PDF, Error, ValidationErrors, body_problems, operation
 from .room import external_url
-from .schemas_groups import GroupCreate, GroupCreated, GroupSummary
+from .schemas_groups import GroupCreate, GroupCreated, GroupJoin, GroupJoined, GroupSummary
+from .throttle import throttle
 
 GROUP_ID = {"group_id": "A group of your account."}
 NO_GROUP = ("No such group in your account", Error)
@@ -210,6 +212,81 @@ def report(group: Group) -> Response:
 
     body = render_group_pdf(db(), group)  # commits the snapshot's move (rule 13)
     return pdf_response(body, filename(group, "pdf"))
+
+
+@bp.post("/groups/join")
+@operation(
+    "joinGroup",
+    "Join a workshop as one participant: a participant token for one complete response",
+    body=GroupJoin,
+    responses={
+        201: ("Joined: send participant_token with the answers to POST /api/v1/assessments", GroupJoined),
+        400: ("The body is not a JSON object", Error),
+        404: ("No workshop has this code", Error),
+        409: ("The workshop is closed, or it already has its expected number of complete responses", Error),
+        422: (
+            "Invalid fields, every one named: a role the workshop does not offer, or the code of a "
+            "cohort (cohorts answer with group_code and respondent_code instead)",
+            ValidationErrors,
+        ),
+        429: ("Too many wrong codes from this address; see Retry-After", Error),
+    },
+)
+def join() -> tuple[Response, int]:
+    """The API's join page: one in-progress response with the chosen role, and the same signed
+    token the join page keeps in its cookie (services/participants.py)."""
+    try:
+        body = json.loads(request.get_data(cache=False) or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _error(400, f"the request body is not valid JSON: {exc}")
+    if not isinstance(body, dict):
+        return _error(400, "the request body must be a JSON object")
+    problems = body_problems(GroupJoin, body)
+    if problems:
+        return _invalid(problems)
+    s = db()
+    try:
+        group = workshops.group_by_code(s, body["code"])
+    except services.NotFound:
+        # Only wrong codes count, as on the join page (throttle.py): a right one always gets in.
+        wait = throttle().wrong_code()
+        if wait:
+            response, status = _error(429, f"too many wrong codes; try again in {wait} seconds")
+            response.headers["Retry-After"] = str(wait)
+            return response, status
+        return _error(404, "no workshop has this code")
+    if group.kind != "workshop":
+        return _invalid([AnswerProblem("code", COHORT_CODE)])
+    try:
+        assessment = participants.join(s, group, body["role"])
+    except services.GroupClosed as exc:
+        s.rollback()
+        return _error(409, str(exc))
+    except participants.HeadcountReached as exc:
+        s.rollback()
+        return _error(409, str(exc))
+    except InvalidAnswers as exc:
+        s.rollback()
+        return _invalid(exc.problems)
+    s.commit()
+    settings = workshops.settings_of(group)
+    return jsonify(
+        {
+            "participant_token": participants.token_for(current_app.secret_key, assessment),
+            "group": group.id,
+            "name": group.name,
+            "questionnaire": group.questionnaire.questionnaire_id,
+            "version": group.questionnaire.version,
+            "role": assessment.role,
+            "roles": list(settings.roles),
+        }
+    ), 201
+
+
+COHORT_CODE = (
+    "this is a cohort's code: a cohort's participants answer with group_code and respondent_code "
+    "in POST /api/v1/assessments"
+)
 
 
 def register(app: Flask) -> None:

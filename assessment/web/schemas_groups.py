@@ -77,6 +77,15 @@ class GroupDimension(TypedDict):
     values: NotRequired[
         Annotated[list[float], Field(description="Members' scores, sorted (for distribution charts).")]
     ]
+    withheld: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="True when fewer than min_group_size people in the snapshot have a score "
+                "in this dimension: its figures are null (SCORING.md rule 13 per dimension)."
+            ),
+        ]
+    ]
 
 
 class Subgroups(TypedDict):
@@ -182,3 +191,41 @@ class GroupSummary(TypedDict):
     over_headcount: NotRequired[
         Annotated[bool, Field(description="True when more complete responses exist than expected_headcount.")]
     ]
+    headcount_reached: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="True when complete responses have reached expected_headcount: further "
+                "completions (and joins) are refused with 409 until it is raised."
+            ),
+        ]
+    ]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class GroupJoin(TypedDict):
+    code: Annotated[
+        str,
+        Field(
+            min_length=1, max_length=20, description="The workshop's join code (case and spaces forgiven)."
+        ),
+    ]
+    role: Annotated[
+        str, Field(min_length=1, max_length=50, description="One of the roles the workshop offers.")
+    ]
+
+
+class GroupJoined(TypedDict):
+    participant_token: Annotated[
+        str,
+        Field(
+            description='Send it as "participant_token" with this participant\'s answers to '
+            "POST /api/v1/assessments; it counts one complete response."
+        ),
+    ]
+    group: Annotated[str, Field(description="The workshop's id.")]
+    questionnaire: str
+    version: str
+    name: NotRequired[str]
+    role: NotRequired[str]
+    roles: NotRequired[list[str]]
