@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from .. import services
 from ..db.models import Group
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import cohorts, participants, workshops
+from ..services import cohorts, participants, retention, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
@@ -26,7 +26,7 @@ from .extensions import csrf
 from .facilitate import join_url
 from .openapi import PDF, Error, ValidationErrors, body_problems, operation
 from .room import external_url
-from .schemas_groups import GroupCreate, GroupCreated, GroupJoin, GroupJoined, GroupSummary
+from .schemas_groups import GroupCreate, GroupCreated, GroupInfo, GroupJoin, GroupJoined, GroupSummary
 from .throttle import throttle
 
 GROUP_ID = {"group_id": "A group of your account."}
@@ -281,6 +281,90 @@ def join() -> tuple[Response, int]:
             "roles": list(settings.roles),
         }
     ), 201
+
+
+# --------------------------------------------------------------------------- the group's life
+
+
+def group_info(group: Group) -> dict[str, Any]:
+    """The GroupInfo body: what its owner manages (open, waves, addresses)."""
+    cohort = group.kind == "cohort"
+    return {
+        "id": group.id,
+        "name": group.name,
+        "kind": group.kind,
+        "questionnaire": group.questionnaire.questionnaire_id,
+        "version": group.questionnaire.version,
+        "is_open": group.is_open,
+        "join_code": group.join_code,
+        "join_url": join_url(group),
+        "summary_url": external_url("api_groups.summary", group_id=group.id),
+        "report_url": external_url("api_groups.report", group_id=group.id),
+        "waves": [{"id": w.id, "label": w.label} for w in cohorts.waves_of(group)] if cohort else None,
+        "open_wave": cohorts.open_wave(group).id if cohort else None,
+    }
+
+
+@bp.post("/groups/<group_id>/waves/<wave_id>/open")
+@operation(
+    "openGroupWave",
+    "Open one of a cohort's waves: from now on new answers count in it",
+    params={**GROUP_ID, "wave_id": "One of the cohort's wave ids, e.g. pre or post."},
+    bearer=True,
+    responses={200: ("The cohort, with the wave open", GroupInfo), 404: ("No such cohort or wave", Error)},
+    description="Opening a wave also opens the cohort for answers if it was closed. A workshop has "
+    "no waves: its id is a 404 here, as is a wave the cohort does not have.",
+)
+@token_required
+def open_group_wave(group_id: str, wave_id: str) -> Response | tuple[Response, int]:
+    group = _owned(group_id)
+    if group is None or group.kind != "cohort":
+        return _error(404, "no cohort with this id in your account")
+    try:
+        cohorts.set_open_wave(group, wave_id)
+    except services.NotFound as exc:
+        return _error(404, str(exc))
+    group.is_open = True
+    db().commit()
+    return jsonify(group_info(group))
+
+
+@bp.post("/groups/<group_id>/close")
+@operation(
+    "closeGroup",
+    "Close a workshop or cohort: no new answers; a workshop's figures then include every response",
+    params=GROUP_ID,
+    bearer=True,
+    responses={200: ("The group, closed", GroupInfo), 404: NO_GROUP},
+    description="Closing publishes every complete response of a workshop (SCORING.md rule 13); "
+    "closing a closed group changes nothing.",
+)
+@token_required
+def close_group(group_id: str) -> Response | tuple[Response, int]:
+    group = _owned(group_id)
+    if group is None:
+        return _error(404, "no group with this id in your account")
+    workshops.set_open(db(), group, False)
+    db().commit()
+    return jsonify(group_info(group))
+
+
+@bp.delete("/groups/<group_id>")
+@operation(
+    "deleteGroup",
+    "Delete a workshop or cohort and every response in it, at once and for good",
+    params=GROUP_ID,
+    bearer=True,
+    responses={204: ("Deleted", None), 404: NO_GROUP},
+)
+@token_required
+def delete_group(group_id: str) -> Response | tuple[Response, int]:
+    group = _owned(group_id)
+    if group is None:
+        return _error(404, "no group with this id in your account")
+    retention.delete_workshop(db(), group)
+    db().commit()
+    return Response(status=204)
 
 
 COHORT_CODE = (

@@ -229,3 +229,29 @@ class GroupJoined(TypedDict):
     name: NotRequired[str]
     role: NotRequired[str]
     roles: NotRequired[list[str]]
+
+
+class WaveRef(TypedDict):
+    id: str
+    label: str
+
+
+class GroupInfo(TypedDict):
+    """A group as its owner manages it (the answers are in its summary)."""
+
+    id: str
+    name: str
+    kind: Literal["workshop", "cohort"]
+    questionnaire: str
+    version: str
+    is_open: bool
+    join_code: Annotated[str, Field(pattern="^[A-HJKMNP-Z2-9]{6}$")]
+    join_url: Url
+    summary_url: NotRequired[Url]
+    report_url: NotRequired[Url]
+    waves: NotRequired[
+        Annotated[list[WaveRef] | None, Field(description="A cohort's waves; null for a workshop.")]
+    ]
+    open_wave: NotRequired[
+        Annotated[str | None, Field(description="The wave new answers count in (cohorts).")]
+    ]
