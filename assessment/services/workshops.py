@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
+from ..domain import limits
 from ..domain.groups import (
     MIN_GROUP_SIZE,
     GroupSummary,
@@ -424,9 +425,14 @@ def curated_roadmap(group: Group, roadmap: Sequence[RoadmapEntry]) -> list[Roadm
 
 
 def save_commentary(group: Group, commentary: str, hidden: Sequence[str], order: Sequence[str]) -> None:
-    """Store the executive commentary and the curation (ids only, so a later answer that changes
-    the roadmap never points at something that is not there: unknown ids are simply ignored)."""
-    group.commentary = commentary.strip()[:20000]
+    """Store the executive commentary (WorkshopError beyond limits.COMMENTARY) and the curation
+    (ids only, so a later answer that changes the roadmap never points at something that is not
+    there: unknown ids are simply ignored)."""
+    problem = limits.COMMENTARY.problem(commentary.strip(), "The commentary")
+    if problem:
+        # Refused at entry, never cut short in silence: an accepted text always renders in time.
+        raise WorkshopError("commentary", problem)
+    group.commentary = commentary.strip()
     merged = dict(group.settings or {})
     merged["hidden"] = list(dict.fromkeys(hidden))
     merged["order"] = list(dict.fromkeys(order))

@@ -37,10 +37,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import services
 from ..db.models import Assessment, Group
+from ..domain import limits
 from ..domain.groups import MIN_GROUP_SIZE
 from ..services import exports, participants, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
@@ -60,14 +61,30 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _within(limit: limits.TextLimit, label: str):  # type: ignore[no-untyped-def]
+    """A WTForms validator refusing text beyond ``limit``, naming the limit."""
+
+    def check(form: FlaskForm, field: Any) -> None:
+        problem = limit.problem(field.data or "", label)
+        if problem:
+            raise ValidationError(problem)
+
+    return check
+
+
 class WorkshopForm(FlaskForm):
     name = StringField(
         "Workshop name",
-        validators=[DataRequired(message="Please give the workshop a name."), Length(max=200)],
+        validators=[
+            DataRequired(message="Please give the workshop a name."),
+            _within(limits.NAME, "The workshop's name"),
+        ],
         description="For you and on the report, e.g. “Leadership team away day, March”.",
     )
     organisation = StringField(
-        "Client organisation", validators=[Length(max=200)], description="Shown on the report cover."
+        "Client organisation",
+        validators=[_within(limits.NAME, "The client organisation")],
+        description="Shown on the report cover.",
     )
     questionnaire = SelectField("Questionnaire")
     roles = MultiCheckboxField("Roles participants can choose")
@@ -106,7 +123,7 @@ class WorkshopForm(FlaskForm):
 class CommentaryForm(FlaskForm):
     commentary = TextAreaField(
         "Executive commentary",
-        validators=[Length(max=20000, message="Please keep the commentary under 20,000 characters.")],
+        validators=[_within(limits.COMMENTARY, "The commentary")],
         description="Your own reading of the results; it opens the report. Blank lines start new paragraphs.",
         render_kw={"rows": 10},
     )

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
+from ..domain import limits
 from .schemas import Classification, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
 from .schemas_cohorts import Waves
 
@@ -17,7 +18,7 @@ RoleIds = Annotated[list[str] | None, Field(description="Role ids of the questio
 @with_config(ConfigDict(extra="forbid"))
 class GroupCreate(TypedDict):
     # At least one character that is not a space: a name is what the facilitator sees in lists.
-    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    name: Annotated[str, Field(min_length=1, max_length=limits.NAME.max_chars, pattern=r"\S")]
     questionnaire: QuestionnaireId
     kind: NotRequired[Annotated[Literal["workshop", "cohort"], Field(description="Default workshop.")]]
     version: NotRequired[
@@ -31,11 +32,11 @@ class GroupCreate(TypedDict):
         ]
     ]
     waves: NotRequired[Waves]
-    organisation: NotRequired[text(200, "The client.")]
+    organisation: NotRequired[text(limits.NAME.max_chars, "The client.")]
     roles: NotRequired[RoleIds]
     leadership_roles: NotRequired[RoleIds]
     min_group_size: NotRequired[Annotated[int | None, Field(ge=3, description="Never below 3.")]]
-    consultant: NotRequired[text(200)]
+    consultant: NotRequired[text(limits.NAME.max_chars)]
     is_open: NotRequired[bool]
     expected_headcount: NotRequired[
         Annotated[
