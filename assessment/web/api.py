@@ -153,6 +153,14 @@ class MalformedJSON(ValueError):
     "createAssessment",
     "Submit a complete set of answers; returns the scored result",
     body=Submission,
+    description="Refused with 422 although the schema allows it (every problem named at once, "
+    "nothing saved): a questionnaire or version that is not registered; an answer that is not "
+    "an item of it, off the item's scale, or 'unsure' where the item does not allow it; a role "
+    "the questionnaire (or group) does not offer; a group_code no workshop or cohort has; a "
+    "workshop's answers without the participant_token of POST /api/v1/groups/join (or the "
+    "facilitator's Bearer token), or with a role other than the one chosen at join; a cohort's "
+    "answers without a respondent_code of at least 4 letters or digits, or respondent_code or wave "
+    "outside a cohort. Optional fields sent as null count as not sent. Refused with 409: see below.",
     responses={
         201: ("Saved and scored", Assessment),
         400: ("The body is not a JSON object", Error),
@@ -375,7 +383,7 @@ def _cohort_entry(
     named = {p.item for p in problems}
     if group is None or group.kind != "cohort":
         for name in COHORT_FIELDS:
-            if name in body and name not in named:
+            if body.get(name) is not None and name not in named:  # null: not sent
                 problems.append(AnswerProblem(name, "only for a cohort's group_code"))
         return None
     if not group.is_open:

@@ -58,6 +58,10 @@ def _owned(group_id: str) -> Group | None:
     'Create a workshop, or a cohort with "kind": "cohort"; returns its join code and join URL',
     body=GroupCreate,
     bearer=True,
+    description="Refused with 422 although the schema allows it (every problem named at once, "
+    "nothing saved): a questionnaire or version that is not registered; roles or leadership roles "
+    "the questionnaire does not have, or a leadership role not among the roles; waves for a "
+    "workshop, or waves with a repeated or malformed id; an expected_headcount for a cohort.",
     responses={
         201: ("Created", GroupCreated),
         400: ("The body is not a JSON object", Error),
@@ -219,6 +223,10 @@ def report(group: Group) -> Response:
     "joinGroup",
     "Join a workshop as one participant: a participant token for one complete response",
     body=GroupJoin,
+    description="Refused with 422 although the schema allows it: a role the workshop does not "
+    "offer, or the code of a cohort. A code no group has is a 404 (wrong codes are limited per "
+    "address: 429). Each join starts one response and is not otherwise limited: the workshop's "
+    "expected_headcount caps how many complete.",
     responses={
         201: ("Joined: send participant_token with the answers to POST /api/v1/assessments", GroupJoined),
         400: ("The body is not a JSON object", Error),
