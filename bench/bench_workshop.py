@@ -9,8 +9,9 @@ DESIGN.md's budget: every answer saved, p95 submit latency under 100 ms.
     createdb -h 127.0.0.1 -U postgres bench
     .venv/bin/python bench/bench_workshop.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
-Modes: ``api`` (default) sends one ``POST /api/v1/assessments`` with ``group_code`` and ``role``
-per participant; ``web`` walks what a phone does: GET the join page, POST the role, then for
+Modes: ``api`` (default) has each participant join (``POST /api/v1/groups/join`` with the code
+and a role) and then send one ``POST /api/v1/assessments`` with the participant token it got;
+``web`` walks what a phone does: GET the join page, POST the role, then for
 each questionnaire page a GET and a POST (the last POST is the submission), with cookies and
 CSRF tokens, redirects not followed. Participants arrive spread evenly (with jitter) over
 ``--spread`` seconds; each participant's requests run one after another. The clients run in
@@ -26,6 +27,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -117,10 +119,17 @@ class Phone:
 
 def _participant_api(port: int, code: str, role: str, answers: dict) -> Phone:
     phone = Phone(port)
+    json_type = {"Content-Type": "application/json"}
+    joining = json.dumps({"code": code, "role": role}).encode()
+    response, data = phone.request("join", "POST", "/api/v1/groups/join", joining, json_type)
+    if response.status != 201:
+        phone.latencies.append(("submit", 0.0, response.status))  # no token: a failed submission
+        return phone
+    token = json.loads(data)["participant_token"]
     body = json.dumps(
-        {"questionnaire": "social-organisation", "answers": answers, "group_code": code, "role": role}
-    ).encode()
-    phone.request("submit", "POST", "/api/v1/assessments", body, {"Content-Type": "application/json"})
+        {"questionnaire": "social-organisation", "answers": answers, "participant_token": token}
+    )
+    phone.request("submit", "POST", "/api/v1/assessments", body.encode(), json_type)
     return phone
 
 
@@ -287,7 +296,11 @@ def main() -> None:
             pdf_times = _timed_get(port, f"/api/v1/groups/{setup['group']}/report.pdf", setup["token"], 4)[1:]
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()  # a worker that does not stop must not hide the results
+                server.wait(timeout=30)
 
     submits = [(lat, status) for kind, lat, status in results if kind == "submit"]
     submit_ok = [lat for lat, status in submits if status in (201, 302)]

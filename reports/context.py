@@ -1228,7 +1228,42 @@ def text_direction(text: str) -> str:
 
 
 def _commentary(commentary: str | None) -> tuple[str, ...]:
-    return tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip())
+    return tuple(breakable(p.strip()) for p in re.split(r"\n\s*\n", commentary or "") if p.strip())
+
+
+# WeasyPrint's search for a break inside a word (overflow-wrap: anywhere) grows with the square of
+# the word's length: one 20,000-character word took a minute to set. A break opportunity every
+# BREAK_EVERY characters of a long word (U+200B, which prints nothing) lets it break in linear
+# time; the CSS rule stays as the fallback. bench/bench_limits.py measures it.
+BREAK_EVERY = 30
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN = re.compile(r"\S{" + str(BREAK_EVERY + 1) + ",}")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width break opportunity in every run of more than BREAK_EVERY
+    characters without a space, never inside a character sequence (before a combining mark, a
+    joiner or a variation selector, or after a joiner)."""
+
+    def split(match: re.Match[str]) -> str:
+        run, out, since = match.group(0), [], 0
+        for n, char in enumerate(run):
+            if since >= BREAK_EVERY and _may_break_before(char) and run[n - 1] != "\u200d":
+                out.append(ZERO_WIDTH_SPACE)
+                since = 0
+            out.append(char)
+            since += 1
+        return "".join(out)
+
+    return _LONG_RUN.sub(split, text)
+
+
+def _may_break_before(char: str) -> bool:
+    if char in "\u200d\u200c" or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
+        return False
+    if "\U0001f3fb" <= char <= "\U0001f3ff":  # skin-tone modifiers
+        return False
+    return not unicodedata.category(char).startswith("M")
 
 
 def _alt(svg: str) -> str:

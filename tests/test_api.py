@@ -9,7 +9,7 @@ import pytest
 from assessment.db.models import Group, User
 from assessment.services.questionnaires import current_version
 
-from .web_helpers import answers, count_assessments
+from .web_helpers import answers, api_join, count_assessments
 
 
 def post(client, body, **kwargs):
@@ -212,7 +212,7 @@ def test_group_code_files_the_submission_under_the_group(app, client, v1):
             "questionnaire": "social-organisation",
             "answers": answers(v1),
             "group_code": "k7q2px",
-            "role": "staff",
+            "participant_token": api_join(client, "k7q2px"),
         },
     )
     assert response.status_code == 201 and response.json["group"] == group_id

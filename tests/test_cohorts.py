@@ -31,6 +31,7 @@ from assessment.services import exports
 
 from .test_api_openapi import check
 from .test_workshop import facilitator
+from .web_helpers import api_join
 
 REPO = Path(__file__).resolve().parent.parent
 DIMS = ["dialogue", "interaction", "engagement", "leadership", "policy"]
@@ -234,7 +235,7 @@ def test_workshops_refuse_cohort_fields(app, v1):
         json={
             "questionnaire": "social-organisation",
             "answers": level_answers(v1, A[0]),
-            "group_code": workshop["join_code"],
+            "participant_token": api_join(api, workshop["join_code"]),
             "respondent_code": "abcd1234",
         },
     )

@@ -8,7 +8,7 @@ from assessment.db.models import IdempotencyKey
 
 from .test_api_openapi import check
 from .test_workshop import create, facilitator, group_row, join
-from .web_helpers import answers, count_assessments, finish
+from .web_helpers import answers, api_join, count_assessments, finish
 
 
 def test_a_browser_that_opens_the_join_link_again_gets_its_own_response(app, v1):
@@ -33,10 +33,10 @@ def test_a_browser_that_opens_the_join_link_again_gets_its_own_response(app, v1)
     assert count_assessments(app, group_id=group_id) == 2
 
 
-def _body(v1, code: str | None = None) -> dict:
+def _body(v1, participant: str | None = None) -> dict:
     body = {"questionnaire": "social-organisation", "answers": answers(v1), "role": "staff"}
-    if code:
-        body["group_code"] = code
+    if participant:
+        body["participant_token"] = participant
     return body
 
 
@@ -44,35 +44,39 @@ def test_idempotency_key_replays_the_first_response_and_stores_nothing_new(app, 
     owner, _ = facilitator(app, "ann@example.org")
     code = group_row(app, create(owner)).join_code
     api = app.test_client()
+    participant, elsewhere_participant = api_join(api, code), api_join(api, code)
     spec = api.get("/api/v1/openapi.json").get_json()
     (documented,) = [p for p in spec["paths"]["/assessments"]["post"]["parameters"] if p["in"] == "header"]
     assert documented["name"] == "Idempotency-Key" and "409" in documented["description"]
     key = {"Idempotency-Key": "7f1c2a9e-4b7d-4c1e-9a55-1d3f0b2c8e61"}
-    first = api.post("/api/v1/assessments", json=_body(v1, code), headers=key)
+    first = api.post("/api/v1/assessments", json=_body(v1, participant), headers=key)
     assert first.status_code == 201
     check(spec, "/assessments", "post", first)
     # The same body again (keys in another order): the first response, nothing stored.
-    reordered = dict(reversed(list(_body(v1, code).items())))
+    reordered = dict(reversed(list(_body(v1, participant).items())))
     replay = api.post("/api/v1/assessments", json=reordered, headers=key)
     assert replay.status_code == 201 and replay.get_json() == first.get_json()
     assert replay.headers["Location"] == first.headers["Location"]
     assert replay.headers["Idempotent-Replayed"] == "true"
     check(spec, "/assessments", "post", replay)
-    assert count_assessments(app) == 1
+    assert count_assessments(app, status="complete") == 1
     # The same key with another body: refused with a message, nothing stored.
-    other = api.post("/api/v1/assessments", json=_body(v1, code) | {"role": "manager"}, headers=key)
+    other = api.post("/api/v1/assessments", json=_body(v1, participant) | {"role": "manager"}, headers=key)
     assert other.status_code == 409 and "different request body" in other.get_json()["error"]
     check(spec, "/assessments", "post", other)
-    assert count_assessments(app) == 1
+    assert count_assessments(app, status="complete") == 1
     # Another client (another address) with the very same key is a separate submission.
     elsewhere = app.test_client().post(
-        "/api/v1/assessments", json=_body(v1, code), headers=key, environ_base={"REMOTE_ADDR": "10.0.0.7"}
+        "/api/v1/assessments",
+        json=_body(v1, elsewhere_participant),
+        headers=key,
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
     )
     assert elsewhere.status_code == 201 and elsewhere.get_json()["id"] != first.get_json()["id"]
     # Without a key, a repeat is a new submission, as before.
     assert api.post("/api/v1/assessments", json=_body(v1)).status_code == 201
     assert api.post("/api/v1/assessments", json=_body(v1)).status_code == 201
-    assert count_assessments(app) == 4
+    assert count_assessments(app, status="complete") == 4
     with app.extensions["database"].session() as s:
         assert s.query(IdempotencyKey).count() == 2
 
@@ -93,15 +97,28 @@ def test_a_refused_submission_is_not_remembered_and_a_bad_key_is_named(app, v1):
 
 def test_dashboard_says_when_complete_responses_exceed_the_expected_headcount(app, v1):
     owner, token = facilitator(app, "ann@example.org")
-    group_id = create(owner, expected_headcount="2")
+    group_id = create(owner, expected_headcount="3")
     settings = owner.get(f"/workshops/{group_id}/settings").get_data(as_text=True)
-    assert 'name="expected_headcount"' in settings and 'value="2"' in settings
+    assert 'name="expected_headcount"' in settings and 'value="3"' in settings
     code = group_row(app, group_id).join_code
     for n in range(3):
         phone = app.test_client()
         finish(phone, v1, join(phone, code, "staff"), answers(v1))
         page = owner.get(f"/workshops/{group_id}").get_data(as_text=True)
-        assert ("more than the 2 expected" in page) is (n == 2)
+        assert ("All 3 expected responses are in" in page) is (n == 2)
+    # The headcount caps completions, so more than expected only when it is lowered afterwards.
+    lowered = owner.post(
+        f"/workshops/{group_id}/settings",
+        data={
+            "name": "W",
+            "roles": ["staff"],
+            "min_group_size": "3",
+            "expected_headcount": "2",
+            "is_open": "y",
+        },
+    )
+    assert lowered.status_code == 302
+    assert "more than the 2 expected" in owner.get(f"/workshops/{group_id}").get_data(as_text=True)
     summary = owner.get(f"/workshops/{group_id}/summary.json").get_json()
     assert summary["expected_headcount"] == 2 and summary["over_headcount"] is True
     bad = owner.post(

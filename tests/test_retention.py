@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from assessment.db.models import Assessment, DimensionScoreRow, Group, IdempotencyKey
 
 from .test_workshop import create, facilitator, group_row, join
-from .web_helpers import answers, count_assessments, finish, start
+from .web_helpers import answers, api_join, count_assessments, finish, start
 
 
 def _count(app, model) -> int:
@@ -125,8 +125,7 @@ def test_workshop_participants_times_are_kept_to_the_day(app, v1):
         json={
             "questionnaire": "social-organisation",
             "answers": answers(v1),
-            "group_code": code,
-            "role": "staff",
+            "participant_token": api_join(app.test_client(), code),
         },
     )
     assert api.status_code == 201 and api.get_json()["completed_at"].endswith("T00:00:00+00:00")
@@ -153,7 +152,7 @@ def test_purge_is_a_dry_run_unless_told_yes(app, runner, v1):
     body = {"questionnaire": "social-organisation", "answers": answers(v1)}
     old_self = api.post("/api/v1/assessments", json=body, headers={"Idempotency-Key": "k1"}).get_json()["id"]
     old_member = api.post(
-        "/api/v1/assessments", json=body | {"group_code": code, "role": "staff"}
+        "/api/v1/assessments", json=body | {"participant_token": api_join(api, code)}
     ).get_json()["id"]
     recent = api.post("/api/v1/assessments", json=body).get_json()["id"]
     browser = app.test_client()

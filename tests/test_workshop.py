@@ -21,7 +21,7 @@ from assessment.services import accounts
 from assessment.services.workshops import CODE_ALPHABET
 
 from .test_api_openapi import check
-from .web_helpers import answers, finish, load
+from .web_helpers import answers, api_join, finish, load
 
 PASSWORD = "a long enough password"
 # A PNG signature and header (64 x 32 pixels): enough for the upload checks, which never decode.
@@ -321,7 +321,10 @@ def test_wrong_codes_through_the_api_count_too(app, v1):
     blocked = api.post("/api/v1/assessments", json=body | {"group_code": "WRONG3"})
     assert blocked.status_code == 429 and "too many wrong group codes" in blocked.get_json()["error"]
     assert app.test_client().get("/join/WRONG4").status_code == 429  # the same address
-    assert api.post("/api/v1/assessments", json=body | {"group_code": code}).status_code == 201
+    assert (
+        api.post("/api/v1/assessments", json=body | {"participant_token": api_join(api, code)}).status_code
+        == 201
+    )
 
 
 def test_sixty_joins_a_minute_from_one_address_all_succeed(app):
@@ -493,8 +496,7 @@ def test_group_api_create_submit_summary_report(app, v1):
             json={
                 "questionnaire": "social-organisation",
                 "answers": answers(v1),
-                "group_code": body["join_code"],
-                "role": role,
+                "participant_token": api_join(api, body["join_code"], role),
             },
         )
         assert submitted.status_code == 201

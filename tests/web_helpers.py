@@ -72,3 +72,17 @@ def load(app, **where: object) -> list[Assessment]:
         for row in rows:
             _ = row.scores, row.group  # load before the session closes
         return rows
+
+
+def api_join(client: FlaskClient, code: str, role: str = "staff") -> str:
+    """Join a workshop over the API (POST /api/v1/groups/join); returns the participant token."""
+    response = client.post("/api/v1/groups/join", json={"code": code, "role": role})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()["participant_token"]
+
+
+def workshop_body(client: FlaskClient, q: Questionnaire, code: str, role: str = "staff", **extra) -> dict:
+    """A workshop participant's submission for POST /api/v1/assessments: joins first."""
+    body = {"questionnaire": q.id, "answers": answers(q), "participant_token": api_join(client, code, role)}
+    body.update(extra)
+    return body

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, Group, User
 from ..domain.questionnaire import Questionnaire
-from ..services import accounts, self_assessment, workshops
+from ..services import accounts, participants, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 
 user_cli = AppGroup("user", help="Facilitator accounts.")
@@ -121,16 +121,14 @@ def build_demo(session: Session, version_id: str, *, seed: int = 7) -> tuple[Use
     rng = random.Random(seed)
     start = datetime.now(UTC) - timedelta(minutes=50)
     for n, role in enumerate(DEMO_ROLES):
-        assessment, _ = self_assessment.submit(
-            session, q.id, demo_answers(q, role, rng), organisation=group.organisation, role=role, group=group
-        )
+        # As a participant does: join (one response, with a role), then answer it once.
+        assessment = participants.join(session, group, role)
+        participants.submit(session, assessment, demo_answers(q, role, rng))
         assessment.created_at = start + timedelta(minutes=n * 0.6)
         assessment.completed_at = assessment.created_at + timedelta(minutes=rng.uniform(8, 16))
     # Two people still answering.
     for role in ("staff", "manager"):
-        partial = self_assessment.start_assessment(
-            session, version, organisation=group.organisation, role=role, group=group
-        )
+        partial = participants.join(session, group, role)
         assessment_answers = demo_answers(q, role, rng)
         partial.answers = {k: v for k, v in list(assessment_answers.items())[:9]}
         partial.page = 2

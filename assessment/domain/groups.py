@@ -113,9 +113,26 @@ def describe(values: Iterable[float | None]) -> Describe:
 # --------------------------------------------------------------------------- group scores
 
 
-def dimension_stats(questionnaire: Questionnaire, members: Sequence[Member]) -> dict[str, Describe]:
-    """Rule 9, first point: per dimension, the statistics of the members' non-null D_d."""
-    return {d.id: describe(m.scores.get(d.id) for m in members) for d in questionnaire.dimensions}
+WITHHELD = Describe(0, None, None, None, None, None)
+
+
+def dimension_stats(
+    questionnaire: Questionnaire, members: Sequence[Member], min_scored: int = 1
+) -> dict[str, Describe]:
+    """Rule 9, first point: per dimension, the statistics of the members' non-null D_d.
+    Rule 13 per dimension: with fewer than ``min_scored`` non-null scores a dimension is withheld
+    (n 0, every figure null), so one person's score in it is never shown on its own."""
+    out: dict[str, Describe] = {}
+    for d in questionnaire.dimensions:
+        values = [m.scores.get(d.id) for m in members]
+        scored = sum(1 for v in values if v is not None)
+        out[d.id] = describe(values) if scored >= min_scored else WITHHELD
+    return out
+
+
+def dimension_withheld(stats: Describe) -> bool:
+    """True for a dimension whose figures rule 13 withholds (fewer than k scores)."""
+    return stats.n == 0
 
 
 def group_result(questionnaire: Questionnaire, stats: Mapping[str, Describe]) -> Result:
@@ -227,6 +244,11 @@ def dimension_agreement(
     s2 = mean([sample_variance([float(a) for a in c]) for c in usable])
     value = rwg_j(usable, scale_points)  # type: ignore[arg-type]
     return Agreement(value, agreement_label(value), len(usable), respondents, s2, sigma_eu2)
+
+
+WITHHELD_AGREEMENT = Agreement(
+    None, None, 0, 0, None, None, "withheld: fewer than the minimum group size have a score here"
+)
 
 
 def _scored(value: object) -> bool:
@@ -405,8 +427,10 @@ def summarise(
     min_group_size: int = MIN_GROUP_SIZE,
     prompt_count: int = PROMPT_COUNT,
 ) -> GroupSummary:
-    """All of rule 9 for a group of complete assessments of one questionnaire version."""
-    stats = dimension_stats(questionnaire, members)
+    """All of rule 9 for a group of complete assessments of one questionnaire version, with
+    rule 13 per dimension: a dimension with fewer than ``min_group_size`` scores is withheld
+    (its statistics and agreement null, so the overall index and stage are null too)."""
+    stats = dimension_stats(questionnaire, members, check_min_group_size(min_group_size))
     answer_sets = [m.answers for m in members]
     result = group_result(questionnaire, stats)
     findings = group_findings(questionnaire, answer_sets)
@@ -415,7 +439,12 @@ def summarise(
         stats=stats,
         result=result,
         agreement={
-            d.id: dimension_agreement(questionnaire, d.id, answer_sets) for d in questionnaire.dimensions
+            d.id: (
+                WITHHELD_AGREEMENT
+                if dimension_withheld(stats[d.id]) and members
+                else dimension_agreement(questionnaire, d.id, answer_sets)
+            )
+            for d in questionnaire.dimensions
         },
         gap=perception_gap(questionnaire, members, leadership_roles, min_group_size),
         prompts=discussion_prompts(questionnaire, answer_sets, prompt_count),

@@ -15,27 +15,95 @@ its timestamp says.
 * A published response deleted while the group is open takes its answers out at once; the
   snapshot is then *held* (nothing numeric) until it next advances or the group closes, so the
   next figures differ from the last ones by at least ``k`` newcomers as well as the withdrawal.
+
+Per dimension (issue 21): a response may have no score in some dimension ("not enough answers"
+there), so counting responses is not enough. A dimension's figures need at least ``k`` scored
+values in the snapshot (``dimension_shown``), and the cut-off advances only to a point where every
+dimension already shown gains none or at least ``k`` new values (after a withdrawal: at least
+``k`` in every dimension shown), so two successive views never differ in a dimension by fewer
+than ``k`` people's scores. ``scored`` maps a completion number to the dimensions it has a score
+in; without it the rule counts responses only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 MIN_K = 3
 
 
-def advance(completed: Iterable[int], published_through: int, k: int, closed: bool) -> int:
+def advance(
+    completed: Iterable[int],
+    published_through: int,
+    k: int,
+    closed: bool,
+    scored: Mapping[int, Collection[str]] | None = None,
+    held: bool = False,
+) -> int:
     """The new cut-off, given the sequence numbers of the complete responses that exist now,
-    the stored cut-off, the group's ``k`` and whether it is closed. Never below the stored one."""
+    the stored cut-off, the group's ``k`` and whether it is closed. Never below the stored one.
+    With ``scored`` (completion number -> dimensions it has a score in) the cut-off moves to the
+    furthest point that reveals no dimension's new values in a batch smaller than ``k``;
+    ``held``: a published response was withdrawn since the last view."""
     if k < MIN_K:
         raise ValueError(f"k is {k}; it can never be below {MIN_K}")
-    beyond = [n for n in completed if n > published_through]
+    numbers = list(completed)
+    beyond = sorted(n for n in numbers if n > published_through)
     if not beyond:
         return published_through
-    if closed or len(beyond) >= k:
-        return max(beyond)
+    if closed:
+        return beyond[-1]
+    if len(beyond) < k:
+        return published_through
+    if scored is None:
+        return beyond[-1]
+    before = dimension_counts((n for n in numbers if n <= published_through), scored)
+    # Furthest first; each candidate is a prefix of the newcomers in completion order.
+    for last in range(len(beyond) - 1, k - 2, -1):
+        gained = dimension_counts(beyond[: last + 1], scored)
+        if not _reveals_too_few(before, gained, k, held):
+            return beyond[last]
     return published_through
+
+
+def dimension_counts(numbers: Iterable[int], scored: Mapping[int, Collection[str]]) -> dict[str, int]:
+    """How many of the responses ``numbers`` have a score in each dimension."""
+    counts: dict[str, int] = {}
+    for n in numbers:
+        for dimension in scored.get(n, ()):
+            counts[dimension] = counts.get(dimension, 0) + 1
+    return counts
+
+
+def dimension_shown(scored_values: int, k: int) -> bool:
+    """Rule 13 per dimension: a dimension's figures (and its role figures) need k scored values."""
+    return scored_values >= k
+
+
+def _reveals_too_few(before: Mapping[str, int], gained: Mapping[str, int], k: int, held: bool) -> bool:
+    for dimension, new in gained.items():
+        old = before.get(dimension, 0)
+        if not dimension_shown(old + new, k):
+            continue  # still withheld in the next view: nothing of it is shown
+        if held and new < k:
+            return True  # the last view showed the withdrawn answers: mask them with k newcomers
+        if dimension_shown(old, k) and new < k:
+            return True  # shown before and after: the difference would be fewer than k scores
+    return False
+
+
+def revealing_dimensions(
+    completed: Iterable[int], published_through: int, k: int, scored: Mapping[int, Collection[str]]
+) -> tuple[str, ...]:
+    """The dimensions in which publishing every complete response now (closing the group) would
+    add fewer than k scores to figures already shown: what the close control warns about."""
+    numbers = list(completed)
+    before = dimension_counts((n for n in numbers if n <= published_through), scored)
+    gained = dimension_counts((n for n in numbers if n > published_through), scored)
+    return tuple(
+        sorted(d for d, new in gained.items() if 0 < new < k and dimension_shown(before.get(d, 0), k))
+    )
 
 
 def published(completed: Iterable[int], published_through: int) -> list[int]:
@@ -63,6 +131,7 @@ class SnapshotState:
     closed: bool
     started: int = 0  # everyone who began, complete or not
     held: bool = False  # a published response was withdrawn; figures wait for the next advance
+    revealing: tuple[str, ...] = ()  # dimensions closing would add fewer than k scores to
 
     @property
     def unpublished(self) -> int:
@@ -82,6 +151,13 @@ class SnapshotState:
                 "A response was withdrawn since the figures were last shown. Closing now shows the "
                 f"figures without it{f' and with {self.unpublished} more' if self.unpublished else ''}: "
                 "comparing them with the earlier figures could reveal the withdrawn answers."
+            )
+        if self.unpublished >= self.k and self.revealing:
+            count = len(self.revealing)
+            return (
+                f"Closing now publishes {self.unpublished} responses, but in {count} "
+                f"{'dimension' if count == 1 else 'dimensions'} fewer than {self.k} of them have a "
+                "score: anyone who compares the figures before and after could work out those scores."
             )
         if not 0 < self.unpublished < self.k:
             return None

@@ -15,6 +15,7 @@ from ..domain.result import Result, score
 from ..domain.roadmap import Profile
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
 from . import NotFound, benchmarks, ensure_changeable, ensure_open
+from .participants import ensure_room
 from .questionnaires import current_ref, current_version, questionnaire_of, version_named
 from .retention import stamp
 from .snapshots import next_completion_seq
@@ -99,6 +100,8 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
         assessment.completed_at = stamp(_in_group(assessment))
         if assessment.group_id is not None and assessment.completion_seq is None:
             assessment.completion_seq = next_completion_seq(session, assessment.group_id)
+            # After the number: taking it holds the group's row, so the count below is exact.
+            ensure_room(session, assessment.group, besides=assessment.id)
     assessment.overall = result.overall
     assessment.updated_at = stamp(_in_group(assessment))  # explicit, or onupdate stores the exact time
     existing = {row.dimension: row for row in assessment.scores}
@@ -161,6 +164,10 @@ def submit(
     if group is not None and group.id is None:
         session.flush()  # the group's id is given on insert
     now = stamp(group is not None)
+    completion_seq = None
+    if group is not None:
+        completion_seq = next_completion_seq(session, group.id)
+        ensure_room(session, group)  # after the number, which holds the group's row
     values: dict[str, Any] = {
         "id": new_token(),
         "token": new_token(),
@@ -180,7 +187,7 @@ def submit(
         "created_at": now,
         "updated_at": now,
         "completed_at": now,
-        "completion_seq": None if group is None else next_completion_seq(session, group.id),
+        "completion_seq": completion_seq,
         "benchmark": benchmark and group is None,
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db.models import Assessment, Group
+from ..db.models import Assessment, DimensionScoreRow, Group
 from ..domain import snapshot
 from ..domain.snapshot import SnapshotState
 
@@ -47,7 +47,8 @@ def _k(group: Group) -> int:
 def refresh(session: Session, group: Group) -> SnapshotState:
     """Apply rule 13 now: move the cut-off on if it may, and say where the snapshot stands.
     One query for the group's statuses and completion numbers (which also gives the counts of
-    started and complete), one UPDATE only when the snapshot moves; the caller commits."""
+    started and complete), one for which dimensions each has a score in, one UPDATE only when the
+    snapshot moves; the caller commits."""
     k = _k(group)
     rows = session.execute(
         select(Assessment.status, Assessment.completion_seq).where(Assessment.group_id == group.id)
@@ -55,7 +56,8 @@ def refresh(session: Session, group: Group) -> SnapshotState:
     completed = [seq for status, seq in rows if status == "complete" and seq is not None]
     current = group.published_through or 0
     held = bool(group.snapshot_held)
-    cutoff = snapshot.advance(completed, current, k, not group.is_open)
+    scored = scored_dimensions(session, group)
+    cutoff = snapshot.advance(completed, current, k, not group.is_open, scored, held)
     if cutoff > current or (held and not group.is_open):
         session.execute(
             update(Group)
@@ -75,7 +77,26 @@ def refresh(session: Session, group: Group) -> SnapshotState:
         closed=not group.is_open,
         started=len(rows),
         held=held,
+        revealing=() if not group.is_open else snapshot.revealing_dimensions(completed, cutoff, k, scored),
     )
+
+
+def scored_dimensions(session: Session, group: Group) -> dict[int, set[str]]:
+    """Completion number -> the dimensions that complete response has a score in (rule 13 per
+    dimension): one query over the group's score rows."""
+    scored: dict[int, set[str]] = {}
+    for seq, dimension in session.execute(
+        select(Assessment.completion_seq, DimensionScoreRow.dimension)
+        .join(DimensionScoreRow, DimensionScoreRow.assessment_id == Assessment.id)
+        .where(
+            Assessment.group_id == group.id,
+            Assessment.status == "complete",
+            Assessment.completion_seq.is_not(None),
+            DimensionScoreRow.score.is_not(None),
+        )
+    ):
+        scored.setdefault(int(seq), set()).add(dimension)
+    return scored
 
 
 def published_filter(group: Group):  # type: ignore[no-untyped-def]

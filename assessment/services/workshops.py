@@ -18,7 +18,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersion
-from ..domain.groups import MIN_GROUP_SIZE, GroupSummary, Member, check_min_group_size, summarise
+from ..domain import limits
+from ..domain.groups import (
+    MIN_GROUP_SIZE,
+    GroupSummary,
+    Member,
+    check_min_group_size,
+    dimension_withheld,
+    summarise,
+)
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
@@ -338,7 +346,10 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
                 "stage": _stage(result.dimension(d.id).stage),
                 "target": result.dimension(d.id).target,
                 # Sorted, so the order says nothing about who answered when.
-                "values": sorted(m.scores[d.id] for m in view.members if m.scores.get(d.id) is not None),
+                "values": []
+                if dimension_withheld(stats)
+                else sorted(m.scores[d.id] for m in view.members if m.scores.get(d.id) is not None),
+                "withheld": bool(view.members) and dimension_withheld(stats),
             }
         )
         dimensions[d.id] = body
@@ -393,6 +404,8 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
         ],
         "expected_headcount": expected,
         "over_headcount": expected is not None and view.complete > expected,
+        # The headcount caps completions (participants.py): at it, further answers are refused.
+        "headcount_reached": expected is not None and view.complete >= expected,
     }
 
 
@@ -415,9 +428,14 @@ def curated_roadmap(group: Group, roadmap: Sequence[RoadmapEntry]) -> list[Roadm
 
 
 def save_commentary(group: Group, commentary: str, hidden: Sequence[str], order: Sequence[str]) -> None:
-    """Store the executive commentary and the curation (ids only, so a later answer that changes
-    the roadmap never points at something that is not there: unknown ids are simply ignored)."""
-    group.commentary = commentary.strip()[:20000]
+    """Store the executive commentary (WorkshopError beyond limits.COMMENTARY) and the curation
+    (ids only, so a later answer that changes the roadmap never points at something that is not
+    there: unknown ids are simply ignored)."""
+    problem = limits.COMMENTARY.problem(commentary.strip(), "The commentary")
+    if problem:
+        # Refused at entry, never cut short in silence: an accepted text always renders in time.
+        raise WorkshopError("commentary", problem)
+    group.commentary = commentary.strip()
     merged = dict(group.settings or {})
     merged["hidden"] = list(dict.fromkeys(hidden))
     merged["order"] = list(dict.fromkeys(order))

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
-from ..services import cohorts, idempotency, plans, self_assessment
+from ..services import cohorts, idempotency, participants, plans, self_assessment
 from ..services.questionnaires import (
     current_version,
     current_versions,
@@ -35,8 +35,10 @@ from ..services.questionnaires import (
     version_named,
 )
 from . import api_benchmarks, db
+from .auth import bearer_user
 from .extensions import csrf
 from .openapi import HTML, Error, ValidationErrors, body_problems, build_spec, operation
+from .room import external_url
 from .schemas import Assessment, Questionnaire, QuestionnaireList, Submission
 from .throttle import throttle
 
@@ -56,7 +58,7 @@ def invalid(problems: list[AnswerProblem]) -> tuple[Response, int]:
 
 def report_url(assessment_id: str) -> str:
     # The PDF route is another blueprint's; its address is part of this API's contract.
-    return url_for("api.get_assessment", assessment_id=assessment_id, _external=True) + "/report.pdf"
+    return external_url("api.get_assessment", assessment_id=assessment_id) + "/report.pdf"
 
 
 # Shared by the assessment's routes here and its report's (report_routes.py).
@@ -69,7 +71,8 @@ NO_ASSESSMENT = ("No such assessment", Error)
     "getOpenAPI", "This document", tag="reference", responses={200: ("The OpenAPI 3.1 document", dict)}
 )
 def openapi() -> Response:
-    return jsonify(build_spec(current_app, request.url_root.rstrip("/") + bp.url_prefix))
+    server = external_url("api.openapi").removesuffix("/openapi.json")
+    return jsonify(build_spec(current_app, server))
 
 
 # The reference page's own policy (scripts and styles from this app only, no inline script);
@@ -113,7 +116,7 @@ def list_questionnaires() -> Response:
                 "estimated_minutes": q.estimated_minutes,
                 "dimensions": len(q.dimensions),
                 "items": len(q.items),
-                "url": url_for("api.get_questionnaire", questionnaire_id=q.id, _external=True),
+                "url": external_url("api.get_questionnaire", questionnaire_id=q.id),
             }
         )
     return jsonify({"questionnaires": out})
@@ -150,13 +153,22 @@ class MalformedJSON(ValueError):
     "createAssessment",
     "Submit a complete set of answers; returns the scored result",
     body=Submission,
+    description="Refused with 422 although the schema allows it (every problem named at once, "
+    "nothing saved): a questionnaire or version that is not registered; an answer that is not "
+    "an item of it, off the item's scale, or 'unsure' where the item does not allow it; a role "
+    "the questionnaire (or group) does not offer; a group_code no workshop or cohort has; a "
+    "workshop's answers without the participant_token of POST /api/v1/groups/join (or the "
+    "facilitator's Bearer token), or with a role other than the one chosen at join; a cohort's "
+    "answers without a respondent_code of at least 4 letters or digits, or respondent_code or wave "
+    "outside a cohort. Optional fields sent as null count as not sent. Refused with 409: see below.",
     responses={
         201: ("Saved and scored", Assessment),
         400: ("The body is not a JSON object", Error),
         409: (
             "The group is closed, the Idempotency-Key was used with another body, the cohort's wave "
-            "is not open, or this respondent code already has a complete answer in this wave "
-            "(nothing replaced)",
+            "is not open, this respondent code already has a complete answer in this wave, this "
+            "participant token already has its complete response, or the workshop already has its "
+            "expected_headcount of complete responses (nothing replaced)",
             Error,
         ),
         413: ("The body is too large", Error),
@@ -217,9 +229,7 @@ def _replay(scope: str, key: str, body_hash: str) -> tuple[Response, int] | None
         return None
     response = jsonify(stored.body)
     if stored.assessment_id:
-        response.headers["Location"] = url_for(
-            "api.get_assessment", assessment_id=stored.assessment_id, _external=True
-        )
+        response.headers["Location"] = external_url("api.get_assessment", assessment_id=stored.assessment_id)
     response.headers["Idempotent-Replayed"] = "true"
     return response, stored.status
 
@@ -243,6 +253,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
                 response.headers["Retry-After"] = str(wait)
                 return response, status
             problems.append(AnswerProblem("group_code", "no workshop or cohort has this code"))
+    participant, group = _participant(s, body, bad, group, problems)
     questionnaire_id = body.get("questionnaire")
     if "questionnaire" not in bad:
         if group is not None and group.questionnaire.questionnaire_id != questionnaire_id:
@@ -271,17 +282,21 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
     wave, code_hash = entry if isinstance(entry, tuple) else (None, None)
     try:
-        assessment, result = self_assessment.submit(
-            s,
-            questionnaire_id,
-            body["answers"],
-            group=group,
-            version=version if isinstance(version, str) else None,
-            wave=wave,
-            respondent_hash=code_hash,
-            benchmark=body.get("benchmark") is True,
-            **text,
-        )
+        if participant is not None:
+            assessment = participant
+            result = participants.submit(s, participant, body["answers"], role=text["role"] or None)
+        else:
+            assessment, result = self_assessment.submit(
+                s,
+                questionnaire_id,
+                body["answers"],
+                group=group,
+                version=version if isinstance(version, str) else None,
+                wave=wave,
+                respondent_hash=code_hash,
+                benchmark=body.get("benchmark") is True,
+                **text,
+            )
         if code_hash is not None:
             s.flush()  # the unique index catches a same-code answer that raced this one
     except IntegrityError:
@@ -293,7 +308,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     except services.NotFound:
         s.rollback()
         return invalid([AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}")])
-    except services.GroupClosed as exc:
+    except (services.GroupClosed, participants.HeadcountReached, participants.AlreadyAnswered) as exc:
         s.rollback()
         return error(409, str(exc))
     payload = _with_benchmark(
@@ -308,8 +323,40 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
             return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
     s.commit()
     response = jsonify(payload)
-    response.headers["Location"] = url_for("api.get_assessment", assessment_id=assessment.id, _external=True)
+    response.headers["Location"] = external_url("api.get_assessment", assessment_id=assessment.id)
     return response, 201
+
+
+def _participant(
+    s: Any, body: dict[str, Any], bad: set[str], group: Any, problems: list[AnswerProblem]
+) -> tuple[Any, Any]:
+    """(the participant's response or None, the group): a workshop's answers come with a
+    participant token from POST /api/v1/groups/join, one complete response per token, or from
+    the workshop's own facilitator (Bearer token). Problems are added to ``problems``."""
+    token = body.get("participant_token")
+    if "participant_token" in bad:
+        return None, group
+    if isinstance(token, str) and token:
+        participant = participants.response_for(s, current_app.secret_key, token, for_update=True)
+        if participant is None or participant.group is None or participant.group.kind != "workshop":
+            problems.append(AnswerProblem("participant_token", participants.NO_SUCH_PARTICIPANT))
+            return None, group
+        if group is not None and group.id != participant.group_id:
+            problems.append(AnswerProblem("participant_token", WRONG_WORKSHOP))
+            return None, group
+        return participant, participant.group
+    if group is not None and group.kind == "workshop" and group.is_open:  # a closed one is a 409
+        user = bearer_user()
+        if user is None or user.id != group.owner_id:
+            problems.append(AnswerProblem("participant_token", JOIN_FIRST))
+    return None, group
+
+
+WRONG_WORKSHOP = "this participant token is for another workshop than group_code's"
+JOIN_FIRST = (
+    "a workshop's answers need the participant_token from POST /api/v1/groups/join (one complete "
+    "response per participant), or the workshop facilitator's Bearer token"
+)
 
 
 def _version_problems(questionnaire_id: str, version: str, group: Any) -> list[AnswerProblem]:
@@ -340,7 +387,7 @@ def _cohort_entry(
     named = {p.item for p in problems}
     if group is None or group.kind != "cohort":
         for name in COHORT_FIELDS:
-            if name in body and name not in named:
+            if body.get(name) is not None and name not in named:  # null: not sent
                 problems.append(AnswerProblem(name, "only for a cohort's group_code"))
         return None
     if not group.is_open:

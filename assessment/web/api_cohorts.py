@@ -26,31 +26,41 @@ csrf.exempt(bp)  # Bearer tokens only, never cookies
 
 GROUP_ID = {"group_id": "One of your cohorts."}
 COMPARE_QUERY = {
-    "a": {"required": True, "schema": {"type": "string"}, "description": "Cohort A's id (the reference)."},
+    "a": {
+        "required": True,
+        "schema": {"type": "string", "minLength": 1},
+        "description": "Cohort A's id (the reference).",
+    },
     "b": {
         "required": True,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
         "description": "Cohort B's id (compared against A).",
     },
     "wave_a": {
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
         "description": "Cohort A's wave; default its latest wave with complete answers.",
     },
     "wave_b": {
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
         "description": "Cohort B's wave; default its latest wave with complete answers.",
     },
 }
 CHANGE_QUERY = {
     "from": {
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
         "description": "The earlier wave id; default the cohort's first wave.",
     },
     "to": {
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
         "description": "The later wave id; default the cohort's second wave.",
     },
 }
+COMPARE_RULES = (
+    "Refused with 422 although the schema allows it: a wave the cohort does not have, or the same "
+    "cohort and wave on both sides. An id that is not one of your cohorts is a 404. Fewer than "
+    "min_group_size respondents (or pairs) on a side is not an error: that comparison is withheld "
+    "with its reason."
+)
 ERRORS = {
     404: ("No such cohort in your account", Error),
     422: ("A missing id, an unknown wave, or two things that cannot be compared", ValidationErrors),
@@ -97,6 +107,7 @@ def _compare_body() -> dict | tuple[Response, int]:  # type: ignore[type-arg]
 @operation(
     "compareCohorts",
     "Cohort B vs cohort A (Welch, Hedges' g, Holm; SCORING.md rule 14)",
+    description=COMPARE_RULES,
     bearer=True,
     query=COMPARE_QUERY,
     responses={200: ("The comparison", CohortComparison), **ERRORS},
@@ -115,6 +126,7 @@ def compare() -> Response | tuple[Response, int]:
 @operation(
     "compareCohortsReport",
     "The cohort comparison as a PDF for a training sponsor",
+    description=COMPARE_RULES,
     bearer=True,
     query=COMPARE_QUERY,
     responses={200: ("The comparison report", PDF), **ERRORS},
@@ -145,6 +157,7 @@ def _change_args(group: Group) -> tuple[str, str]:
 @operation(
     "getCohortChange",
     "Before vs after in a cohort, paired by respondent code (paired t, d_z, Holm)",
+    description=COMPARE_RULES,
     bearer=True,
     params=GROUP_ID,
     query=CHANGE_QUERY,
@@ -170,6 +183,7 @@ def change(group_id: str) -> Response | tuple[Response, int]:
 @operation(
     "getCohortChangeReport",
     "The before/after comparison as a PDF for a training sponsor",
+    description=COMPARE_RULES,
     bearer=True,
     params=GROUP_ID,
     query=CHANGE_QUERY,

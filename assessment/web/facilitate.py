@@ -27,7 +27,6 @@ from flask import (
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -38,12 +37,13 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import services
 from ..db.models import Assessment, Group
+from ..domain import limits
 from ..domain.groups import MIN_GROUP_SIZE
-from ..services import exports, plans, retention, self_assessment, snapshots, workshops
+from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, pdf_response, room, table_response
 from .auth import current_user_id
@@ -61,14 +61,30 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _within(limit: limits.TextLimit, label: str):  # type: ignore[no-untyped-def]
+    """A WTForms validator refusing text beyond ``limit``, naming the limit."""
+
+    def check(form: FlaskForm, field: Any) -> None:
+        problem = limit.problem(field.data or "", label)
+        if problem:
+            raise ValidationError(problem)
+
+    return check
+
+
 class WorkshopForm(FlaskForm):
     name = StringField(
         "Workshop name",
-        validators=[DataRequired(message="Please give the workshop a name."), Length(max=200)],
+        validators=[
+            DataRequired(message="Please give the workshop a name."),
+            _within(limits.NAME, "The workshop's name"),
+        ],
         description="For you and on the report, e.g. “Leadership team away day, March”.",
     )
     organisation = StringField(
-        "Client organisation", validators=[Length(max=200)], description="Shown on the report cover."
+        "Client organisation",
+        validators=[_within(limits.NAME, "The client organisation")],
+        description="Shown on the report cover.",
     )
     questionnaire = SelectField("Questionnaire")
     roles = MultiCheckboxField("Roles participants can choose")
@@ -107,7 +123,7 @@ class WorkshopForm(FlaskForm):
 class CommentaryForm(FlaskForm):
     commentary = TextAreaField(
         "Executive commentary",
-        validators=[Length(max=20000, message="Please keep the commentary under 20,000 characters.")],
+        validators=[_within(limits.COMMENTARY, "The commentary")],
         description="Your own reading of the results; it opens the report. Blank lines start new paragraphs.",
         render_kw={"rows": 10},
     )
@@ -474,38 +490,25 @@ def _too_many(wait: int) -> tuple[str, int, dict[str, str]]:
     return render_template("facilitate/join.html", form=form), 429, {"Retry-After": str(wait)}
 
 
-# One response per browser: the join link sets a signed cookie per workshop holding the private
-# token of the response it started, sent back only to /join pages. A cookie that does not verify
-# or names a response no longer there (deleted) is ignored.
+# One response per browser: the join link sets a signed cookie per workshop holding the
+# participant token of the response it started (services/participants.py, the same token an API
+# client gets from POST /api/v1/groups/join), sent back only to /join pages. A cookie that does
+# not verify or names a response no longer there (deleted) is ignored.
 JOIN_COOKIE_PREFIX = "joined-"
 JOIN_COOKIE_DAYS = 30
-
-
-def _join_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="workshop-join")
 
 
 def _own_response(group: Group) -> Assessment | None:
     raw = request.cookies.get(JOIN_COOKIE_PREFIX + group.id)
     if not raw:
         return None
-    try:
-        token = _join_serializer().loads(raw)
-    except BadSignature:
-        return None
-    if not isinstance(token, str):
-        return None
-    try:
-        assessment = self_assessment.assessment_by_token(db(), token)
-    except services.NotFound:
-        return None
-    return assessment if assessment.group_id == group.id else None
+    return participants.response_for(db(), current_app.secret_key, raw, group)
 
 
-def _keep_response(response: Response, group: Group, token: str) -> None:
+def _keep_response(response: Response, group: Group, assessment: Assessment) -> None:
     response.set_cookie(
         JOIN_COOKIE_PREFIX + group.id,
-        _join_serializer().dumps(token),
+        participants.token_for(current_app.secret_key, assessment),
         max_age=JOIN_COOKIE_DAYS * 24 * 3600,
         path="/join",
         secure=request.is_secure,
@@ -559,14 +562,22 @@ def join_code(code: str) -> Any:
     form.role.choices = _role_labels(group)
     if not group.is_open:
         return render_template("facilitate/join_role.html", group=group, form=form, closed=True), 409
+    if participants.is_full(s, group):
+        return render_template("facilitate/join_role.html", group=group, form=form, full=True), 409
     if form.validate_on_submit():
-        assessment = self_assessment.start_assessment(
-            s, group.questionnaire, organisation=group.organisation, role=form.role.data or "", group=group
-        )
+        try:
+            assessment = participants.join(s, group, form.role.data or "")
+        except self_assessment.InvalidAnswers as exc:
+            s.rollback()
+            form.role.errors = [p.message for p in exc.problems]
+            return render_template("facilitate/join_role.html", group=group, form=form, closed=False), 422
+        except participants.HeadcountReached:
+            s.rollback()
+            return render_template("facilitate/join_role.html", group=group, form=form, full=True), 409
         s.commit()
         remember(assessment)
         response = redirect(url_for("respond.page", token=assessment.token, number=1))
-        _keep_response(response, group, assessment.token)
+        _keep_response(response, group, assessment)
         return response
     status = 422 if form.errors else 200
     return render_template("facilitate/join_role.html", group=group, form=form, closed=False), status

@@ -82,6 +82,7 @@ class Operation:
     tag: str | None = None
     request_headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     query: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    description: str | None = None  # business rules that refuse a schema-valid request
 
 
 def operation(
@@ -96,6 +97,7 @@ def operation(
     tag: str | None = None,
     request_headers: Mapping[str, Mapping[str, Any]] | None = None,
     query: Mapping[str, Mapping[str, Any]] | None = None,
+    description: str | None = None,
 ) -> Callable[[F], F]:
     """Declare a view's place in the document (put it under ``@bp.get``/``@bp.post``).
 
@@ -104,7 +106,8 @@ def operation(
     parameters' descriptions. ``bearer``: needs an API token (documents the 401 too). ``tag``: the
     section of the reference page (default: the path's first segment). ``request_headers``: optional
     request headers, name -> OpenAPI parameter fields (schema, description). ``query``: query
-    parameters the same way (add ``"required": True`` where one must be given)."""
+    parameters the same way (add ``"required": True`` where one must be given). ``description``:
+    the rules beyond the schema that can refuse a request the schema allows, and with what."""
     declared = Operation(
         operation_id,
         summary,
@@ -116,6 +119,7 @@ def operation(
         tag,
         request_headers or {},
         query or {},
+        description,
     )
 
     def mark(view: F) -> F:
@@ -223,6 +227,8 @@ def _schemas(operations: list[Operation]) -> tuple[dict[Any, Any], dict[str, Any
 def _operation(op: Operation, path: str, path_params: list[str], refs: dict[Any, Any]) -> dict[str, Any]:
     tag = op.tag or path.strip("/").split("/")[0]
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "tags": [tag]}
+    if op.description:
+        out["description"] = op.description
     if op.bearer:
         out["security"] = [{"bearerAuth": []}]
     if path_params:

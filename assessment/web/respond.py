@@ -27,10 +27,11 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment, QuestionnaireVersion
 from ..domain.questionnaire import Questionnaire
-from ..services import self_assessment
+from ..services import participants, self_assessment
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db
 from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
+from .room import external_url
 
 bp = Blueprint("respond", __name__)
 
@@ -180,9 +181,18 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
                 "error",
             )
             return _render_page(assessment, q, number, form), 409
+        if assessment.group is not None and participants.is_full(s, assessment.group, besides=assessment.id):
+            s.commit()  # the answers stay saved (in progress); only completing is refused
+            flash(WORKSHOP_FULL, "error")
+            return _render_page(assessment, q, number, form), 409
         try:
             self_assessment.complete_assessment(s, assessment)
             s.commit()
+        except participants.HeadcountReached:
+            # Another phone took the last place at this very moment: nothing of this page is kept.
+            s.rollback()
+            flash(WORKSHOP_FULL, "error")
+            return _render_page(assessment, q, number, form), 409
         except IntegrityError:
             # A second submission of the last page raced this one and already completed it.
             s.rollback()
@@ -220,6 +230,11 @@ def autosave(token: str) -> tuple[Response, int]:
     answered = sum(1 for v in (assessment.answers or {}).values() if v is not None)
     return jsonify({"saved": {item: answer}, "answered": answered}), 200
 
+
+WORKSHOP_FULL = (
+    "This workshop already has every answer its facilitator expected, so yours cannot be counted. "
+    "Your answers are saved; ask your facilitator, who can raise the expected number."
+)
 
 STALE_FORM = (
     "This page had been open a long time or the browser was restarted, so your answers were not "
@@ -285,7 +300,7 @@ def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: ob
         total=len(q.dimensions),
         answered=answered,
         item_count=len(q.items),
-        resume_url=url_for("respond.resume", token=assessment.token, _external=True),
+        resume_url=external_url("respond.resume", token=assessment.token),
         autosave_url=url_for("respond.autosave", token=assessment.token),
         closed=group is not None and not group.is_open,
     )

@@ -15,7 +15,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 # Connecting a UDP socket only picks the outgoing interface by the routing table: no packet is
@@ -96,6 +96,12 @@ def base_url() -> str:
 
 def absolute(path: str) -> str:
     return base_url() + path
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """``url_for(..., _external=True)`` for every address handed out (API bodies, Location
+    headers, pages): its scheme and host come from ``base_url``, never from an unchecked Host."""
+    return absolute(url_for(endpoint, **values))
 
 
 def lan_alternatives(url: str) -> list[str]:

@@ -203,6 +203,14 @@ class Submission(TypedDict):
         ]
         | None
     ]
+    participant_token: NotRequired[
+        text(
+            500,
+            "Workshops only, required there (unless the workshop's facilitator sends their Bearer "
+            "token): the token from POST /api/v1/groups/join. One complete response per token.",
+        )
+        | None
+    ]
 
 
 @with_config(ConfigDict(extra="forbid"))

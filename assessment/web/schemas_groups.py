@@ -8,6 +8,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
+from ..domain import limits
 from .schemas import Classification, Finding, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
 from .schemas_cohorts import Waves
 from .schemas_plans import PlanReviewOf, PlanReviewStep
@@ -18,7 +19,7 @@ RoleIds = Annotated[list[str] | None, Field(description="Role ids of the questio
 @with_config(ConfigDict(extra="forbid"))
 class GroupCreate(TypedDict):
     # At least one character that is not a space: a name is what the facilitator sees in lists.
-    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    name: Annotated[str, Field(min_length=1, max_length=limits.NAME.max_chars, pattern=r"\S")]
     questionnaire: QuestionnaireId
     kind: NotRequired[Annotated[Literal["workshop", "cohort"], Field(description="Default workshop.")]]
     version: NotRequired[
@@ -32,11 +33,11 @@ class GroupCreate(TypedDict):
         ]
     ]
     waves: NotRequired[Waves]
-    organisation: NotRequired[text(200, "The client.")]
+    organisation: NotRequired[text(limits.NAME.max_chars, "The client.")]
     roles: NotRequired[RoleIds]
     leadership_roles: NotRequired[RoleIds]
     min_group_size: NotRequired[Annotated[int | None, Field(ge=3, description="Never below 3.")]]
-    consultant: NotRequired[text(200)]
+    consultant: NotRequired[text(limits.NAME.max_chars)]
     is_open: NotRequired[bool]
     predecessor: NotRequired[
         Annotated[
@@ -83,6 +84,15 @@ class GroupDimension(TypedDict):
     target: NotRequired[Score]
     values: NotRequired[
         Annotated[list[float], Field(description="Members' scores, sorted (for distribution charts).")]
+    ]
+    withheld: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="True when fewer than min_group_size people in the snapshot have a score "
+                "in this dimension: its figures are null (SCORING.md rule 13 per dimension)."
+            ),
+        ]
     ]
 
 
@@ -214,3 +224,67 @@ class GroupSummary(TypedDict):
         ]
     ]
     plan_review_of: NotRequired[PlanReviewOf]
+    headcount_reached: NotRequired[
+        Annotated[
+            bool,
+            Field(
+                description="True when complete responses have reached expected_headcount: further "
+                "completions (and joins) are refused with 409 until it is raised."
+            ),
+        ]
+    ]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class GroupJoin(TypedDict):
+    code: Annotated[
+        str,
+        Field(
+            min_length=1, max_length=20, description="The workshop's join code (case and spaces forgiven)."
+        ),
+    ]
+    role: Annotated[
+        str, Field(min_length=1, max_length=50, description="One of the roles the workshop offers.")
+    ]
+
+
+class GroupJoined(TypedDict):
+    participant_token: Annotated[
+        str,
+        Field(
+            description='Send it as "participant_token" with this participant\'s answers to '
+            "POST /api/v1/assessments; it counts one complete response."
+        ),
+    ]
+    group: Annotated[str, Field(description="The workshop's id.")]
+    questionnaire: str
+    version: str
+    name: NotRequired[str]
+    role: NotRequired[str]
+    roles: NotRequired[list[str]]
+
+
+class WaveRef(TypedDict):
+    id: str
+    label: str
+
+
+class GroupInfo(TypedDict):
+    """A group as its owner manages it (the answers are in its summary)."""
+
+    id: str
+    name: str
+    kind: Literal["workshop", "cohort"]
+    questionnaire: str
+    version: str
+    is_open: bool
+    join_code: Annotated[str, Field(pattern="^[A-HJKMNP-Z2-9]{6}$")]
+    join_url: Url
+    summary_url: NotRequired[Url]
+    report_url: NotRequired[Url]
+    waves: NotRequired[
+        Annotated[list[WaveRef] | None, Field(description="A cohort's waves; null for a workshop.")]
+    ]
+    open_wave: NotRequired[
+        Annotated[str | None, Field(description="The wave new answers count in (cohorts).")]
+    ]
