@@ -1,0 +1,28 @@
+"""A facilitator's own words: plain text, blank lines between paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .base import Chapter, ChapterSpec, Inputs, TocEntry
+from .common import text_direction
+
+
+def paragraphs(commentary: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in re.split(r"\n\s*\n", commentary or "") if p.strip())
+
+
+def fields(commentary: str | None) -> dict[str, Any]:
+    shown = paragraphs(commentary)
+    return {"commentary": shown, "commentary_dirs": tuple(text_direction(p) for p in shown)}
+
+
+def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
+    if not fields["commentary"]:
+        return None
+    return CHAPTER.chapter([TocEntry("commentary", "Commentary")])
+
+
+CHAPTER = ChapterSpec("commentary", "sections/commentary.html", 20, _chapter)
