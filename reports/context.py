@@ -38,7 +38,7 @@ from .inputs import (
     group_coverage,
     group_data_from_summary,
 )
-from .sections import FULL, Chapter, Inputs, chapters, check_edition
+from .sections import CORE, Chapter, Inputs, chapters, check_edition
 from .sections import answers as answers_section
 from .sections import changes as changes_section
 from .sections import commentary as commentary_section
@@ -141,7 +141,7 @@ class ReportContext:
     logo_url: str | None
     assets: Mapping[str, Asset] = field(repr=False, default_factory=dict)
     withheld: str | None = None  # no figures may be shown yet, and why
-    edition: str = FULL  # "core" (the default download) or "full" (with every answer and the method)
+    edition: str = CORE  # "core" (the default download) or "full" (with every answer and the method)
     chapters: tuple[Chapter, ...] = ()  # what the report has, in order; each draws its own partial
 
 
@@ -159,7 +159,7 @@ def build_context(
     branding: Branding | None = None,
     history: Sequence[HistoryPoint] = (),
     withheld: str | None = None,
-    edition: str = FULL,
+    edition: str = CORE,
     extra: Mapping[str, Any] | None = None,
 ) -> ReportContext:
     """Everything the report shows, from a scored result and plain arguments.

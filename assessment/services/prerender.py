@@ -18,6 +18,8 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from reports.sections import EDITIONS
+
 from ..db import Database
 from . import NotFound, self_assessment
 from .report_cache import cached_pdf
@@ -50,9 +52,10 @@ def start(database: Database, assessment_id: str) -> Future[None] | None:
 def _render(database: Database, assessment_id: str) -> None:
     try:
         with database.session() as session:
-            cached_pdf(
-                session, assessment_report_context(self_assessment.get_assessment(session, assessment_id))
-            )
+            assessment = self_assessment.get_assessment(session, assessment_id)
+            # The core first: it is what "Download PDF" gives; then the full edition beside it.
+            for edition in EDITIONS:
+                cached_pdf(session, assessment_report_context(assessment, edition))
     except (NotFound, ReportNotReady):  # deleted, or reopened, in the meantime
         pass
     except Exception:

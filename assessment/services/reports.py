@@ -11,6 +11,7 @@ import unicodedata
 from sqlalchemy.orm import Session, object_session
 
 from reports import HistoryPoint, ReportContext, build_context, date_display
+from reports.sections import CORE, FULL, check_edition
 
 from ..db.models import Assessment, Group
 from .questionnaires import questionnaire_of
@@ -28,8 +29,9 @@ def _date_of(assessment: Assessment) -> dt.date:
     return moment.date() if moment else dt.date.today()
 
 
-def assessment_report_context(assessment: Assessment) -> ReportContext:
-    """The report's context for one complete assessment (raises ReportNotReady otherwise).
+def assessment_report_context(assessment: Assessment, edition: str = CORE) -> ReportContext:
+    """The report's context for one complete assessment (raises ReportNotReady otherwise), in
+    the ``core`` edition (the default) or the ``full`` one.
 
     A complete assessment whose answers leave a dimension below the coverage threshold is still
     reported: those dimensions say "not enough answers" and the verdict is marked provisional,
@@ -49,6 +51,7 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         date=_date_of(assessment),
         respondent_label=label,
         history=_earlier_in_series(assessment),
+        edition=check_edition(edition),
     )
 
 
@@ -70,7 +73,7 @@ def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
     ]
 
 
-def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
+def assessment_report_pdf(session: Session, assessment: Assessment, edition: str = CORE) -> bytes:
     """The PDF bytes of one complete assessment's report (raises ReportNotReady otherwise).
 
     ``session`` is the session ``assessment`` belongs to; the report reads the questionnaire
@@ -79,26 +82,36 @@ def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return cached_pdf(session, assessment_report_context(assessment))
+    return cached_pdf(session, assessment_report_context(assessment, edition))
 
 
-def report_filename(organisation: str, date: dt.date) -> str:
+def report_filename(organisation: str, date: dt.date, edition: str = CORE) -> str:
     """A download name like ``acme-housing-social-organisation-report-2026-11-22.pdf``. Letters
     of any script are kept (the web response also sends an ASCII fallback); anything that could
     mean something to a file system or a header is not."""
     slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", organisation).lower()).strip("-")
     slug = slug[:60].strip("-")
-    return f"{slug + '-' if slug else ''}social-organisation-report-{date.isoformat()}.pdf"
+    full = "full-" if edition == FULL else ""
+    return f"{slug + '-' if slug else ''}social-organisation-report-{full}{date.isoformat()}.pdf"
 
 
-def assessment_report_filename(assessment: Assessment) -> str:
-    return report_filename(assessment.organisation or "", _date_of(assessment))
+def assessment_report_filename(assessment: Assessment, edition: str = CORE) -> str:
+    return report_filename(assessment.organisation or "", _date_of(assessment), edition)
+
+
+def group_report_filename(group: Group, edition: str = CORE) -> str:
+    """The workshop's download name; the full edition says so."""
+    from .exports import filename
+
+    return filename(group, "full.pdf" if edition == FULL else "pdf")
 
 
 # --------------------------------------------------------------------------- workshop report
 
 
-def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+def group_report_context(  # type: ignore[no-untyped-def]
+    view: WorkshopView, *, today: dt.date | None = None, edition: str = CORE
+):
     from reports import Branding, build_context, group_data_from_summary
 
     group = view.group
@@ -128,10 +141,11 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         # The consultant appears once, as "prepared by"; the branding carries the logo.
         branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
         withheld=None if view.snapshot.shows_numbers else view.snapshot.note,
+        edition=check_edition(edition),
     )
 
 
-def render_group_pdf(session: Session, group: Group) -> bytes:
+def render_group_pdf(session: Session, group: Group, edition: str = CORE) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
     has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering."""
     from reports.rounds import round_sections, with_rounds
@@ -143,5 +157,5 @@ def render_group_pdf(session: Session, group: Group) -> bytes:
     # cache keeps the bytes in a transaction of its own, which on SQLite would wait on this one
     # (one writer at a time) until its busy timeout and then fail the download.
     session.commit()
-    context = group_report_context(view)
+    context = group_report_context(view, edition=edition)
     return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))

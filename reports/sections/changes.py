@@ -12,7 +12,7 @@ from assessment.domain.result import Result
 from .. import charts
 from ..fetcher import Asset, asset_url
 from ..inputs import HistoryPoint
-from .base import Chapter, ChapterSpec, Inputs, TocEntry
+from .base import FULL_ONLY, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import Chart, alt_text, date_display, score_shown
 
 HISTORY_FROM = 3  # a line needs at least three points to say anything (as on the results page)
@@ -82,4 +82,4 @@ def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     return CHAPTER.chapter([TocEntry("changes", "What changed since last time")])
 
 
-CHAPTER = ChapterSpec("changes", "sections/changes.html", 50, _chapter)
+CHAPTER = ChapterSpec("changes", "sections/changes.html", 50, _chapter, FULL_ONLY)
