@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .findings import Finding, group_findings, strongest_area
 from .questionnaire import Item, Questionnaire
 from .result import Result, result_from_scores
 from .scoring import UNSURE, Answer
@@ -392,6 +393,9 @@ class GroupSummary:
     agreement: Mapping[str, Agreement]
     gap: PerceptionGap
     prompts: Sequence[Prompt]
+    # Rule 15's group clause over the members' answers, and the strongest area by those findings.
+    findings: tuple[Finding, ...] = ()
+    strongest: str | None = None
 
 
 def summarise(
@@ -404,13 +408,17 @@ def summarise(
     """All of rule 9 for a group of complete assessments of one questionnaire version."""
     stats = dimension_stats(questionnaire, members)
     answer_sets = [m.answers for m in members]
+    result = group_result(questionnaire, stats)
+    findings = group_findings(questionnaire, answer_sets)
     return GroupSummary(
         n=len(members),
         stats=stats,
-        result=group_result(questionnaire, stats),
+        result=result,
         agreement={
             d.id: dimension_agreement(questionnaire, d.id, answer_sets) for d in questionnaire.dimensions
         },
         gap=perception_gap(questionnaire, members, leadership_roles, min_group_size),
         prompts=discussion_prompts(questionnaire, answer_sets, prompt_count),
+        findings=findings,
+        strongest=strongest_area(result.dimensions, findings),
     )

@@ -70,6 +70,9 @@ class Item:
     practice: str = ""
     # Rule 1: "not_applicable" is offered only where a small organisation may lack the thing.
     allow_not_applicable: bool = False
+    # Whether the file states ``practice`` (1.1 does; 1.0 does not, and ``practice`` then holds the
+    # item's text): rule 15 prints an "in place" practice only when the file wrote one.
+    practice_stated: bool = False
     # The item's scale (rule 1): derived once, since scoring asks for it on every answer.
     lo: int = field(init=False, repr=False, compare=False)
     hi: int = field(init=False, repr=False, compare=False)
@@ -657,6 +660,7 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
                 # A file without practice statements (version 1.0) falls back to the item's text.
                 practice=i.get("practice") or i["text"],
                 allow_not_applicable=bool(i.get("allow_not_applicable", False)),
+                practice_stated=bool(i.get("practice")),
             )
             for i in data["items"]
         ),

@@ -6,9 +6,11 @@ The imports point one way: ``roadmap`` uses ``scoring``'s types, and this module
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from .findings import Finding, item_findings, strongest_area, weakest_findings
+from .lift import Lift, lift
 from .questionnaire import Questionnaire, Stage
 from .roadmap import RoadmapEntry, build_roadmap
 from .scoring import (
@@ -39,6 +41,22 @@ class Result:
     # Rule 11: absolute thresholds on item scores (empty for a group's means, which have none).
     strengths: tuple[ItemFinding, ...] = ()
     weaknesses: tuple[ItemFinding, ...] = ()
+    # Rule 15: one finding per answered or unsure item (none for a group's means: see
+    # findings.group_findings), and the strongest area (a dimension id, or None: no strength yet).
+    findings: tuple[Finding, ...] = ()
+    strongest: str | None = None
+    # Rule 16: per dimension below the top stage, what would lift it to the next stage.
+    lift: Mapping[str, Lift] = field(default_factory=dict)
+
+    @property
+    def weakest(self) -> str | None:
+        """The weakest area: rule 6's bottleneck."""
+        return self.classification.bottleneck
+
+    @property
+    def weakest_findings(self) -> tuple[Finding, ...]:
+        """What the weakest area is shown with (rule 15): its weak findings, else its lowest partly ones."""
+        return weakest_findings(self.weakest, self.findings)
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -67,6 +85,9 @@ class Result:
             "roadmap": [entry.to_dict() for entry in self.roadmap],
             "strengths": [f.to_dict() for f in self.strengths],
             "weaknesses": [f.to_dict() for f in self.weaknesses],
+            "findings": [f.to_dict() for f in self.findings],
+            "strongest": self.strongest,
+            "lift": {dimension: entry.to_dict() for dimension, entry in self.lift.items()},
             "answers": dict(self.answers),
         }
 
@@ -84,6 +105,7 @@ def result_from_scores(
     dims = dimension_scores(questionnaire, scores, coverage, answers)
     per_item = item_scores(questionnaire, answers)
     strengths, weaknesses = strengths_and_weaknesses(questionnaire, per_item)
+    findings = item_findings(questionnaire, answers)
     return Result(
         questionnaire=questionnaire,
         answers=dict(answers),
@@ -94,6 +116,9 @@ def result_from_scores(
         roadmap=build_roadmap(questionnaire, dims, classification, per_item),
         strengths=strengths,
         weaknesses=weaknesses,
+        findings=findings,
+        strongest=strongest_area(dims, findings),
+        lift=lift(questionnaire, answers, dims),
     )
 
 

@@ -375,6 +375,9 @@ def summary_dict(view: WorkshopView) -> dict[str, Any]:
         },
         "perception_gap": gap,
         "prompts": [p.to_dict() for p in summary.prompts],
+        # Rule 15's group clause, from the published snapshot's members only (rule 13).
+        "findings": [f.to_dict() for f in summary.findings],
+        "strongest": summary.strongest,
         "roadmap": [entry.to_dict() for entry in view.roadmap],
         "published": {
             "n": state.published,

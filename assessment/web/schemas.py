@@ -252,6 +252,40 @@ class ItemFinding(TypedDict):
 
 
 @with_config(ConfigDict(extra="forbid"))
+class Evidence(TypedDict):
+    item: str
+    answer: Annotated[str, Field(description="The chosen answer as the respondent saw it (a scale label).")]
+    score: Annotated[
+        float | None,
+        Field(ge=0, le=1, description="The item score after reverse keying; null for 'unsure' (not scored)."),
+    ]
+    count: NotRequired[Annotated[int, Field(ge=1, description="Groups only: how many chose this answer.")]]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class Finding(TypedDict):
+    """SCORING.md rule 15: one sentence about the present practice and the answers it rests on."""
+
+    dimension: str
+    kind: Literal["in_place", "mostly", "partly", "weak", "find_out"]
+    text: str
+    evidence: list[Evidence]
+
+
+@with_config(ConfigDict(extra="forbid"))
+class Lift(TypedDict):
+    """SCORING.md rule 16: the fewest practices that, raised to their most social answer, bring the
+    dimension to its next stage."""
+
+    target: Annotated[float, Field(ge=0, le=100, description="The next stage's lower bound.")]
+    items: Annotated[list[str], Field(description="Item ids, the largest gain first.")]
+    reachable: bool
+    open_items: NotRequired[
+        Annotated[list[str], Field(description="Unsure or unanswered items: answering them may change this.")]
+    ]
+
+
+@with_config(ConfigDict(extra="forbid"))
 class Assessment(TypedDict):
     """One assessment and its result. Scores at full precision; null when a dimension has too few
     answers (coverage below the questionnaire's min_coverage)."""
@@ -276,6 +310,22 @@ class Assessment(TypedDict):
         Annotated[
             list[ItemFinding],
             Field(description="Items scored at or below the weakness threshold, lowest first."),
+        ]
+    ]
+    findings: NotRequired[
+        Annotated[
+            list[Finding], Field(description="One per answered or unsure item, in questionnaire order.")
+        ]
+    ]
+    strongest: NotRequired[
+        Annotated[
+            str | None,
+            Field(description="The highest-scoring dimension with a strength; null when none has one yet."),
+        ]
+    ]
+    lift: NotRequired[
+        Annotated[
+            dict[str, Lift], Field(description="Per dimension below the top stage (absent at the top).")
         ]
     ]
     answers: NotRequired[dict[str, Answer]]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict
 
-from .schemas import Classification, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
+from .schemas import Classification, Finding, QuestionnaireId, RoadmapItem, Score, Scores, StageRef, Url, text
 from .schemas_cohorts import Waves
 
 RoleIds = Annotated[list[str] | None, Field(description="Role ids of the questionnaire.")]
@@ -171,6 +171,22 @@ class GroupSummary(TypedDict):
     started: NotRequired[Annotated[int, Field(description="Participants who picked a role and began.")]]
     complete: NotRequired[int]
     dimension_order: NotRequired[list[str]]
+    findings: NotRequired[
+        Annotated[
+            list[Finding],
+            Field(
+                description="SCORING.md rule 15's group clause over the published snapshot only: per item a "
+                "strength, weakness or 'partly' finding quoted as shares of the room (evidence carries "
+                "each answer's count), and 'find_out' where at least 20% were unsure. Empty while nothing "
+                "is published."
+            ),
+        ]
+    ]
+    strongest: NotRequired[
+        Annotated[
+            str | None, Field(description="The highest-scoring dimension with a group strength, or null.")
+        ]
+    ]
     roadmap: NotRequired[list[RoadmapItem]]
     published: NotRequired[Published]
     role_counts: NotRequired[list[RoleCount]]
