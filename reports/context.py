@@ -68,6 +68,8 @@ from .sections.group import AGREEMENT_LABELS, GapView, GroupDimensionView, Group
 from .sections.method import CoverageRow, StageRow
 from .sections.roadmap import EFFORT_LABELS, IMPACT_LABELS, Horizon, Recommendation
 
+METHOD_URL = "/method"  # the app's method page, rendered from docs/method.md
+
 # The names this module had before the sections moved out, for callers and tests.
 _lower_first = lower_first
 _date_display = date_display
@@ -141,6 +143,10 @@ class ReportContext:
     logo_url: str | None
     assets: Mapping[str, Asset] = field(repr=False, default_factory=dict)
     withheld: str | None = None  # no figures may be shown yet, and why
+    verdict_sentences: tuple[str, ...] = ()  # the verdict, from the findings (reports.prose)
+    position_line: str = ""  # where the organisation stands, in one sentence
+    roadmap_lead: str = ""  # how many steps, and when they start
+    method_url: str = METHOD_URL
     edition: str = CORE  # "core" (the default download) or "full" (with every answer and the method)
     chapters: tuple[Chapter, ...] = ()  # what the report has, in order; each draws its own partial
 
@@ -161,6 +167,7 @@ def build_context(
     withheld: str | None = None,
     edition: str = CORE,
     extra: Mapping[str, Any] | None = None,
+    method_url: str = METHOD_URL,
 ) -> ReportContext:
     """Everything the report shows, from a scored result and plain arguments.
 
@@ -180,6 +187,8 @@ def build_context(
       PDF is then the cover, that sentence and any commentary, not pages of empty sections.
     - ``edition``: "core" or "full" (``reports.sections.EDITIONS``); raises UnknownEdition.
     - ``extra``: plain inputs for sections beyond the built-in ones, by section id.
+    - ``method_url``: where the app's method page is (the cover and the method appendix point
+      there); the web layer passes its absolute address.
 
     All text is passed through as text; the template escapes it. Each report section is built
     by its own module in ``reports.sections``; this function only wires them together.
@@ -201,10 +210,13 @@ def build_context(
         order=recommendation_order,
         extra=dict(extra or {}),
     )
+    organisation = " ".join(drawable(organisation).split()) or "Your organisation"
     ranked, fields = roadmap_section.fields(inputs)
-    views = group_section.group_views(group)
-    fields.update(summary_section.fields(inputs, ranked))
-    fields.update(dimensions_section.fields(inputs, views, ranked))
+    views = group_section.group_views(q, group)
+    fields.update(summary_section.fields(inputs, ranked, organisation))
+    findings, _ = summary_section.findings_and_strongest(inputs)
+    lines = group_section.group_lines(q, group, views)
+    fields.update(dimensions_section.fields(inputs, views, ranked, findings, lines))
     fields.update(position_section.fields(inputs))
     fields.update(group_section.fields(inputs, views))
     logo = logo_url(branding, inputs.assets)
@@ -213,7 +225,6 @@ def build_context(
     fields.update(answers_section.fields(inputs))
 
     t = q.thresholds
-    organisation = " ".join(drawable(organisation).split()) or "Your organisation"
     prepared_by = drawable(prepared_by) if prepared_by else prepared_by
     commentary = drawable(commentary) if commentary else commentary
     fields.update(commentary_section.fields(commentary))
@@ -247,6 +258,7 @@ def build_context(
         logo_url=logo,
         withheld=drawable(withheld) if withheld else None,
         edition=inputs.edition,
+        method_url=method_url,
     )
     fields["chapters"] = chapters(inputs, fields)
     return ReportContext(**fields, assets=inputs.assets)

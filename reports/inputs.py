@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from assessment.domain.findings import Finding
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import Questionnaire
 from assessment.domain.result import score
@@ -85,6 +86,9 @@ class GroupData:
     item_counts: Mapping[str, int] = field(default_factory=dict)
     unsure_counts: Mapping[str, int] = field(default_factory=dict)
     coverage: Mapping[str, GroupCoverage] = field(default_factory=dict)
+    # Rule 15's group clause over the published snapshot's answers, and the strongest area by it.
+    findings: tuple[Finding, ...] = ()
+    strongest: str | None = None
 
 
 def group_coverage(
@@ -178,6 +182,8 @@ def group_data_from_summary(
         item_counts=counts,
         unsure_counts=unsure,
         coverage=group_coverage(questionnaire, answer_sets),
+        findings=tuple(summary.findings),
+        strongest=summary.strongest,
     )
 
 

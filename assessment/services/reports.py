@@ -11,6 +11,7 @@ import unicodedata
 from sqlalchemy.orm import Session, object_session
 
 from reports import HistoryPoint, ReportContext, build_context, date_display
+from reports.context import METHOD_URL
 from reports.sections import CORE, FULL, check_edition
 
 from ..db.models import Assessment, Group
@@ -29,7 +30,9 @@ def _date_of(assessment: Assessment) -> dt.date:
     return moment.date() if moment else dt.date.today()
 
 
-def assessment_report_context(assessment: Assessment, edition: str = CORE) -> ReportContext:
+def assessment_report_context(
+    assessment: Assessment, edition: str = CORE, method_url: str = METHOD_URL
+) -> ReportContext:
     """The report's context for one complete assessment (raises ReportNotReady otherwise), in
     the ``core`` edition (the default) or the ``full`` one.
 
@@ -52,6 +55,7 @@ def assessment_report_context(assessment: Assessment, edition: str = CORE) -> Re
         respondent_label=label,
         history=_earlier_in_series(assessment),
         edition=check_edition(edition),
+        method_url=method_url,
     )
 
 
@@ -73,7 +77,9 @@ def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
     ]
 
 
-def assessment_report_pdf(session: Session, assessment: Assessment, edition: str = CORE) -> bytes:
+def assessment_report_pdf(
+    session: Session, assessment: Assessment, edition: str = CORE, method_url: str = METHOD_URL
+) -> bytes:
     """The PDF bytes of one complete assessment's report (raises ReportNotReady otherwise).
 
     ``session`` is the session ``assessment`` belongs to; the report reads the questionnaire
@@ -82,7 +88,7 @@ def assessment_report_pdf(session: Session, assessment: Assessment, edition: str
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return cached_pdf(session, assessment_report_context(assessment, edition))
+    return cached_pdf(session, assessment_report_context(assessment, edition, method_url))
 
 
 def report_filename(organisation: str, date: dt.date, edition: str = CORE) -> str:
@@ -110,7 +116,7 @@ def group_report_filename(group: Group, edition: str = CORE) -> str:
 
 
 def group_report_context(  # type: ignore[no-untyped-def]
-    view: WorkshopView, *, today: dt.date | None = None, edition: str = CORE
+    view: WorkshopView, *, today: dt.date | None = None, edition: str = CORE, method_url: str = METHOD_URL
 ):
     from reports import Branding, build_context, group_data_from_summary
 
@@ -142,10 +148,13 @@ def group_report_context(  # type: ignore[no-untyped-def]
         branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
         withheld=None if view.snapshot.shows_numbers else view.snapshot.note,
         edition=check_edition(edition),
+        method_url=method_url,
     )
 
 
-def render_group_pdf(session: Session, group: Group, edition: str = CORE) -> bytes:
+def render_group_pdf(
+    session: Session, group: Group, edition: str = CORE, method_url: str = METHOD_URL
+) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
     has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering."""
     from reports.rounds import round_sections, with_rounds
@@ -157,5 +166,5 @@ def render_group_pdf(session: Session, group: Group, edition: str = CORE) -> byt
     # cache keeps the bytes in a transaction of its own, which on SQLite would wait on this one
     # (one writer at a time) until its busy timeout and then fail the download.
     session.commit()
-    context = group_report_context(view, edition=edition)
+    context = group_report_context(view, edition=edition, method_url=method_url)
     return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))

@@ -87,3 +87,7 @@ def register_web(app: Flask) -> None:
     from . import deletion
 
     app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment
+
+    from . import method_page
+
+    app.register_blueprint(method_page.bp)  # GET /method, from docs/method.md

@@ -21,7 +21,7 @@ from ..services import cohorts, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
-from .editions import EDITION_QUERY, requested_edition
+from .editions import EDITION_QUERY, method_url, requested_edition
 from .extensions import csrf
 from .facilitate import join_url
 from .openapi import PDF, Error, ValidationErrors, body_problems, operation
@@ -216,7 +216,7 @@ def report(group: Group) -> Response | tuple[Response, int]:
     edition = requested_edition()
     if not isinstance(edition, str):
         return edition
-    body = render_group_pdf(db(), group, edition)  # commits the snapshot's move (rule 13)
+    body = render_group_pdf(db(), group, edition, method_url())  # commits the snapshot's move (rule 13)
     return pdf_response(body, group_report_filename(group, edition))
 
 

@@ -4,7 +4,7 @@ naming it."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from reports.sections import CORE, EDITIONS
@@ -25,3 +25,9 @@ def requested_edition() -> str | tuple[Response, int]:
         return edition
     message = f"unknown report edition {edition!r}: use one of {', '.join(EDITIONS)}"
     return jsonify({"errors": [{"field": "edition", "message": message}]}), 422
+
+
+def method_url() -> str:
+    """The method page's address as the reports print it (the same for the background render
+    and the download, so both find one cached PDF)."""
+    return url_for("method.page", _external=True)

@@ -438,13 +438,13 @@ def export(group_id: str, fmt: str) -> Response:
 @login_required
 def report_pdf(group_id: str) -> Response | tuple[Response, int]:
     from ..services.reports import group_report_filename, render_group_pdf
-    from .editions import requested_edition
+    from .editions import method_url, requested_edition
 
     group = _owned(group_id)
     edition = requested_edition()  # ?edition=full adds the coverage and the method
     if not isinstance(edition, str):
         return edition
-    body = render_group_pdf(db(), group, edition)  # commits the snapshot's move (rule 13)
+    body = render_group_pdf(db(), group, edition, method_url())  # commits the snapshot's move (rule 13)
     return pdf_response(body, group_report_filename(group, edition))
 
 

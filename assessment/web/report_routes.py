@@ -19,7 +19,7 @@ from ..services import self_assessment
 from ..services.reports import ReportNotReady, assessment_report_filename, assessment_report_pdf
 from . import db, pdf_response
 from .api import ASSESSMENT_ID, NO_ASSESSMENT
-from .editions import EDITION_QUERY, requested_edition
+from .editions import EDITION_QUERY, method_url, requested_edition
 from .extensions import csrf
 from .openapi import PDF, Error, ValidationErrors, operation
 
@@ -54,7 +54,7 @@ def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
     except services.NotFound:
         return _error(404, "no assessment with this id")
     try:
-        pdf = assessment_report_pdf(session, assessment, edition)
+        pdf = assessment_report_pdf(session, assessment, edition, method_url())
     except ReportNotReady as exc:
         return _error(409, str(exc))
     return pdf_response(pdf, assessment_report_filename(assessment, edition), attachment=True)

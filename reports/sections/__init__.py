@@ -57,7 +57,8 @@ def chapters(inputs: Inputs, fields: Mapping[str, Any]) -> tuple[Chapter, ...]:
         chapter = spec.build(inputs, fields)
         if chapter is not None:
             out.append(chapter)
-    return tuple(out)
+    # A chapter may take another place in one edition (the core's commentary follows the position).
+    return tuple(sorted(out, key=lambda c: c.order))
 
 
 def add_chapter(context: Any, chapter: Chapter) -> Any:

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.domain.figures import change_text, score_bounds
 from assessment.domain.result import Result
 
 from .. import charts
 from ..fetcher import Asset, asset_url
 from ..inputs import HistoryPoint
 from .base import FULL_ONLY, Chapter, ChapterSpec, Inputs, TocEntry
-from .common import Chart, alt_text, date_display, score_shown
+from .common import Chart, alt_text, date_display
 
 HISTORY_FROM = 3  # a line needs at least three points to say anything (as on the results page)
 
@@ -26,13 +27,6 @@ class ChangeRow:
     change: str  # "+7", "−3", "±0", or "–" when either score is missing
 
 
-def signed(change: float | None) -> str:
-    if change is None:
-        return "–"
-    rounded = round(change)
-    return "±0" if rounded == 0 else (f"+{rounded}" if rounded > 0 else f"\u2212{-rounded}")
-
-
 def changes(
     result: Result, history: Sequence[HistoryPoint], date: dt.date, accent: str, assets: dict[str, Asset]
 ) -> tuple[tuple[ChangeRow, ...], Chart | None]:
@@ -43,9 +37,11 @@ def changes(
     before = history[-1]
     q = result.questionnaire
 
+    bounds = score_bounds(q)
+
     def row(label: str, then: float | None, now: float | None) -> ChangeRow:
-        change = None if then is None or now is None else now - then
-        return ChangeRow(label, score_shown(q, then), score_shown(q, now), signed(change))
+        # Rule 17: the change is the difference of the two figures as shown (69 -> 83 is +14).
+        return ChangeRow(label, *change_text(then, now, bounds))
 
     rows = [row(d.label, before.dimensions.get(d.id), d.score) for d in result.dimensions]
     rows.append(row("Overall index", before.overall, result.overall))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from .base import Chapter, ChapterSpec, Inputs, TocEntry
+from .base import CORE, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import text_direction
 
 
@@ -22,7 +23,12 @@ def fields(commentary: str | None) -> dict[str, Any]:
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     if not fields["commentary"]:
         return None
-    return CHAPTER.chapter([TocEntry("commentary", "Commentary")])
+    chapter = CHAPTER.chapter([TocEntry("commentary", "Commentary")])
+    if inputs.edition == CORE:
+        # The core keeps to its pages: the consultant's words follow the position, on its page.
+        return replace(chapter, order=CORE_ORDER)
+    return chapter
 
 
+CORE_ORDER = 35  # after the position
 CHAPTER = ChapterSpec("commentary", "sections/commentary.html", 20, _chapter)

@@ -6,10 +6,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.domain.findings import Finding, findings_of
 from assessment.domain.questionnaire import Item, Questionnaire
 from assessment.domain.result import Result
 from assessment.domain.scoring import UNSURE, ItemFinding, item_score, strengths_and_weaknesses
 
+from .. import prose
 from ..inputs import GroupData
 from .base import Chapter, ChapterSpec, Inputs, TocEntry
 from .common import fmt, pct, score_shown
@@ -22,6 +24,39 @@ class Practice:
     item: str
     text: str
     answer: str  # the answer as the respondent saw it, or the group's mean position
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One rule-15 finding as printed: its sentence, resting on the answer to ``item``."""
+
+    item: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    kind: str  # "in_place", "mostly", "partly", "weak", "find_out"
+    heading: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class LiftItem:
+    item: str
+    practice: str  # the practice raised to its most social answer
+    today: str  # the finding it rests on now
+
+
+@dataclass(frozen=True)
+class LiftView:
+    """Rule 16: what would move the dimension to its next stage."""
+
+    stage_label: str
+    lead: str
+    items: tuple[LiftItem, ...]
+    note: str  # unsure or unanswered questions may change it; "" when none
 
 
 @dataclass(frozen=True)
@@ -51,6 +86,14 @@ class DimensionSection:
     social: str
     broadcast: str
     group: GroupDimensionView | None
+    # Rule 15: this dimension's findings by kind (the page's "today"); rule 16: what would lift it.
+    finding_groups: tuple[FindingGroup, ...] = ()
+    has_strength: bool = False
+    lift: LiftView | None = None
+    # A stage description, printed only under a heading naming the stage it describes.
+    stage_text_label: str = ""  # "What Conversing looks like (the next stage)"
+    stage_text: str = ""
+    group_line: str = ""  # a workshop: spread, agreement and the leaders' gap in one sentence
 
 
 @dataclass(frozen=True)
@@ -132,12 +175,58 @@ def practices(
     )
 
 
+NEXT_STAGE_LABEL = "What {stage} looks like (the next stage)"
+TOP_STAGE_LABEL = "What {stage} looks like (the stage this area is in)"
+
+
+def finding_groups(findings: Sequence[Finding], dimension: str) -> tuple[FindingGroup, ...]:
+    """The dimension's findings under their kinds, most social first; empty kinds left out."""
+    out = []
+    for kind in prose.KIND_ORDER:
+        found = findings_of(findings, dimension, (kind,))
+        if found:
+            views = tuple(FindingView(f.item, f.kind, f.text) for f in found)
+            out.append(FindingGroup(kind, prose.KIND_HEADINGS[kind], views))
+    return tuple(out)
+
+
+def lift_view(result: Result, findings: Sequence[Finding], dimension: str) -> LiftView | None:
+    lift = result.lift.get(dimension)
+    if lift is None:
+        return None
+    q = result.questionnaire
+    d = result.dimension(dimension)
+    following = q.next_stage(d.stage) if d.stage else None
+    lead, note = prose.lift_lead(result, lift)
+    by_item = {f.item: f for f in findings if f.dimension == dimension}
+    items = tuple(
+        LiftItem(i, q.item(i).practice, by_item[i].text if i in by_item else "") for i in lift.items
+    )
+    return LiftView(following.label if following else "", lead, items, note)
+
+
+def stage_text(q: Questionnaire, dimension_id: str, ds: object) -> tuple[str, str]:
+    """The next stage's description for this dimension, or the top stage's, so labelled."""
+    stage = getattr(ds, "stage", None)
+    if stage is None:
+        return "", ""
+    d = q.dimension(dimension_id)
+    following = q.next_stage(stage)
+    shown = following or stage
+    text = d.stage_descriptions.get(shown.id) or shown.description
+    label = (NEXT_STAGE_LABEL if following else TOP_STAGE_LABEL).format(stage=shown.label)
+    return label, text
+
+
 def dimension_sections(
     result: Result,
     anchors: Mapping[str, str],
     how: Describer,
     views: Mapping[str, GroupDimensionView],
     ranked: Sequence[Recommendation],
+    findings: Sequence[Finding] = (),
+    group_lines: Mapping[str, str] | None = None,
+    is_group: bool = False,
 ) -> tuple[DimensionSection, ...]:
     """One page per dimension: score, stage, practices, things to find out, recommendations."""
     q = result.questionnaire
@@ -150,6 +239,8 @@ def dimension_sections(
         # This dimension's steps on the roadmap (rule 12: not those in place; with any
         # prerequisite of this dimension another one pulled in), in roadmap order.
         recs = tuple(r for r in ranked if r.dimension == d.id)
+        label, text = stage_text(q, d.id, ds)
+        groups = finding_groups(findings, d.id)
         sections.append(
             DimensionSection(
                 id=d.id,
@@ -181,16 +272,31 @@ def dimension_sections(
                 social=d.social,
                 broadcast=d.broadcast,
                 group=views.get(d.id),
+                finding_groups=groups,
+                has_strength=any(g.kind in prose.STRENGTH_KINDS for g in groups),
+                # Rule 16 rests on one set of answers: a group's means have none to raise.
+                lift=None if is_group else lift_view(result, findings, d.id),
+                stage_text_label=label,
+                stage_text=text,
+                group_line=(group_lines or {}).get(d.id, ""),
             )
         )
     return tuple(sections)
 
 
 def fields(
-    inputs: Inputs, views: Mapping[str, GroupDimensionView], ranked: Sequence[Recommendation]
+    inputs: Inputs,
+    views: Mapping[str, GroupDimensionView],
+    ranked: Sequence[Recommendation],
+    findings: Sequence[Finding],
+    group_lines: Mapping[str, str],
 ) -> dict[str, Any]:
     how = describer(inputs.result, inputs.group)
-    return {"dimensions": dimension_sections(inputs.result, inputs.anchors, how, views, ranked)}
+    return {
+        "dimensions": dimension_sections(
+            inputs.result, inputs.anchors, how, views, ranked, findings, group_lines, inputs.group is not None
+        )
+    }
 
 
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:

@@ -110,13 +110,37 @@ def roadmap_section(
     return ranked, horizons
 
 
+ROADMAP_LEAD = "{count} on this roadmap: {parts}."
+ROADMAP_PART = {
+    "now": "{n} to start now",
+    "next": "{n} in the months after",
+    "later": "{n} in a year or more",
+}
+ROADMAP_HIDDEN = " {n} more left out by the facilitator."
+
+
+def roadmap_lead(horizons: Sequence[Horizon], hidden: int) -> str:
+    """How many steps, and when they start: what this roadmap holds, in one sentence."""
+    count = sum(len(h.entries) for h in horizons)
+    if not count:
+        return ""
+    parts = [ROADMAP_PART[h.id].format(n=len(h.entries)) for h in horizons if h.id in ROADMAP_PART]
+    text = ROADMAP_LEAD.format(
+        count="One step" if count == 1 else f"{count} steps",
+        parts=", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1],
+    )
+    return text + (ROADMAP_HIDDEN.format(n=hidden) if hidden else "")
+
+
 def fields(inputs: Inputs) -> tuple[list[Recommendation], dict[str, Any]]:
     result = inputs.result
     ranked, horizons = roadmap_section(result, inputs.labels, inputs.hidden, inputs.order)
+    hidden = sum(1 for e in result.roadmap if e.recommendation.id in inputs.hidden)
     return ranked, {
+        "roadmap_lead": roadmap_lead(horizons, hidden),
         "roadmap": horizons,
         "roadmap_count": len(ranked),
-        "hidden_count": sum(1 for e in result.roadmap if e.recommendation.id in inputs.hidden),
+        "hidden_count": hidden,
         "max_now": inputs.questionnaire.thresholds.max_now,
     }
 
