@@ -43,8 +43,9 @@ def test_each_answer_gives_one_finding_by_its_item_score():
     ]
     a1, a2, a3, b1, b2 = found
     assert a1 == Finding("alpha", "in_place", "Practice alpha one.", (Evidence("a1", "Always", 1.0),))
-    # The practice, with the chosen answer quoted: never the practice alone for s < 1.
-    assert a2.text == "Nearly there on “Practice alpha two (social wording)”: “Very rarely”."
+    # The practice, with the chosen answer quoted: never the practice alone for s < 1. a2 is
+    # reverse-keyed, so "Very rarely" is quoted with the statement it answers.
+    assert a2.text == "Nearly there on “Practice alpha two (social wording)”: “Very rarely” to “Alpha two”."
     assert a2.evidence == (Evidence("a2", "Very rarely", pytest.approx(5 / 6)),)
     assert a3.text == "To find out: Alpha three"
     assert a3.evidence == (Evidence("a3", UNSURE_ANSWER, None),)
@@ -154,7 +155,8 @@ def test_group_findings_by_means_and_two_thirds_of_the_room():
         {"item": "a1", "answer": "Always", "score": 1.0, "count": 4},
     ]
     assert a1.score == pytest.approx((4 + 5 / 6) / 6)
-    assert a2.text == "Practice alpha two (social wording): all 6 who answered chose “Never”."
+    # Reverse-keyed: the answers are quoted with the statement they answer.
+    assert a2.text == "Practice alpha two (social wording). “Alpha two”: all 6 who answered chose “Never”."
     assert a3.text == "“Alpha three”: 4 of 6 chose “Sometimes”."
     assert a3_unsure.text == "To find out: Alpha three (2 of 6 were unsure)."
     assert a3_unsure.evidence == (Evidence("a3", UNSURE_ANSWER, None, 2),)
@@ -194,3 +196,37 @@ def test_the_api_and_the_cli_carry_findings_strongest_and_lift(client, runner, t
     assert printed.exit_code == 0, printed.output
     cli = json.loads(printed.output)
     assert (cli["findings"], cli["strongest"], cli["lift"]) == (body["findings"], None, body["lift"])
+
+
+def test_the_group_summary_findings_come_from_the_published_snapshot_only(app, client, v1):
+    """Five complete with k = 3: the snapshot holds the first three (it advances at three more),
+    so the summary's findings are the group clause over those three answer sets, and the two
+    later answers (all at the social end) change nothing until the snapshot moves."""
+    from .test_workshop import facilitator
+
+    _, token = facilitator(app, "ann@example.org")
+    headers = {"Authorization": f"Bearer {token}"}
+    created = client.post(
+        "/api/v1/groups", json={"name": "W", "questionnaire": v1.id, "kind": "workshop"}, headers=headers
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    group = created.get_json()
+    low = {i.id: (i.hi if i.reverse else i.lo) for i in v1.items}
+    middle = {i.id: (i.lo + i.hi) // 2 for i in v1.items}
+    unsure = {i.id: ("unsure" if i.allow_unsure else (i.lo + i.hi) // 2) for i in v1.items}
+    high = {i.id: (i.lo if i.reverse else i.hi) for i in v1.items}
+    code = group["join_code"]
+    for answers in (low, middle, unsure):
+        body = {"questionnaire": v1.id, "answers": answers, "group_code": code, "role": "staff"}
+        assert client.post("/api/v1/assessments", json=body).status_code == 201
+    first = client.get(f"/api/v1/groups/{group['id']}/summary", headers=headers).get_json()
+    assert first["n"] == 3
+    assert first["findings"] == [f.to_dict() for f in group_findings(v1, [low, middle, unsure])]
+    assert first["strongest"] is None  # a third of the room at the social end is no strength
+    for _ in range(2):
+        body = {"questionnaire": v1.id, "answers": high, "group_code": code, "role": "staff"}
+        assert client.post("/api/v1/assessments", json=body).status_code == 201
+    later = client.get(f"/api/v1/groups/{group['id']}/summary", headers=headers).get_json()
+    assert (later["complete"], later["n"]) == (5, 3)
+    assert later["findings"] == first["findings"]
+    assert all(sum(e.get("count", 0) for e in f["evidence"]) <= 3 for f in later["findings"])

@@ -153,15 +153,21 @@ def test_a_recommendation_in_place_is_not_chosen_and_prerequisites_come_first():
     assert result.dimension("b").stage.id == "low"
     ids = [e.recommendation.id for e in result.roadmap]
     assert "a_mid" not in ids  # it addresses a2 only, a strength: in place
-    # Step 1: b_base, b_low (b, low); a_mid2 (a, mid). No missing prerequisite.
-    # Horizons: b_low is "now" but needs b_base ("next"), so it starts "next"; a_mid2 "next".
-    # Keys: b_base (next,-1,medium,0,0) b_low (next,-3,medium,0,1) a_mid2 (next,-1,high,1,2);
-    # b_base inherits b_low's urgency and comes just before it.
+    # a_mid2 addresses a1 (0.5) and a2 (0.75): it would also build a2, which the answers show is
+    # there already, so it is not chosen either.
+    assert "a_mid2" not in ids
+    # Step 1: b_base, b_low (b, low). No missing prerequisite. b_low is "now" but needs b_base
+    # ("next"), so nothing could start now: step 5 adds b's quick step of a stage not below its
+    # own, b_mid (mid, now, addressing b1 = 0 and b2 = 0.25, both weak), which also takes up the
+    # weak b1 that no low step addresses. Keys: b_mid (now,-2,low,0,2); b_base inherits b_low's
+    # urgency (next,-3,medium,0,1) and comes just before it.
     assert roadmap(result) == [
+        ("b_mid", "now", False),
         ("b_base", "next", False),
         ("b_low", "next", False),
-        ("a_mid2", "next", False),
     ]
+    assert [e.reason for e in result.roadmap] == ["now", "stage", "stage"]
+    assert result.deferred == ()
 
 
 def test_prerequisite_from_an_earlier_stage_is_pulled_in_and_placed_first():
@@ -187,34 +193,50 @@ def test_prerequisite_from_an_earlier_stage_is_pulled_in_and_placed_first():
     assert as_json["horizon"] == "now"
 
 
-def test_transitive_prerequisites_from_another_dimension_and_the_max_now_cap():
+def test_transitive_prerequisites_from_another_dimension():
     # a1 = a2 = 3: a = 50 -> mid (gap 25). b1 = 5 (1.0), b2 = 4 (rev 0.25), b3 = 3 (0.5):
     # b = 58.33 -> mid (gap 16.67). No floor failure: a, then b.
-    # Step 1: a_mid, a_mid2 (a, mid); b_mid (b1 1.0 but b2 0.25: not in place).
+    # Step 1: a_mid, a_mid2 (a, mid); b_mid addresses b1 (1.0, a strength) besides b2: not chosen.
     # Step 2: a_mid -> a_low; a_mid2 -> b_low (b, low: b2 0.25) -> b_base (b, low: b3 0.5).
     result = score(Q, {"a1": 3, "a2": 3, "b1": 5, "b2": 4, "b3": 3})
     assert [d.stage.id for d in result.dimensions] == ["mid", "mid"]
     # Effective horizons: b_low waits for b_base ("next"); a_mid2 is "next" itself.
-    # Keys:   a_mid (now,-3,low,0,0)  a_mid2 (next,-1,high,0,1)  b_mid (now,-2,low,1,2)
-    #         a_low (now,-2,low,0,3)  b_low (next,-3,medium,1,4)  b_base (next,-1,medium,1,5)
-    # Now: a_low (a_mid's urgency), a_mid, b_mid; max_now = 2 moves b_mid to "next" in place.
-    # Next: b_base (b_low's urgency), b_low, then a_mid2, which needs b_low.
+    # Keys:   a_mid (now,-3,low,0,0)  a_mid2 (next,-1,high,0,1)  a_low (now,-2,low,0,2)
+    #         b_low (next,-3,medium,1,3)  b_base (next,-1,medium,1,4)
+    # Now: a_low (a_mid's urgency), a_mid. Next: b_base (b_low's urgency), b_low, then a_mid2.
     assert roadmap(result) == [
         ("a_low", "now", True),
         ("a_mid", "now", False),
-        ("b_mid", "next", False),
         ("b_base", "next", True),
         ("b_low", "next", True),
         ("a_mid2", "next", False),
     ]
-    assert [e.rank for e in result.roadmap] == [1, 2, 3, 4, 5, 6]
+    assert [e.rank for e in result.roadmap] == [1, 2, 3, 4, 5]
+
+
+def test_the_max_now_cap_moves_later_now_entries_to_next_in_place():
+    # a1 = a2 = 3: a = 50 -> mid (gap 25). b1 = 3 (0.5), b2 = 4 (rev 0.25), b3 = 5 (1.0):
+    # b = 58.33 -> mid (gap 16.67). a, then b. Step 1: a_mid, a_mid2, b_mid (b1, b2 both below
+    # strength). Step 2: a_mid -> a_low; a_mid2 -> b_low (its b_base is in place: b3 = 1.0).
+    # Keys:   a_mid (now,-3,low,0,0)  a_mid2 (next,-1,high,0,1)  b_mid (now,-2,low,1,2)
+    #         a_low (now,-2,low,0,3)  b_low (now,-3,medium,1,4)
+    # Order: a_low (a_mid's urgency), a_mid, b_low, b_mid, a_mid2 (after b_low, which it needs).
+    # max_now = 2: b_low and b_mid move to "next", keeping their places.
+    result = score(Q, {"a1": 3, "a2": 3, "b1": 3, "b2": 4, "b3": 5})
+    assert roadmap(result) == [
+        ("a_low", "now", True),
+        ("a_mid", "now", False),
+        ("b_low", "next", True),
+        ("b_mid", "next", False),
+        ("a_mid2", "next", False),
+    ]
     assert result.to_dict()["roadmap"][2]["horizon"] == "next"  # the effective horizon, not the file's
 
 
 def test_without_the_cap_the_third_now_entry_stays_now():
     q = parse_questionnaire(questionnaire_text(max_now=4), "rules.yaml")
-    result = score(q, {"a1": 3, "a2": 3, "b1": 5, "b2": 4, "b3": 3})
-    assert [e.horizon for e in result.roadmap][:3] == ["now", "now", "now"]
+    result = score(q, {"a1": 3, "a2": 3, "b1": 3, "b2": 4, "b3": 5})
+    assert [e.horizon for e in result.roadmap] == ["now", "now", "now", "now", "next"]
 
 
 def test_a_prerequisite_in_place_is_not_pulled_in():

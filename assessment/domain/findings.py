@@ -60,6 +60,8 @@ QUOTE_QUESTION = "{question} “{answer}”"
 TEXT_IN_PLACE = "{practice}."
 TEXT_MOSTLY = "Nearly there on “{practice}”: “{answer}”."
 TEXT_MOSTLY_UNSTATED = "Nearly there: {quote}"
+# A reverse-keyed likert answer reads against its statement, not against the practice.
+TEXT_MOSTLY_REVERSED = "Nearly there on “{practice}”: “{answer}” to “{statement}”."
 TEXT_FIND_OUT = "To find out: {question}"
 # Groups: {lead} is the statement or question, {shares} the answers chosen as shares of the room.
 GROUP_LEAD_STATEMENT = "“{statement}”:"
@@ -71,6 +73,8 @@ GROUP_TEXT_IN_PLACE = "{practice}: all {count} who answered chose “{answer}”
 GROUP_TEXT_IN_PLACE_UNSTATED = "{lead} all {count} who answered chose “{answer}”."
 GROUP_TEXT_MOSTLY = "Nearly there on “{practice}”: {shares}."
 GROUP_TEXT_MOSTLY_UNSTATED = "Nearly there: {lead} {shares}."
+GROUP_TEXT_IN_PLACE_REVERSED = "{practice}. {lead} all {count} who answered chose “{answer}”."
+GROUP_TEXT_MOSTLY_REVERSED = "Nearly there on “{practice}”. {lead} {shares}."
 GROUP_TEXT_SHARES = "{lead} {shares}."
 GROUP_TEXT_FIND_OUT = "To find out: {question} ({count} of {n} were unsure)."
 
@@ -160,6 +164,12 @@ def quote(item: Item, answer: str) -> str:
     return QUOTE_QUESTION.format(question=item.text.strip(), answer=answer)
 
 
+def _reads_against(item: Item) -> bool:
+    """A reverse-keyed likert item: its scale label ("Rarely") answers the unsocial statement, so
+    beside the social practice it must be quoted with that statement."""
+    return item.reverse and item.type == "likert"
+
+
 def _scored(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -181,24 +191,42 @@ def item_finding(questionnaire: Questionnaire, item: Item, value: Answer) -> Fin
             else quote(item, answer)
         )
     elif kind == MOSTLY:
-        text = (
-            TEXT_MOSTLY.format(practice=_bare(item.practice), answer=_bare(answer))
-            if item.practice_stated
-            else TEXT_MOSTLY_UNSTATED.format(quote=quote(item, answer))
-        )
+        if not item.practice_stated:
+            text = TEXT_MOSTLY_UNSTATED.format(quote=quote(item, answer))
+        elif _reads_against(item):
+            text = TEXT_MOSTLY_REVERSED.format(
+                practice=_bare(item.practice), answer=_bare(answer), statement=_bare(item.text)
+            )
+        else:
+            text = TEXT_MOSTLY.format(practice=_bare(item.practice), answer=_bare(answer))
     else:  # partly and weak: the answer quoted with its question (reverse-keyed ones too)
         text = quote(item, answer)
     return Finding(item.dimension, kind, text, (Evidence(item.id, answer, s),))
 
 
+# A finding depends only on the file, the item and the answer: each is built once per process.
+# Keyed by the file's content hash (a questionnaire is immutable), bounded like the parse cache.
+_CACHE: dict[tuple[str, str, Answer], Finding | None] = {}
+_CACHE_LIMIT = 20_000
+
+
 def item_findings(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> tuple[Finding, ...]:
     """One finding per answered or unsure item, in the file's order."""
     out = []
+    digest = questionnaire.content_hash
     for item in questionnaire.items:
-        if item.id in answers:
-            finding = item_finding(questionnaire, item, answers[item.id])
-            if finding is not None:
-                out.append(finding)
+        if item.id not in answers:
+            continue
+        value = answers[item.id]
+        key = (digest, item.id, value)
+        if key in _CACHE:
+            finding = _CACHE[key]
+        else:
+            finding = item_finding(questionnaire, item, value)
+            if len(_CACHE) < _CACHE_LIMIT:
+                _CACHE[key] = finding
+        if finding is not None:
+            out.append(finding)
     return tuple(out)
 
 
@@ -283,20 +311,25 @@ def group_item_findings(
             if all(e.score == 1.0 for e in evidence):
                 kind = IN_PLACE
                 answer = _bare(evidence[0].answer)
-                text = (
-                    GROUP_TEXT_IN_PLACE.format(
-                        practice=_bare(item.practice), count=len(values), answer=answer
+                practice = _bare(item.practice)
+                if not item.practice_stated:
+                    text = GROUP_TEXT_IN_PLACE_UNSTATED.format(lead=lead, count=len(values), answer=answer)
+                elif _reads_against(item):
+                    text = GROUP_TEXT_IN_PLACE_REVERSED.format(
+                        practice=practice, lead=lead, count=len(values), answer=answer
                     )
-                    if item.practice_stated
-                    else GROUP_TEXT_IN_PLACE_UNSTATED.format(lead=lead, count=len(values), answer=answer)
-                )
+                else:
+                    text = GROUP_TEXT_IN_PLACE.format(practice=practice, count=len(values), answer=answer)
             else:
                 kind = MOSTLY
-                text = (
-                    GROUP_TEXT_MOSTLY.format(practice=_bare(item.practice), shares=shares)
-                    if item.practice_stated
-                    else GROUP_TEXT_MOSTLY_UNSTATED.format(lead=lead, shares=shares)
-                )
+                if not item.practice_stated:
+                    text = GROUP_TEXT_MOSTLY_UNSTATED.format(lead=lead, shares=shares)
+                elif _reads_against(item):
+                    text = GROUP_TEXT_MOSTLY_REVERSED.format(
+                        practice=_bare(item.practice), lead=lead, shares=shares
+                    )
+                else:
+                    text = GROUP_TEXT_MOSTLY.format(practice=_bare(item.practice), shares=shares)
         else:
             kind = WEAK if mean_s <= t.weakness and Fraction(weak, room) >= GROUP_MAJORITY else PARTLY
             text = GROUP_TEXT_SHARES.format(lead=lead, shares=shares)

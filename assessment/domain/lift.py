@@ -20,6 +20,9 @@ from typing import Any
 from .questionnaire import Item, Questionnaire
 from .scoring import NOT_APPLICABLE, Answer, DimensionScore, item_score, score_dimension
 
+# Rounding in the running sum of gains is far below this; the engine then decides exactly.
+_SLACK = 1e-6
+
 
 @dataclass(frozen=True)
 class Lift:
@@ -79,15 +82,19 @@ def dimension_lift(
     raised = dict(answers)
     chosen: list[str] = []
     reached = False
+    running = dimension.score
     for gain, _, item in ranked:
         if gain <= 0:
             break  # already at the social end: raising it changes nothing
         raised[item.id] = most_social(item)
         chosen.append(item.id)
-        value, _ = score_dimension(questionnaire, dimension.id, raised)
-        if value is not None and value >= target:
-            reached = True
-            break
+        running += gain
+        # The running sum finds the step cheaply; the scoring engine has the last word on it.
+        if running >= target - _SLACK:
+            value, _ = score_dimension(questionnaire, dimension.id, raised)
+            if value is not None and value >= target:
+                reached = True
+                break
     open_items = tuple(
         i.id
         for i in questionnaire.items_of(dimension.id)

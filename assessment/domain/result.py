@@ -12,7 +12,7 @@ from typing import Any
 from .findings import Finding, item_findings, strongest_area, weakest_findings
 from .lift import Lift, lift
 from .questionnaire import Questionnaire, Stage
-from .roadmap import RoadmapEntry, build_roadmap
+from .roadmap import Deferral, RoadmapEntry, first_priorities, plan
 from .scoring import (
     Answer,
     Classification,
@@ -47,6 +47,13 @@ class Result:
     strongest: str | None = None
     # Rule 16: per dimension below the top stage, what would lift it to the next stage.
     lift: Mapping[str, Lift] = field(default_factory=dict)
+    # Weak answers no step on this roadmap addresses, each with the later stage's step taking it up.
+    deferred: tuple[Deferral, ...] = ()
+
+    @property
+    def first_priorities(self) -> tuple[RoadmapEntry, ...]:
+        """The summary's first three steps, at least one of them starting now when any can."""
+        return first_priorities(self.roadmap)
 
     @property
     def weakest(self) -> str | None:
@@ -106,6 +113,7 @@ def result_from_scores(
     per_item = item_scores(questionnaire, answers)
     strengths, weaknesses = strengths_and_weaknesses(questionnaire, per_item)
     findings = item_findings(questionnaire, answers)
+    chosen = plan(questionnaire, dims, classification, per_item)
     return Result(
         questionnaire=questionnaire,
         answers=dict(answers),
@@ -113,12 +121,13 @@ def result_from_scores(
         overall=overall,
         stage=None if overall is None else questionnaire.stage_for(overall),
         classification=classification,
-        roadmap=build_roadmap(questionnaire, dims, classification, per_item),
+        roadmap=chosen.entries,
         strengths=strengths,
         weaknesses=weaknesses,
         findings=findings,
         strongest=strongest_area(dims, findings),
         lift=lift(questionnaire, answers, dims),
+        deferred=chosen.deferred,
     )
 
 

@@ -38,6 +38,8 @@ class RoadmapEntry:
     horizon: str = ""
     # Chosen only because a chosen recommendation requires it (rule 12's second step).
     prerequisite: bool = False
+    # Why it was chosen: "stage", "prerequisite", "weakness", "weakest" or "now" (see ``plan``).
+    reason: str = "stage"
 
     def to_dict(self) -> dict[str, Any]:
         r = self.recommendation
@@ -56,6 +58,7 @@ class RoadmapEntry:
             "owner": r.owner,
             "addresses": list(r.addresses),
             "requires": list(r.requires),
+            "reason": self.reason,
         }
 
 
@@ -81,38 +84,210 @@ def in_place(questionnaire: Questionnaire, rec: Recommendation, scores: Mapping[
     return bool(scored) and all(s >= questionnaire.thresholds.strength for s in scored)
 
 
+# Why a step is on the roadmap (``RoadmapEntry.reason``).
+REASON_STAGE = "stage"  # written for its dimension's current stage (rule 12's first step)
+REASON_PREREQUISITE = "prerequisite"  # a chosen step requires it (rule 12's second step)
+REASON_WEAKNESS = "weakness"  # it takes up a weak answer no other step addresses
+REASON_WEAKEST = "weakest"  # the weakest area had no step of its own
+REASON_NOW = "now"  # nothing else could start within three months
+FIRST_PRIORITIES = 3
+
+
+@dataclass(frozen=True)
+class Deferral:
+    """A weak answer no step on this roadmap addresses, and the later stage's recommendation that
+    takes it up (both None when no recommendation of the file addresses that item)."""
+
+    item: str
+    dimension: str
+    recommendation: str | None
+    stage: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "dimension": self.dimension,
+            "recommendation": self.recommendation,
+            "stage": self.stage,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    entries: tuple[RoadmapEntry, ...]
+    deferred: tuple[Deferral, ...] = ()
+
+
+def contradicts(questionnaire: Questionnaire, rec: Recommendation, scores: Mapping[str, float]) -> bool:
+    """The step would build (add, or remove the obstacle to) a practice an answer already shows:
+    one of the items it addresses is scored at or above the strength threshold, which is what
+    an "in place" or "mostly" finding (rule 15) says. Every recommendation in place contradicts."""
+    return any(scores.get(i, -1.0) >= questionnaire.thresholds.strength for i in rec.addresses)
+
+
 def build_roadmap(
     questionnaire: Questionnaire,
     dimensions: Sequence[DimensionScore],
     classification: Classification,
     item_scores: Mapping[str, float] | None = None,
 ) -> tuple[RoadmapEntry, ...]:
-    """Rule 12 over rule 8's dimension order. ``item_scores`` are rule 2's scores of the answered
-    items; without them (a group's means) nothing counts as in place."""
+    """Rule 12 over rule 8's dimension order (see ``plan``). ``item_scores`` are rule 2's scores
+    of the answered items; without them (a group's means) nothing counts as in place."""
+    return plan(questionnaire, dimensions, classification, item_scores).entries
+
+
+def plan(
+    questionnaire: Questionnaire,
+    dimensions: Sequence[DimensionScore],
+    classification: Classification,
+    item_scores: Mapping[str, float] | None = None,
+) -> Plan:
+    """The roadmap and the weak answers it leaves to a later stage.
+
+    Rule 12, with what makes it read right:
+
+    1. For each dimension in rule 8's order, its current stage's recommendations that are
+       *eligible*: none of their addressed items is a strength (``contradicts``: so nothing
+       in place is chosen, nor a step that would add what an answer says is already there), and
+       each of their requirements is in place or eligible itself.
+    2. Their requirements not in place, transitively.
+    3. Each weak answer (``s <= weakness``) no chosen step addresses: the eligible
+       recommendation addressing it written for the latest stage not above its dimension's own;
+       failing that, it is *deferred* to the earliest later stage's recommendation that
+       addresses it.
+    4. The weakest area (rule 6's bottleneck) below the top stage with no step yet: its best
+       eligible recommendation, from its current stage, else the next ones up, else the ones below.
+    5. A roadmap with no step that can start ``now``: one eligible ``now`` recommendation whose
+       requirements are all in place, written for its dimension's current stage or a later one,
+       the dimensions taken in rule 8's order.
+
+    Then rule 12's order: every requirement before the steps that need it, otherwise by horizon,
+    impact, effort and dimension; at most ``max_now`` entries in ``now``.
+    """
     scores = item_scores or {}
+    q = questionnaire
     known = [d.score for d in dimensions if d.score is not None]
-    floor_failed = bool(known) and min(known) < questionnaire.thresholds.floor
+    floor_failed = bool(known) and min(known) < q.thresholds.floor
     order = dimension_order(dimensions, classification, floor_failed)
     dimension_rank = {d.id: n for n, d in enumerate(order)}
-    recs = {r.id: r for r in questionnaire.recommendations}
+    stage_index = {s.id: n for n, s in enumerate(q.stages)}
+    current = {d.id: stage_index[d.stage.id] for d in order if d.stage is not None}
+    recs = {r.id: r for r in q.recommendations}
+    addressing: dict[str, list[Recommendation]] = {}
+    for r in q.recommendations:
+        for item_id in r.addresses:
+            addressing.setdefault(item_id, []).append(r)
+    memo: dict[str, bool] = {}
 
-    # Step 1: for each dimension in rule 8's order, its current stage's recommendations not in place.
-    chosen: dict[str, bool] = {}  # id -> chosen only as a prerequisite; insertion order = position
+    def eligible(rid: str) -> bool:
+        if rid not in memo:
+            rec = recs[rid]
+            memo[rid] = not contradicts(q, rec, scores) and all(
+                in_place(q, recs[o], scores) or eligible(o) for o in rec.requires
+            )
+        return memo[rid]
+
+    chosen: dict[str, str] = {}  # id -> reason; insertion order = position
+    addressed: set[str] = set()  # items some chosen step addresses
+
+    def choose(rid: str | None, reason: str) -> None:
+        """Choose a step (None: the ones chosen so far) and then, breadth first, the requirements
+        not in place of every step chosen, transitively (all eligible, since the steps are)."""
+        if rid is not None:
+            chosen.setdefault(rid, reason)
+        pending = [rid] if rid is not None else list(chosen)
+        for each in pending:
+            addressed.update(recs[each].addresses)
+        while pending:
+            for other in recs[pending.pop(0)].requires:
+                if other not in chosen and not in_place(q, recs[other], scores):
+                    chosen[other] = REASON_PREREQUISITE
+                    addressed.update(recs[other].addresses)
+                    pending.append(other)
+
+    def by_stage_preference(dimension: str, candidates: list[Recommendation]) -> list[Recommendation]:
+        """The dimension's current stage first, then the stages above it, then those below."""
+        here = current[dimension]
+
+        def distance(rec: Recommendation) -> tuple[int, int]:
+            n = stage_index[rec.stage]
+            return (0, n - here) if n >= here else (1, here - n)
+
+        return sorted(candidates, key=lambda r: (distance(r), -r.impact, EFFORTS.index(r.effort)))
+
+    # 1, then 2 (positions, rule 8's last tie-break, are in this order of choosing).
     for d in order:
-        for rec in questionnaire.recommendations_for(d.id, d.stage.id):
-            if not in_place(questionnaire, rec, scores):
-                chosen[rec.id] = False
-    # Step 2: their prerequisites not in place, whatever their stage or dimension, transitively.
-    pending = list(chosen)
-    while pending:
-        for other in recs[pending.pop(0)].requires:
-            if other not in chosen and not in_place(questionnaire, recs[other], scores):
-                chosen[other] = True
-                pending.append(other)
+        for rec in q.recommendations_for(d.id, d.stage.id):  # type: ignore[union-attr]
+            if eligible(rec.id):
+                chosen[rec.id] = REASON_STAGE
+    choose(None, REASON_STAGE)
 
-    # Only prerequisites that are themselves chosen constrain the order: one in place is done.
+    # 3: a weak answer no chosen step addresses gets the step written for it at or below its stage.
+    weak = [i.id for i in q.items if scores.get(i.id, 1.0) <= q.thresholds.weakness]
+    for item_id in weak:
+        if item_id in addressed:
+            continue  # on a chosen step (perhaps one chosen for an earlier weak answer)
+        now_or_before = [
+            r
+            for r in addressing.get(item_id, ())
+            if r.dimension in current and stage_index[r.stage] <= current[r.dimension] and eligible(r.id)
+        ]
+        if now_or_before:
+            best = max(now_or_before, key=lambda r: stage_index[r.stage])  # max() keeps the first on ties
+            choose(best.id, REASON_WEAKNESS)
+
+    # 4: the weakest area below the top stage always has a step, where the file has one to give.
+    weakest = classification.bottleneck
+    if weakest in current and current[weakest] < len(q.stages) - 1:
+        weakest_items = {i.id for i in q.items_of(weakest)}
+        has_step = any(
+            recs[rid].dimension == weakest or weakest_items & set(recs[rid].addresses) for rid in chosen
+        )
+        if not has_step:
+            own = [r for r in q.recommendations if r.dimension == weakest and eligible(r.id)]
+            if own:
+                choose(by_stage_preference(weakest, own)[0].id, REASON_WEAKEST)
+
+    # 5: something can start within three months whenever anything is to be done.
     needs = {rid: [o for o in recs[rid].requires if o in chosen] for rid in chosen}
     horizon = _effective_horizons(recs, needs)
+    if chosen and "now" not in horizon.values():
+        for d in order:
+            quick = [
+                r
+                for r in q.recommendations
+                if r.dimension == d.id
+                and stage_index[r.stage] >= current[d.id]  # never an earlier stage's step for this
+                and r.horizon == "now"
+                and r.id not in chosen
+                and eligible(r.id)
+                and all(in_place(q, recs[o], scores) for o in r.requires)
+            ]
+            if quick:
+                choose(by_stage_preference(d.id, quick)[0].id, REASON_NOW)
+                break
+        needs = {rid: [o for o in recs[rid].requires if o in chosen] for rid in chosen}
+        horizon = _effective_horizons(recs, needs)
+
+    # What is still weak and on no step goes to the earliest later stage's step that addresses it.
+    deferred: list[Deferral] = []
+    for item_id in (i for i in weak if i not in addressed):
+        later = [
+            r
+            for r in addressing.get(item_id, ())
+            if r.dimension in current and stage_index[r.stage] > current[r.dimension]
+        ]
+        later.sort(key=lambda r: (not eligible(r.id), stage_index[r.stage]))
+        taker = later[0] if later else None
+        deferred.append(
+            Deferral(
+                item_id,
+                q.item(item_id).dimension,
+                taker.id if taker else None,
+                taker.stage if taker else None,
+            )
+        )
+
     key: dict[str, Key] = {}
     for position, rid in enumerate(chosen):
         rec = recs[rid]
@@ -133,20 +308,35 @@ def build_roadmap(
         effective = horizon[rid]
         if effective == "now":
             now_seen += 1
-            if now_seen > questionnaire.thresholds.max_now:
+            if now_seen > q.thresholds.max_now:
                 effective = "next"
         entries.append(
             RoadmapEntry(
                 rank=rank,
                 dimension=rec.dimension,
-                dimension_label=questionnaire.dimension(rec.dimension).label,
+                dimension_label=q.dimension(rec.dimension).label,
                 stage=rec.stage,
                 recommendation=rec,
                 horizon=effective,
-                prerequisite=chosen[rid],
+                prerequisite=chosen[rid] == REASON_PREREQUISITE,
+                reason=chosen[rid],
             )
         )
-    return tuple(entries)
+    return Plan(tuple(entries), tuple(deferred))
+
+
+def first_priorities(
+    roadmap: Sequence[RoadmapEntry], count: int = FIRST_PRIORITIES
+) -> tuple[RoadmapEntry, ...]:
+    """The summary's first priorities: the first ``count`` steps of the roadmap (all of them when
+    it has fewer), at least one of them starting ``now`` whenever the roadmap has such a step
+    (a curated roadmap may have moved it down)."""
+    first = list(roadmap[:count])
+    if first and not any(e.horizon == "now" for e in first):
+        quick = next((e for e in roadmap if e.horizon == "now"), None)
+        if quick is not None:
+            first[-1] = quick
+    return tuple(first)
 
 
 def _effective_horizons(recs: Mapping[str, Recommendation], needs: Mapping[str, list[str]]) -> dict[str, str]:

@@ -240,6 +240,15 @@ class RoadmapItem(TypedDict):
         Annotated[list[str], Field(description="Recommendations that must come first (placed earlier).")]
     ]
     prerequisite: NotRequired[Annotated[bool, Field(description="Chosen because a later step requires it.")]]
+    reason: NotRequired[
+        Annotated[
+            Literal["stage", "prerequisite", "weakness", "weakest", "now"],
+            Field(
+                description="Why it is on the roadmap: written for its area's stage, required by a later "
+                "step, taking up a weak answer, the weakest area's step, or the one that can start now."
+            ),
+        ]
+    ]
 
 
 @with_config(ConfigDict(extra="forbid"))
