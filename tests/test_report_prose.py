@@ -162,6 +162,13 @@ def facts(result, scope: str):  # type: ignore[no-untyped-def]
         lift = result.lift[ref]
         assert int(count) == len(lift.items)
         return score_text(d.score, q), len(lift.items), lift.reachable
+    if kind == "lift-item":  # the core names a practice to raise (the full adds its finding)
+        return ref in result.lift[q.item(ref).dimension].items
+    if kind == "partly":  # the core says how many "partly there" answers the full report lists
+        dimension, _, count = ref.partition(":")
+        partly = [f for f in result.findings if f.dimension == dimension and f.kind == "partly"]
+        assert int(count) <= len(partly)
+        return int(count)
     if kind == "lift-open":
         return len(result.lift[ref].open_items)
     if kind == "coverage":

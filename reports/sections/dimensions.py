@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assessment.domain.findings import Finding, findings_of
+from assessment.domain.findings import PARTLY, Finding, findings_of, weakest_findings
 from assessment.domain.questionnaire import Item, Questionnaire
 from assessment.domain.result import Result
 from assessment.domain.scoring import UNSURE, ItemFinding, item_score, strengths_and_weaknesses
@@ -33,6 +33,8 @@ class FindingView:
     item: str
     kind: str
     text: str
+    # A weak answer no step on this roadmap takes up: the later stage's step that does (rule 12).
+    later: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ class LiftView:
     lead: str
     items: tuple[LiftItem, ...]
     note: str  # unsure or unanswered questions may change it; "" when none
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A weak answer no step on this roadmap takes up, and the later stage's step that does."""
+
+    item: str
+    finding: str  # the weak finding
+    later: str  # "“Title” (from Conversing)", or "" when no recommendation of the file builds it
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,8 @@ class DimensionSection:
     stage_text_label: str = ""  # "What Conversing looks like (the next stage)"
     stage_text: str = ""
     group_line: str = ""  # a workshop: spread, agreement and the leaders' gap in one sentence
+    partly_folded: int = 0  # the core: "partly there" findings left to the full edition
+    deferred: tuple[Deferred, ...] = ()  # weak answers a later stage's step takes up
 
 
 @dataclass(frozen=True)
@@ -179,15 +192,36 @@ NEXT_STAGE_LABEL = "What {stage} looks like (the next stage)"
 TOP_STAGE_LABEL = "What {stage} looks like (the stage this area is in)"
 
 
-def finding_groups(findings: Sequence[Finding], dimension: str) -> tuple[FindingGroup, ...]:
+def finding_groups(
+    findings: Sequence[Finding], dimension: str, later: Mapping[str, str] | None = None
+) -> tuple[FindingGroup, ...]:
     """The dimension's findings under their kinds, most social first; empty kinds left out."""
+    later = later or {}
     out = []
     for kind in prose.KIND_ORDER:
         found = findings_of(findings, dimension, (kind,))
         if found:
-            views = tuple(FindingView(f.item, f.kind, f.text) for f in found)
+            views = tuple(FindingView(f.item, f.kind, f.text, later.get(f.item, "")) for f in found)
             out.append(FindingGroup(kind, prose.KIND_HEADINGS[kind], views))
     return tuple(out)
+
+
+def fold_partly(
+    groups: tuple[FindingGroup, ...], shown_partly: frozenset[str]
+) -> tuple[tuple[FindingGroup, ...], int]:
+    """The core keeps a dimension to its page: its strengths, weaknesses and things to find out,
+    and the "partly there" answers only where rule 15 shows them (the weakest area without a
+    weak one: its lowest); the full edition lists every answer's finding."""
+    out, folded = [], 0
+    for g in groups:
+        if g.kind != PARTLY:
+            out.append(g)
+            continue
+        shown = tuple(f for f in g.findings if f.item in shown_partly)
+        if shown:
+            out.append(FindingGroup(g.kind, g.heading, shown))
+        folded += len(g.findings) - len(shown)
+    return tuple(out), folded
 
 
 def lift_view(result: Result, findings: Sequence[Finding], dimension: str) -> LiftView | None:
@@ -203,6 +237,26 @@ def lift_view(result: Result, findings: Sequence[Finding], dimension: str) -> Li
         LiftItem(i, q.item(i).practice, by_item[i].text if i in by_item else "") for i in lift.items
     )
     return LiftView(following.label if following else "", lead, items, note)
+
+
+DEFERRED_LATER = "Taken up at a later stage: \u201c{title}\u201d, a step for {stage}."
+DEFERRED_NONE = "No step of this questionnaire builds this practice yet."
+
+
+def deferred_views(result: Result, findings: Sequence[Finding], dimension: str) -> tuple[Deferred, ...]:
+    q = result.questionnaire
+    by_item = {f.item: f for f in findings if f.dimension == dimension}
+    recs = {r.id: r for r in q.recommendations}
+    out = []
+    for d in getattr(result, "deferred", ()):
+        if d.dimension != dimension or d.item not in by_item:
+            continue
+        rec = recs.get(d.recommendation or "")
+        later = ""
+        if rec is not None and d.stage:
+            later = DEFERRED_LATER.format(title=rec.title.rstrip("."), stage=q.stage(d.stage).label)
+        out.append(Deferred(d.item, by_item[d.item].text, later))
+    return tuple(out)
 
 
 def stage_text(q: Questionnaire, dimension_id: str, ds: object) -> tuple[str, str]:
@@ -227,6 +281,7 @@ def dimension_sections(
     findings: Sequence[Finding] = (),
     group_lines: Mapping[str, str] | None = None,
     is_group: bool = False,
+    core: bool = False,
 ) -> tuple[DimensionSection, ...]:
     """One page per dimension: score, stage, practices, things to find out, recommendations."""
     q = result.questionnaire
@@ -240,7 +295,13 @@ def dimension_sections(
         # prerequisite of this dimension another one pulled in), in roadmap order.
         recs = tuple(r for r in ranked if r.dimension == d.id)
         label, text = stage_text(q, d.id, ds)
-        groups = finding_groups(findings, d.id)
+        deferred = () if is_group else deferred_views(result, findings, d.id)
+        groups = finding_groups(findings, d.id, {x.item: x.later or DEFERRED_NONE for x in deferred})
+        folded = 0
+        if core:
+            # Rule 15: the weakest area shows its lowest "partly" answers when it has no weak one.
+            lowest = weakest_findings(d.id, findings) if d.id == c.bottleneck else ()
+            groups, folded = fold_partly(groups, frozenset(f.item for f in lowest if f.kind == PARTLY))
         sections.append(
             DimensionSection(
                 id=d.id,
@@ -279,6 +340,8 @@ def dimension_sections(
                 stage_text_label=label,
                 stage_text=text,
                 group_line=(group_lines or {}).get(d.id, ""),
+                deferred=deferred,
+                partly_folded=folded,
             )
         )
     return tuple(sections)
@@ -294,7 +357,15 @@ def fields(
     how = describer(inputs.result, inputs.group)
     return {
         "dimensions": dimension_sections(
-            inputs.result, inputs.anchors, how, views, ranked, findings, group_lines, inputs.group is not None
+            inputs.result,
+            inputs.anchors,
+            how,
+            views,
+            ranked,
+            findings,
+            group_lines,
+            inputs.group is not None,
+            not inputs.full,
         )
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS
 from assessment.domain.result import Result
-from assessment.domain.roadmap import RoadmapEntry
+from assessment.domain.roadmap import RoadmapEntry, first_priorities
 
 from .base import Chapter, ChapterSpec, Inputs, TocEntry
 from .common import owner_label
@@ -132,11 +132,24 @@ def roadmap_lead(horizons: Sequence[Horizon], hidden: int) -> str:
     return text + (ROADMAP_HIDDEN.format(n=hidden) if hidden else "")
 
 
+def priorities(
+    result: Result, ranked: Sequence[Recommendation], inputs: Inputs
+) -> tuple[Recommendation, ...]:
+    """The summary's first priorities (the domain's ``first_priorities`` over the roadmap as
+    curated): three steps when there are three, at least one starting now when any can."""
+    by_id = {r.id: r for r in ranked}
+    ordered = curated(result.roadmap, inputs.hidden, inputs.order)
+    return tuple(
+        by_id[e.recommendation.id] for e in first_priorities(ordered) if e.recommendation.id in by_id
+    )
+
+
 def fields(inputs: Inputs) -> tuple[list[Recommendation], dict[str, Any]]:
     result = inputs.result
     ranked, horizons = roadmap_section(result, inputs.labels, inputs.hidden, inputs.order)
     hidden = sum(1 for e in result.roadmap if e.recommendation.id in inputs.hidden)
     return ranked, {
+        "priorities": priorities(result, ranked, inputs),
         "roadmap_lead": roadmap_lead(horizons, hidden),
         "roadmap": horizons,
         "roadmap_count": len(ranked),

@@ -55,7 +55,6 @@ def fields(inputs: Inputs, ranked: Sequence[Recommendation], organisation: str) 
         "bottleneck_label": bottleneck.label if bottleneck else None,
         "bottleneck_score": score_shown(q, bottleneck.score) if bottleneck else None,
         "bottleneck_anchor": inputs.anchors[bottleneck.id] if bottleneck else None,
-        "priorities": tuple(ranked[:3]),
     }
 
 
