@@ -299,3 +299,20 @@ def test_no_word_a_client_would_not_use(reports):
     for _, _, html in out:
         text = re.sub(r"<[^>]+>", " ", html)
         assert not re.search(r"\b\w+/\w+\.(md|py|yaml)\b|\bLikert\b|\bseries\b", text, re.I)
+
+
+def test_the_verdicts_are_worded_in_more_than_one_way(reports):
+    """Each sentence frame has a few wordings, chosen by the facts it states: reports of the same
+    classification do not all open alike."""
+    from reports import prose
+
+    _, out = reports
+    frames = (*prose.OPENING_USING, *prose.OPENING_SOCIAL, *prose.OPENING_HELD_BACK)
+    openings = set()
+    for result, context, _ in out:
+        if result.classification.provisional:
+            continue
+        first = context.verdict_sentences[0]
+        patterns = [re.escape(re.sub(r"\{\w+\}", "\x00", f)).replace("\x00", ".*?") for f in frames]
+        openings.add(next(n for n, p in enumerate(patterns) if re.fullmatch(p, first)))
+    assert len(openings) >= 2
