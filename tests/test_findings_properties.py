@@ -251,6 +251,9 @@ def test_the_roadmap_reads_right(c):
             assert later.stage == taker.stage
         else:
             assert later.recommendation is None and later.stage is None
+            if later.left_out is not None:
+                held = recs[later.left_out]
+                assert item_id in held.addresses and not eligible(q, held.id, scores)
     # The first priorities: three whenever there are three, one of them starting now when any can.
     first = result.first_priorities
     assert len(first) == min(3, len(result.roadmap))

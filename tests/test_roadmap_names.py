@@ -15,8 +15,14 @@ from itertools import pairwise
 
 import pytest
 
-from assessment.domain.questionnaire import Questionnaire, Recommendation, load_questionnaire
+from assessment.domain.questionnaire import (
+    Questionnaire,
+    Recommendation,
+    load_questionnaire,
+    parse_questionnaire,
+)
 from tests.conftest import DATA, REPO
+from tests.test_rules_11_12 import questionnaire_text
 
 FILES = sorted((REPO / "questionnaires").glob("*.yaml")) + [DATA / "seven-point.yaml"]
 POOL = {path.name: load_questionnaire(path) for path in FILES}
@@ -95,19 +101,29 @@ def test_files_without_rule_12_links_are_the_published_1_0():
 
 
 def test_the_derivation_finds_a_name_and_ignores_shared_words():
-    q = POOL["social-organisation.yaml"]
-    rota = next(r for r in q.recommendations if ("listening", "rota") in title_names(q, r))
-    assert ("leadership", "meeting") not in {p for r in q.recommendations for p in title_names(q, r)}
+    # A small file of our own: three titles, "leadership" in two of them.
+    text = questionnaire_text()
+    for rid, title in (
+        ("a_low", "Start a weekly listening rota"),
+        ("a_mid", "Open every leadership meeting with real comments"),
+        ("a_mid2", "Hold a leadership review"),
+    ):
+        text = text.replace(f"title: T {rid},", f"title: {title},")
+    q = parse_questionnaire(text, "names.yaml")
+    rota = next(r for r in q.recommendations if r.id == "a_low")
+    assert title_names(q, rota) == {("weekly", "listening"), ("listening", "rota")}
+    meeting = next(r for r in q.recommendations if r.id == "a_mid")
+    assert ("leadership", "meeting") not in title_names(q, meeting)  # "leadership" is in another title
     fake = Recommendation(
         id="x",
-        dimension=rota.dimension,
-        stage=rota.stage,
+        dimension="a",
+        stage="low",
         title="Something else",
-        why="Use what the listening rota finds.",
-        actions=(f"After {rota.id}, and at the leadership meeting.",),
+        why="Use what the listening rotas find.",  # a plural still names it
+        actions=("After b_base, and at the leadership meeting.",),  # an id names it too
         effort="low",
         impact=1,
         horizon="now",
         owner="o",
     )
-    assert named_in(q, fake) == {rota.id}
+    assert named_in(q, fake) == {"a_low", "b_base"}

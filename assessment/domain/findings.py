@@ -336,7 +336,7 @@ def group_item_findings(
         out.append(Finding(item.dimension, kind, text, evidence))
     unsure = sum(1 for a in answers if a == UNSURE)
     if unsure and Fraction(unsure, room) >= GROUP_UNSURE_SHARE:
-        text = GROUP_TEXT_FIND_OUT.format(question=item.text.strip(), count=unsure, n=room)
+        text = GROUP_TEXT_FIND_OUT.format(question=_bare(item.text), count=unsure, n=room)
         out.append(Finding(item.dimension, FIND_OUT, text, (Evidence(item.id, UNSURE_ANSWER, None, unsure),)))
     return out
 

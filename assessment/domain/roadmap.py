@@ -96,12 +96,15 @@ FIRST_PRIORITIES = 3
 @dataclass(frozen=True)
 class Deferral:
     """A weak answer no step on this roadmap addresses, and the later stage's recommendation that
-    takes it up (both None when no recommendation of the file addresses that item)."""
+    takes it up (both None when no later one addresses that item). ``left_out``: when no later
+    one does, the step written for it at or below its stage that was left out because it would
+    also rebuild a strength (or needs a step that would), so the report can say why."""
 
     item: str
     dimension: str
     recommendation: str | None
     stage: str | None
+    left_out: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +112,7 @@ class Deferral:
             "dimension": self.dimension,
             "recommendation": self.recommendation,
             "stage": self.stage,
+            "left_out": self.left_out,
         }
 
 
@@ -279,12 +283,16 @@ def plan(
         ]
         later.sort(key=lambda r: (not eligible(r.id), stage_index[r.stage]))
         taker = later[0] if later else None
+        held = None
+        if taker is None:
+            held = next((r.id for r in addressing.get(item_id, ()) if r.dimension in current), None)
         deferred.append(
             Deferral(
                 item_id,
                 q.item(item_id).dimension,
                 taker.id if taker else None,
                 taker.stage if taker else None,
+                held,
             )
         )
 
