@@ -316,3 +316,38 @@ def test_the_verdicts_are_worded_in_more_than_one_way(reports):
         patterns = [re.escape(re.sub(r"\{\w+\}", "\x00", f)).replace("\x00", ".*?") for f in frames]
         openings.add(next(n for n, p in enumerate(patterns) if re.fullmatch(p, first)))
     assert len(openings) >= 2
+
+
+def test_a_workshop_report_speaks_from_the_rooms_findings():
+    """The workshop's dimension pages list rule 15's group findings: a thing to find out only where
+    a fifth of the room was unsure; the spread, the agreement and the leaders' gap told together."""
+    from assessment.domain.groups import Member, summarise
+    from reports import group_data_from_summary
+
+    q = load_questionnaire(FILES["1.1"])
+    rng = random.Random("room")
+    roles = ["leadership"] * 4 + ["staff"] * 16
+    sets = [generated(q, rng) for _ in roles]
+    members = [
+        Member(role=r, scores={d.id: d.score for d in score(q, a).dimensions}, answers=a)
+        for r, a in zip(roles, sets, strict=True)
+    ]
+    summary = summarise(q, members, {"leadership"})
+    group = group_data_from_summary(summary, q, answer_sets=sets, name="W")
+    context = build_context(summary.result, organisation=NAME, date=dt.date(2026, 11, 22), group=group)
+    html = render_html(context)
+    find_out = [b for b in blocks(html) if str(b["text"]).startswith("To find out:")]
+    for b in find_out:
+        item = str(b["about"]).split(":", 1)[1]
+        unsure = sum(1 for a in sets if a.get(item) == UNSURE)
+        assert unsure / len(sets) >= 0.2, (item, unsure)
+    for item in q.items:  # ... and every item a fifth of the room was unsure about is one
+        if sum(1 for a in sets if a.get(item.id) == UNSURE) / len(sets) >= 0.2:
+            assert any(str(b["about"]) == f"item:{item.id}" for b in find_out), item.id
+    for d, g in zip(context.dimensions, summary.stats.values(), strict=True):
+        line = d.group_line
+        assert f"from {score_text(g.min, q)} to {score_text(g.max, q)}" in line
+        if g.max - g.min >= 50 and summary.agreement[d.id].label == "high":
+            assert "very differently" in line and "much alike" not in line
+        assert "leaders" in line  # the gap, or why it is withheld, beside the agreement
+    assert d.lift is None  # rule 16 rests on one set of answers

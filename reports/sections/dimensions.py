@@ -241,6 +241,10 @@ def lift_view(result: Result, findings: Sequence[Finding], dimension: str) -> Li
 
 DEFERRED_LATER = "Taken up at a later stage: \u201c{title}\u201d, a step for {stage}."
 DEFERRED_NONE = "No step of this questionnaire builds this practice yet."
+DEFERRED_LEFT_OUT = (
+    "Its step, \u201c{title}\u201d, is left out: it would rebuild something the answers show is "
+    "already there."
+)
 
 
 def deferred_views(result: Result, findings: Sequence[Finding], dimension: str) -> tuple[Deferred, ...]:
@@ -252,9 +256,12 @@ def deferred_views(result: Result, findings: Sequence[Finding], dimension: str) 
         if d.dimension != dimension or d.item not in by_item:
             continue
         rec = recs.get(d.recommendation or "")
+        left_out = recs.get(getattr(d, "left_out", None) or "")
         later = ""
         if rec is not None and d.stage:
             later = DEFERRED_LATER.format(title=rec.title.rstrip("."), stage=q.stage(d.stage).label)
+        elif left_out is not None:
+            later = DEFERRED_LEFT_OUT.format(title=left_out.title.rstrip("."))
         out.append(Deferred(d.item, by_item[d.item].text, later))
     return tuple(out)
 
