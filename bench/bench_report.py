@@ -123,7 +123,7 @@ def download_figures(args: argparse.Namespace) -> None:
                 raise SystemExit("results page failed")
             while True:
                 with db.session() as session:
-                    if cache_size(session) > kept_before:
+                    if cache_size(session) >= kept_before + 2:  # both editions kept
                         break
                 time.sleep(0.02)
             ready.append(time.perf_counter() - t0)
@@ -143,7 +143,7 @@ def download_figures(args: argparse.Namespace) -> None:
         f"  (budget 50 ms; slowest {max(repeat) * 1000:.1f})"
     )
     print(
-        f"results page, then download: the background render was kept after median "
+        f"results page, then download: the background renders (core, then full) were kept after median "
         f"{statistics.median(ready) * 1000:.0f} ms (slowest {max(ready) * 1000:.0f}); a download "
         f"after that: median {statistics.median(after_reading) * 1000:.1f} ms"
     )
