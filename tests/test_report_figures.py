@@ -88,3 +88,34 @@ def test_the_results_page_changes_and_gaps_are_differences_of_shown_figures(now,
     target = next((s.min for s in v1.stages if s.min > now), 100.0)
     gap = _to_go(now, target, v1)
     assert _number(score_text(target, v1)) - _number(score_text(now, v1)) == _number(gap)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(SCORES, min_size=5, max_size=5))
+def test_chart_labels_show_the_figures_the_pages_show(values):
+    """Rule 17 for charts: marks at full precision, labels with the figure as shown (79.96 is
+    labelled 79.9, never 80)."""
+    from assessment.domain.figures import score_text
+    from reports import charts
+
+    marks = [charts.Mark(d.id, d.label, v, None) for d, v in zip(v1.dimensions, values, strict=True)]
+    bounds = score_bounds(v1)
+    radar = charts.radar_svg(marks=marks, rings=[*(s.min for s in v1.stages[1:]), 100.0], bounds=bounds)
+    bands = [
+        charts.Band(s.label, s.min, v1.stages[n + 1].min if n + 1 < len(v1.stages) else 100.0)
+        for n, s in enumerate(v1.stages)
+    ]
+    spectrum = charts.spectrum_svg(
+        overall=values[0],
+        overall_label="Overall",
+        low_pole="low",
+        high_pole="high",
+        threshold=v1.thresholds.social,
+        floor=v1.thresholds.floor,
+        bands=bands,
+        marks=marks,
+    )
+    for d, v in zip(v1.dimensions, values, strict=True):
+        assert f"{d.label} {score_text(v, v1)}" in radar
+        assert f"{d.label} {score_text(v, v1)}" in spectrum
+    assert f"Overall {score_text(values[0], v1)}" in spectrum

@@ -55,6 +55,7 @@ def changes(
                 for d in result.dimensions
             ],
             accent,
+            bounds,
         )
         assets["history.svg"] = Asset(svg.encode(), "image/svg+xml")
         chart = Chart(asset_url("history.svg"), svg, alt_text(svg))

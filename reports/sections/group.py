@@ -167,7 +167,7 @@ def group_section(
         )
         for g in group.dimensions
     ]
-    dist_svg = charts.distribution_svg(spreads, accent)
+    dist_svg = charts.distribution_svg(spreads, accent, score_bounds(q))
     assets["distribution.svg"] = Asset(dist_svg.encode(), "image/svg+xml")
     distribution = Chart(asset_url("distribution.svg"), dist_svg, alt_text(dist_svg))
     gap = group.gap

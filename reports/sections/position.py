@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from assessment.domain.figures import score_bounds
 from assessment.domain.result import Result
 
 from .. import charts
@@ -32,7 +33,9 @@ def position_charts(result: Result, is_group: bool, accent: str) -> tuple[dict[s
         marks=marks,
         accent=accent,
     )
-    radar_svg = charts.radar_svg(marks=marks, rings=[*(s.min for s in q.stages[1:]), 100.0], accent=accent)
+    radar_svg = charts.radar_svg(
+        marks=marks, rings=[*(s.min for s in q.stages[1:]), 100.0], accent=accent, bounds=score_bounds(q)
+    )
     assets = {
         "spectrum.svg": Asset(spectrum_svg.encode(), "image/svg+xml"),
         "radar.svg": Asset(radar_svg.encode(), "image/svg+xml"),
