@@ -162,7 +162,7 @@ def facts(result, scope: str):  # type: ignore[no-untyped-def]
         lift = result.lift[ref]
         assert int(count) == len(lift.items)
         return score_text(d.score, q), len(lift.items), lift.reachable
-    if kind == "lift-item":  # the core names a practice to raise (the full adds its finding)
+    if kind == "lift-item":  # the core names a practice to raise (the full, with its answer: item:)
         return ref in result.lift[q.item(ref).dimension].items
     if kind == "partly":  # the core says how many "partly there" answers the full report lists
         dimension, _, count = ref.partition(":")
@@ -208,7 +208,9 @@ def reports(request):  # type: ignore[no-untyped-def]
     for _ in range(ORGANISATIONS):
         result = score(q, generated(q, rng))
         context = build_context(result, organisation=NAME, date=dt.date(2026, 11, 22))
-        out.append((result, context, render_html(context)))
+        full = build_context(result, organisation=NAME, date=dt.date(2026, 11, 22), edition="full")
+        # Both editions' pages, one after the other: every check holds for each.
+        out.append((result, context, render_html(context) + render_html(full)))
     return q, out
 
 
