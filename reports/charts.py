@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from assessment.domain.figures import shown_score
+
 FONT = "Inter, 'Noto Sans', 'WenQuanYi Micro Hei', sans-serif"
 INK = "#1f2933"
 MUTED = "#6b7785"
@@ -29,6 +31,11 @@ def _n(value: float) -> str:
     """A coordinate with two decimals and no trailing zeros: small files, stable output."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def _shown(value: float, bounds: Sequence[float] = ()) -> str:
+    """A label's figure as every page shows it (SCORING.md rule 17); marks stay at full precision."""
+    return shown_score(value, bounds).text
 
 
 def _t(text: str) -> str:
@@ -133,6 +140,7 @@ def spectrum_svg(
     """SCORING.md section 7: one axis from the low pole (0) to the high pole (100), the
     organisation at its overall index, the social threshold and the floor marked, and each
     dimension marked at its score. Stages are shown as tinted bands along the axis."""
+    bounds = (*(b.lo for b in bands), threshold, floor, 100.0)
     body: list[str] = []
     bar_top, bar_h = 58.0, 24.0
     bar_bottom = bar_top + bar_h
@@ -180,7 +188,7 @@ def spectrum_svg(
     # The organisation (or group) marker above the bar.
     if overall is not None:
         x = spectrum_x(overall)
-        label = f"{overall_label} {overall:.0f}"
+        label = f"{overall_label} {_shown(overall, bounds)}"
         half = _text_width(label, 12) / 2
         lx = min(max(x, SPECTRUM_LEFT + half), SPECTRUM_RIGHT - half)
         body.append(
@@ -219,7 +227,7 @@ def spectrum_svg(
     )
     scored = [(i, m) for i, m in enumerate(marks) if m.score is not None]
     label_size = 9.5
-    texts = {i: f"{m.label} {m.score:.0f}" for i, m in scored}
+    texts = {i: f"{m.label} {_shown(m.score, bounds)}" for i, m in scored}
     positions = [(spectrum_x(m.score), _text_width(texts[i], label_size), i) for i, m in scored]
     # The white patch behind a label is 2 units wider on each side than the text.
     rows = label_rows(positions, bounds=(SPECTRUM_LEFT, SPECTRUM_RIGHT))
@@ -257,7 +265,7 @@ def spectrum_svg(
         )
         height += 16
     label = f"Spectrum from {low_pole} (0) to {high_pole} (100): " + (
-        f"{overall_label} at {overall:.0f}" if overall is not None else "no overall index"
+        f"{overall_label} at {_shown(overall, bounds)}" if overall is not None else "no overall index"
     )
     return _svg(SPECTRUM_WIDTH, height, body, label, "spectrum")
 
@@ -315,11 +323,13 @@ def radar_svg(
     accent: str = DEFAULT_ACCENT,
     score_label: str = "Score",
     target_label: str = "Next-stage target",
+    bounds: Sequence[float] | None = None,
 ) -> str:
     """Each dimension's score on its own axis, with the next stage's lower bound (its rule-8
     target) as a dashed outline. Rings mark the stage bounds. A dimension without a score
     breaks the outline rather than pretending to be zero."""
     count = len(marks)
+    bounds = tuple(rings if bounds is None else bounds)
     body: list[str] = []
     for ring in rings:
         points = [radar_point(i, count, ring) for i in range(count)]
@@ -375,9 +385,9 @@ def radar_svg(
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
         lines = wrap_words(m.label)
-        value = "not enough answers" if m.score is None else f"{m.score:.0f}"
+        value = "not enough answers" if m.score is None else _shown(m.score, bounds)
         if m.score is not None and m.target is not None:
-            value += f" \u2192 {m.target:.0f}"
+            value += f" \u2192 {_shown(m.target, bounds)}"
         sin = math.sin(angle)
         total = len(lines) + 1
         top = (
@@ -406,8 +416,8 @@ def radar_svg(
         f'<text x="245" y="{_n(ly)}" font-size="9.5">{_t(target_label)}</text>'
     )
     label = "Radar chart of dimension scores with next-stage targets: " + "; ".join(
-        f"{m.label} {'no score' if m.score is None else f'{m.score:.0f}'}"
-        + ("" if m.target is None else f" (target {m.target:.0f})")
+        f"{m.label} {'no score' if m.score is None else _shown(m.score, bounds)}"
+        + ("" if m.target is None else f" (target {_shown(m.target, bounds)})")
         for m in marks
     )
     return _svg(RADAR_WIDTH, RADAR_HEIGHT, body, label, "radar")
@@ -439,7 +449,9 @@ def distribution_x(score: float) -> float:
     return DIST_LEFT + (DIST_RIGHT - DIST_LEFT) * score / 100.0
 
 
-def distribution_svg(spreads: Sequence[Spread], accent: str = DEFAULT_ACCENT) -> str:
+def distribution_svg(
+    spreads: Sequence[Spread], accent: str = DEFAULT_ACCENT, bounds: Sequence[float] = ()
+) -> str:
     """Per dimension: the range (min to max) as a line, mean plus and minus one standard
     deviation as a bar, the mean as a dot and the median as a tick."""
     row_h = 26.0
@@ -489,7 +501,7 @@ def distribution_svg(spreads: Sequence[Spread], accent: str = DEFAULT_ACCENT) ->
         body.extend(parts)
     height = top + row_h * len(spreads) + 8
     label = "Distribution of scores per dimension: " + "; ".join(
-        f"{s.label} mean {s.mean:.0f} (range {s.lo:.0f} to {s.hi:.0f})"
+        f"{s.label} mean {_shown(s.mean, bounds)} (range {_shown(s.lo, bounds)} to {_shown(s.hi, bounds)})"
         if s.mean is not None and s.lo is not None and s.hi is not None
         else f"{s.label} no scores"
         for s in spreads
@@ -517,6 +529,7 @@ def history_svg(
     overall: Sequence[float | None],
     dimensions: Sequence[tuple[str, str, Sequence[float | None]]],
     accent: str = DEFAULT_ACCENT,
+    bounds: Sequence[float] = (),
 ) -> str:
     """The overall index (thick, in the accent) and each dimension (thin, one colour each) over
     the assessments of a series, oldest first; ``points`` name the assessments (dates). A null
@@ -573,6 +586,7 @@ def history_svg(
         )
         x += w
     label = "Scores over the assessments of this series: " + "; ".join(
-        f"{name}: overall {'–' if v is None else f'{v:.0f}'}" for name, v in zip(points, overall, strict=True)
+        f"{name}: overall {'–' if v is None else _shown(v, bounds)}"
+        for name, v in zip(points, overall, strict=True)
     )
     return _svg(HISTORY_WIDTH, y + 8, body, label, "history")

@@ -140,9 +140,11 @@ class PreparedReport:
     them and of the renderer, so two reports with the same key render to the same PDF. Building
     one costs a few milliseconds; rendering it, most of a second."""
 
-    def __init__(self, html: str, css: str, assets: Mapping[str, Asset]) -> None:
+    def __init__(self, html: str, css: str, assets: Mapping[str, Asset], edition: str = "") -> None:
         self.html, self.css, self.assets = html, css, dict(assets)
         digest = hashlib.sha256(_renderer_fingerprint())
+        # The edition changes the HTML anyway; keyed explicitly so the two can never share a row.
+        digest.update(b"edition\0" + edition.encode() + b"\0")
         for part in (html.encode(), css.encode()):
             digest.update(len(part).to_bytes(8, "big") + part)
         for name in sorted(self.assets):
@@ -158,4 +160,4 @@ class PreparedReport:
 def prepare(context: ReportContext) -> PreparedReport:
     """The context's HTML, CSS and assets with the key they are kept under."""
     css = stylesheet() + "\n" + _accent_css(context.accent)
-    return PreparedReport(render_html(context), css, context.assets)
+    return PreparedReport(render_html(context), css, context.assets, context.edition)

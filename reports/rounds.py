@@ -1,6 +1,6 @@
 """The workshop report's discussion rounds: one section, kept apart from ``context.py`` so the
 report's main context stays as it is. ``with_rounds`` returns the report context with a
-``discussion_rounds`` tuple added; the template shows the section only when it is there."""
+``discussion_rounds`` tuple and its chapter (``templates/sections/rounds.html``) added."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .context import ReportContext
+from .sections import Chapter, add_chapter
+
+ROUNDS_ORDER = 85  # after the method, before the appendix of answers
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,12 @@ def with_rounds(context: ReportContext, sections: tuple[RoundSection, ...]) -> R
     if not sections:
         return context
     values = {f.name: getattr(context, f.name) for f in fields(context)}
-    return ReportContextWithRounds(**values, discussion_rounds=sections)
+    chapter = Chapter("rounds", "sections/rounds.html", ROUNDS_ORDER)
+    return add_chapter(ReportContextWithRounds(**values, discussion_rounds=sections), chapter)
 
 
 @dataclass(frozen=True)
 class ReportContextWithRounds(ReportContext):
-    """A workshop report's context with its discussion rounds (``_rounds.html``)."""
+    """A workshop report's context with its discussion rounds (``templates/sections/rounds.html``)."""
 
     discussion_rounds: tuple[RoundSection, ...] = ()

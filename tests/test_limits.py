@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from assessment.db.models import Group
 from assessment.domain import limits
 from assessment.services import workshops
-from reports.context import BREAK_EVERY, ZERO_WIDTH_SPACE, _may_break_before, breakable
+from reports.sections.common import BREAK_EVERY, ZERO_WIDTH_SPACE, _may_break_before, breakable
 
 from .test_workshop import create, facilitator, group_row
 from .web_helpers import api_join, workshop_body

@@ -79,6 +79,7 @@ def hostile(result):
         prepared_by=HOSTILE_BY,
         respondent_label="Self-assessment (Leadership / board)",
         commentary=HOSTILE_NOTE,
+        edition="full",
     )
     spy = ReportURLFetcher()
     pdf = render_pdf(context, fetcher=spy)
@@ -99,16 +100,20 @@ def test_pdf_shows_classification_poles_overall_and_every_roadmap_title(hostile,
     assert f"score {display(bottleneck.score)}, floor 40" in text
 
 
-def test_pdf_has_a_section_per_dimension_with_stage_practices_and_unknowns(hostile, result, v1):
+def test_pdf_has_a_section_per_dimension_with_findings_lift_and_the_next_stage(hostile, result, v1):
+    """Each dimension: what its answers say today (rule 15's findings), what would move it to the
+    next stage (rule 16), and that stage's description under a heading naming it."""
     text = hostile["text"]
     for d, ds in zip(v1.dimensions, result.dimensions, strict=True):
-        assert f"{d.label} {display(ds.score)} / 100" in text or d.label in text
-        assert " ".join(d.stage_descriptions[ds.stage.id].split()) in text
-    assert "STRENGTHS (75+ of 100)" in text and "WEAKNESSES (25 or less)" in text  # small caps headings
-    assert "THINGS TO FIND OUT" in text
-    for section in hostile["context"].dimensions:
-        for practice in section.strongest + section.weakest:
-            assert " ".join(practice.text.split()) in text
+        assert d.label in text
+        following = v1.next_stage(ds.stage)
+        if following is not None:
+            assert f"WHAT {following.label.upper()} LOOKS LIKE (THE NEXT STAGE)" in text  # small caps
+            assert " ".join(d.stage_descriptions[following.id].split()) in text
+            assert f"What would move you to {following.label}" in text
+    for finding in result.findings:
+        assert " ".join(finding.text.split()) in text
+    assert "TO FIND OUT" in text
     for item in [i for i in v1.items if result.answers.get(i.id) == UNSURE]:
         assert " ".join(item.text.split()) in text
 
@@ -349,6 +354,7 @@ def group_report(v1):
         prepared_by="Ann Consultant",
         respondent_label="Workshop “Board & staff day”, 5 participants",
         group=data,
+        edition="full",  # with the group's own chapter (the core shows its spread on the position page)
     )
     pdf = render_pdf(context)
     text, _ = _pdf_text(pdf)

@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from assessment.domain.figures import change_text, score_bounds, score_text
 from assessment.domain.groups import Member, summarise
 from assessment.domain.result import score
 from assessment.domain.scoring import NOT_APPLICABLE, UNSURE, item_score
@@ -45,24 +46,32 @@ def test_verdict_names_stage_bottleneck_strongest_area_and_first_step(v1, profil
     result = score(v1, _at(v1, PROFILES[profile]))
     context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
     verdict = context.verdict_explanation
-    assert f"the {result.stage.label} stage" in verdict
+    assert f"{result.stage.label} stage" in verdict
     bottleneck = result.dimension(result.classification.bottleneck)
     lowest = min(d.score for d in result.dimensions)
     assert bottleneck.score == lowest
-    assert bottleneck.label in verdict
-    others = [d for d in result.dimensions if d.id != bottleneck.id and round(d.score) != round(lowest)]
-    if others:
-        best = max(result.dimensions, key=lambda d: d.score)
-        assert f"The strongest area is {best.label} ({round(best.score)}" in verdict
+    assert f"{bottleneck.label}" in verdict and score_text(bottleneck.score, v1) in verdict
+    # Rule 15: the strongest area is the highest with a strength, and the verdict quotes one.
+    if result.strongest is not None and result.strongest != bottleneck.id:
+        best = result.dimension(result.strongest)
+        assert f"{best.label}" in verdict and score_text(best.score, v1) in verdict
+        assert any(f.text in verdict for f in result.findings if f.dimension == best.id and f.strength)
+    named = {bottleneck.id, result.strongest}
+    nearest = [f for f in result.findings if f.score is not None]
+    if result.strongest is None and nearest:
+        named.add(max(nearest, key=lambda f: f.score).dimension)
     for d in result.dimensions:
-        if d.id not in (bottleneck.id, max(result.dimensions, key=lambda x: x.score).id):
-            assert f"{d.label} (" not in verdict and f"{d.label} at" not in verdict  # no other is named
+        if d.id not in named:
+            assert f"{d.label} (" not in verdict and f"{d.label}, at" not in verdict  # no other is named
     if context.priorities:
         assert f"\u201c{context.priorities[0].title}\u201d" in verdict
     if result.classification.held_back:
-        assert "not yet a social organisation" in verdict
+        assert "not one yet" in verdict or "does not count as one yet" in verdict
     if result.classification.id == "social_organisation":
-        assert "is a social organisation" in verdict
+        assert "is a social organisation" in verdict or "counts as a social organisation" in verdict
+    for d in result.dimensions:  # no stage description is passed off as the organisation's own
+        for text in v1.dimension(d.id).stage_descriptions.values():
+            assert " ".join(text.split()) not in verdict
 
 
 def test_verdicts_differ_between_organisations(v1):
@@ -78,7 +87,7 @@ def test_provisional_verdict_says_which_dimensions_lack_answers(v1):
     for item in v1.items_of("engagement"):
         answers.pop(item.id)
     context = build_context(score(v1, answers), organisation="X", date=dt.date(2026, 1, 1))
-    assert "Not enough answers to score Engagement" in context.verdict_explanation
+    assert "Too few answers to score Engagement" in context.verdict_explanation
     assert "provisional" in context.verdict_explanation
 
 
@@ -214,12 +223,15 @@ def test_empty_states_are_said_not_filled_with_the_least_bad(v1):
     result = score(v1, _at(v1, PROFILES["broadcasting"]))
     context = build_context(result, organisation="X", date=dt.date(2026, 1, 1))
     html = render_html(context)
-    assert all(not s.strongest for s in context.dimensions)  # everything at the unsocial end
-    assert html.count("at the strength level yet") == len(v1.dimensions)
+    assert all(not s.has_strength for s in context.dimensions)  # everything at the unsocial end
+    assert html.count("In place or nearly: none yet") == len(v1.dimensions)
+    assert "No area has a strength yet" in context.verdict_explanation or (
+        "Nothing is a strength yet" in context.verdict_explanation
+    )
     top = score(v1, _at(v1, {d.id: 1.0 for d in v1.dimensions}))
     context = build_context(top, organisation="X", date=dt.date(2026, 1, 1))
-    assert all(not s.weakest for s in context.dimensions)
-    assert render_html(context).count("at the weak end") == len(v1.dimensions)
+    assert all(g.kind != "weak" for s in context.dimensions for g in s.finding_groups)
+    assert "none yet" not in render_html(context)
 
 
 @pytest.mark.parametrize("profile", list(PROFILES))
@@ -264,6 +276,7 @@ def test_report_says_what_changed_since_the_last_assessment_of_its_series(app, v
         session.flush()
         second_ctx = assessment_report_context(chain[1])
         third_ctx = assessment_report_context(chain[2])
+        third_full = assessment_report_context(chain[2], "full")
         first_ctx = assessment_report_context(chain[0])
         before = score(v1, _at(v1, levels[1]))
         now = score(v1, _at(v1, levels[2]))
@@ -272,15 +285,15 @@ def test_report_says_what_changed_since_the_last_assessment_of_its_series(app, v
     assert third_ctx.previous_label == "30 May 2026"
     for d_before, d_now, row in zip(before.dimensions, now.dimensions, third_ctx.changes, strict=False):
         assert row.label == d_now.label
-        assert (row.before, row.now) == (f"{d_before.score:.0f}", f"{d_now.score:.0f}")
-        change = round(d_now.score - d_before.score)
-        assert row.change == ("±0" if change == 0 else f"+{change}" if change > 0 else f"\u2212{-change}")
+        # Rule 17: each figure as shown, and the change the difference of the two shown.
+        assert (row.before, row.now, row.change) == change_text(d_before.score, d_now.score, score_bounds(v1))
     assert third_ctx.changes[-1].label == "Overall index"
-    assert third_ctx.changes[-1].now == f"{now.overall:.0f}"
+    assert third_ctx.changes[-1].now == score_text(now.overall, v1)
     svg = third_ctx.history.svg
     assert 'data-series="overall"' in svg and svg.count('class="series"') == 1 + len(v1.dimensions)
-    html = render_html(third_ctx)
-    assert "What changed since last time" in html and "Since 30 May 2026." in html
+    html = render_html(third_ctx)  # the core: the changes stand in the summary's table
+    assert "Since 30 May 2026." in html and "What changed since last time" not in html
+    assert "What changed since last time" in render_html(third_full)
 
 
 def test_verdict_quotes_the_stage_text_in_running_prose():

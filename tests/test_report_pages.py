@@ -22,14 +22,14 @@ from .test_report_content import PROFILES, _at
 MIN_FILL = 0.2  # a page without a chapter start holds at least a fifth of a page
 
 
-def _pages(context):
+def _pages(context, skip=2):
     prepared = prepare(context)
     fetcher = ReportURLFetcher()
     fetcher.assets.update(prepared.assets)
     css = CSS(string=prepared.css, base_url=BASE_URL, url_fetcher=fetcher)
     document = HTML(string=prepared.html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=[css])
     out = []
-    for page in document.pages[2:]:  # after the cover and the contents
+    for page in document.pages[skip:]:  # after the cover and the contents (full edition)
         box = page._page_box
         body = next(c for c in box.children if type(c).__name__ != "MarginBox")
         top, bottom, starts = box.content_box_y(), box.content_box_y(), False
@@ -44,7 +44,7 @@ def _pages(context):
     return out
 
 
-def _group_context(v1):
+def _group_context(v1, edition="full"):
     rng = random.Random(11)
     roles = ["leadership"] * 4 + ["staff"] * 10
     sets = [_at(v1, PROFILES["policy lowest"], rng) for _ in roles]
@@ -60,6 +60,7 @@ def _group_context(v1):
         date=dt.date(2026, 1, 1),
         group=group,
         commentary="Short note.",
+        edition=edition,
     )
 
 
@@ -71,9 +72,27 @@ def test_no_page_holds_only_a_spilled_block(v1, profile):
         context = _group_context(v1)
     else:
         result = score(v1, _at(v1, PROFILES[profile], random.Random(profile)))
-        context = build_context(result, organisation="Kestrel", date=dt.date(2026, 1, 1))
+        context = build_context(result, organisation="Kestrel", date=dt.date(2026, 1, 1), edition="full")
     for number, (fill, starts) in enumerate(_pages(context), start=3):
         assert starts or fill >= MIN_FILL, f"page {number} holds only {fill:.0%} of a page, spilled"
+
+
+@pytest.mark.parametrize(
+    "profile", ["broadcasting", "mid-stage held by leadership", "near networked", "group"]
+)
+def test_the_core_edition_is_a_page_per_part_and_at_most_eight(v1, profile):
+    """The core: the summary under the cover band, then the position, each dimension and the
+    roadmap on a page of its own, none spilling over (a workshop's short commentary follows the
+    position on its page)."""
+    if profile == "group":
+        context = _group_context(v1, "core")
+    else:
+        result = score(v1, _at(v1, PROFILES[profile], random.Random(profile)))
+        context = build_context(result, organisation="Kestrel", date=dt.date(2026, 1, 1))
+    pages = _pages(context, skip=0)
+    assert len(pages) <= 8
+    for number, (_, starts) in enumerate(pages[1:], start=2):
+        assert starts, f"page {number} holds a part spilled from the page before"
 
 
 def _lines_of(context, css_class):

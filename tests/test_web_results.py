@@ -34,14 +34,16 @@ def test_results_show_index_stage_classification_cards_table_and_roadmap(app, cl
     assert "Nothing to add: every practice the roadmap would build is already in place" in html
     assert f'href="/api/v1/assessments/{row.id}/report.pdf"' in html
     assert "Download PDF" in html
+    assert f'href="/api/v1/assessments/{row.id}/report.pdf?edition=full"' in html  # the choice beside it
 
 
 def test_the_floor_rule_names_the_bottleneck(client, v1):
     bottleneck = v1.dimensions[2]
     _, _, html = _results(client, v1, answers(v1, low=[bottleneck.id]))
     assert v1.classifications["using_social_media"]["label"] in html
-    assert f"{bottleneck.label} holds you back." in html
-    assert f"below the floor of {v1.thresholds.floor:.0f}" in html
+    # Rule 15: the verdict names the area under the floor and quotes its weakest answers.
+    assert f"{bottleneck.label}" in html and f"floor of {v1.thresholds.floor:.0f}" in html
+    assert 'class="bottleneck"' in html
     assert "card-bottleneck" in html
 
 
@@ -64,7 +66,7 @@ def test_a_dimension_with_too_few_answers_gets_a_coverage_warning(client, v1):
     html = client.get(f"/results/{public}").get_data(as_text=True)
     assert "Not enough answers." in html
     assert f"{v1.thresholds.min_coverage * 100:.0f}% needed" in html
-    assert "too few answers for an overall index" in html
+    assert f"Too few answers to score {thin.label}" in html and "provisional" in html
 
 
 def test_charts_use_plotly_served_by_the_app_and_no_outside_scripts(client, v1):

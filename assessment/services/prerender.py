@@ -18,6 +18,9 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from reports.context import METHOD_URL
+from reports.sections import EDITIONS
+
 from ..db import Database
 from . import NotFound, self_assessment
 from .report_cache import cached_pdf
@@ -32,7 +35,7 @@ _pending: set[str] = set()
 _lock = threading.Lock()
 
 
-def start(database: Database, assessment_id: str) -> Future[None] | None:
+def start(database: Database, assessment_id: str, method_url: str = METHOD_URL) -> Future[None] | None:
     """Queue the render of one assessment's report (nothing is rendered when its bytes are kept
     already); None when it is queued already or the queue is full."""
     with _lock:
@@ -40,19 +43,20 @@ def start(database: Database, assessment_id: str) -> Future[None] | None:
             return None
         _pending.add(assessment_id)
     try:
-        return _executor.submit(_render, database, assessment_id)
+        return _executor.submit(_render, database, assessment_id, method_url)
     except RuntimeError:  # the interpreter is shutting down
         with _lock:
             _pending.discard(assessment_id)
         return None
 
 
-def _render(database: Database, assessment_id: str) -> None:
+def _render(database: Database, assessment_id: str, method_url: str = METHOD_URL) -> None:
     try:
         with database.session() as session:
-            cached_pdf(
-                session, assessment_report_context(self_assessment.get_assessment(session, assessment_id))
-            )
+            assessment = self_assessment.get_assessment(session, assessment_id)
+            # The core first: it is what "Download PDF" gives; then the full edition beside it.
+            for edition in EDITIONS:
+                cached_pdf(session, assessment_report_context(assessment, edition, method_url))
     except (NotFound, ReportNotReady):  # deleted, or reopened, in the meantime
         pass
     except Exception:

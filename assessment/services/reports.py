@@ -11,6 +11,8 @@ import unicodedata
 from sqlalchemy.orm import Session, object_session
 
 from reports import HistoryPoint, ReportContext, build_context, date_display
+from reports.context import METHOD_URL
+from reports.sections import CORE, FULL, check_edition
 
 from ..db.models import Assessment, Group
 from ..domain.result import Result
@@ -30,8 +32,11 @@ def _date_of(assessment: Assessment) -> dt.date:
     return moment.date() if moment else dt.date.today()
 
 
-def assessment_report_context(assessment: Assessment) -> ReportContext:
-    """The report's context for one complete assessment (raises ReportNotReady otherwise).
+def assessment_report_context(
+    assessment: Assessment, edition: str = CORE, method_url: str = METHOD_URL
+) -> ReportContext:
+    """The report's context for one complete assessment (raises ReportNotReady otherwise), in
+    the ``core`` edition (the default) or the ``full`` one.
 
     A complete assessment whose answers leave a dimension below the coverage threshold is still
     reported: those dimensions say "not enough answers" and the verdict is marked provisional,
@@ -52,6 +57,8 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         date=_date_of(assessment),
         respondent_label=label,
         history=_earlier_in_series(assessment),
+        edition=check_edition(edition),
+        method_url=method_url,
     )
     context = _with_comparison(context, assessment, result)
     session = object_session(assessment)
@@ -95,7 +102,9 @@ def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
     ]
 
 
-def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
+def assessment_report_pdf(
+    session: Session, assessment: Assessment, edition: str = CORE, method_url: str = METHOD_URL
+) -> bytes:
     """The PDF bytes of one complete assessment's report (raises ReportNotReady otherwise).
 
     ``session`` is the session ``assessment`` belongs to; the report reads the questionnaire
@@ -104,26 +113,36 @@ def assessment_report_pdf(session: Session, assessment: Assessment) -> bytes:
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return cached_pdf(session, assessment_report_context(assessment))
+    return cached_pdf(session, assessment_report_context(assessment, edition, method_url))
 
 
-def report_filename(organisation: str, date: dt.date) -> str:
+def report_filename(organisation: str, date: dt.date, edition: str = CORE) -> str:
     """A download name like ``acme-housing-social-organisation-report-2026-11-22.pdf``. Letters
     of any script are kept (the web response also sends an ASCII fallback); anything that could
     mean something to a file system or a header is not."""
     slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", organisation).lower()).strip("-")
     slug = slug[:60].strip("-")
-    return f"{slug + '-' if slug else ''}social-organisation-report-{date.isoformat()}.pdf"
+    full = "full-" if edition == FULL else ""
+    return f"{slug + '-' if slug else ''}social-organisation-report-{full}{date.isoformat()}.pdf"
 
 
-def assessment_report_filename(assessment: Assessment) -> str:
-    return report_filename(assessment.organisation or "", _date_of(assessment))
+def assessment_report_filename(assessment: Assessment, edition: str = CORE) -> str:
+    return report_filename(assessment.organisation or "", _date_of(assessment), edition)
+
+
+def group_report_filename(group: Group, edition: str = CORE) -> str:
+    """The workshop's download name; the full edition says so."""
+    from .exports import filename
+
+    return filename(group, "full.pdf" if edition == FULL else "pdf")
 
 
 # --------------------------------------------------------------------------- workshop report
 
 
-def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  # type: ignore[no-untyped-def]
+def group_report_context(  # type: ignore[no-untyped-def]
+    view: WorkshopView, *, today: dt.date | None = None, edition: str = CORE, method_url: str = METHOD_URL
+):
     from reports import Branding, build_context, group_data_from_summary
 
     group = view.group
@@ -153,6 +172,8 @@ def group_report_context(view: WorkshopView, *, today: dt.date | None = None):  
         # The consultant appears once, as "prepared by"; the branding carries the logo.
         branding=Branding(logo=group.logo, logo_mime=group.logo_mime),
         withheld=None if view.snapshot.shows_numbers else view.snapshot.note,
+        edition=check_edition(edition),
+        method_url=method_url,
     )
     if view.snapshot.shows_numbers:
         context = _group_comparison(context, view)
@@ -186,7 +207,9 @@ def _group_comparison(context: ReportContext, view: WorkshopView) -> ReportConte
     return with_benchmark(context, section, assets)
 
 
-def render_group_pdf(session: Session, group: Group) -> bytes:
+def render_group_pdf(
+    session: Session, group: Group, edition: str = CORE, method_url: str = METHOD_URL
+) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
     has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering."""
     from reports.rounds import round_sections, with_rounds
@@ -194,7 +217,8 @@ def render_group_pdf(session: Session, group: Group) -> bytes:
     from .rounds import rounds_of
 
     view = workshop_view(session, group)
-    context = group_report_context(view)  # may move a predecessor's snapshot on too (its review)
+    # May move a predecessor's snapshot on too (its plan review).
+    context = group_report_context(view, edition=edition, method_url=method_url)
     # The snapshots' moves are committed before the render: rendering takes seconds, and the
     # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
     # one (one writer at a time) until its busy timeout and then fail the download.

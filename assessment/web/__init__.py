@@ -102,3 +102,6 @@ def register_web(app: Flask) -> None:
 
     api_plans.register(app)  # plans, plan.ics, report.docx, slides.pptx
     app.register_blueprint(plan_pages.bp)  # "Review and edit before you share"
+    from . import method_page
+
+    app.register_blueprint(method_page.bp)  # GET /method, from docs/method.md

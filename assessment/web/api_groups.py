@@ -22,6 +22,7 @@ from ..services import cohorts, participants, plans, retention, workshops
 from ..services.questionnaires import current_version, questionnaire_of
 from . import db, pdf_response
 from .auth import token_required
+from .editions import EDITION_QUERY, method_url, requested_edition
 from .extensions import csrf
 from .facilitate import join_url
 from .openapi import PDF, Error, ValidationErrors, body_problems, operation
@@ -179,7 +180,9 @@ def create_group() -> tuple[Response, int]:
     return response, 201
 
 
-def _group_view(path: str, operation_id: str, summary: str, ok: tuple[str, Any]) -> Callable[[F], F]:
+def _group_view(
+    path: str, operation_id: str, summary: str, ok: tuple[str, Any], query: Any = None
+) -> Callable[[F], F]:
     """A GET route of one of the caller's groups: token checked, group looked up (another
     facilitator's group is a 404, like one that does not exist), the view given the group."""
 
@@ -191,8 +194,11 @@ def _group_view(path: str, operation_id: str, summary: str, ok: tuple[str, Any])
                 return _error(404, "no group with this id in your account")
             return view(group)
 
+        responses: dict[int, tuple[str, Any]] = {200: ok, 404: NO_GROUP}
+        if query:
+            responses[422] = ("A query parameter is not one of its values (named)", ValidationErrors)
         declared = operation(
-            operation_id, summary, params=GROUP_ID, bearer=True, responses={200: ok, 404: NO_GROUP}
+            operation_id, summary, params=GROUP_ID, bearer=True, responses=responses, query=query
         )
         bp.get(path)(declared(token_required(with_group)))
         return view
@@ -221,13 +227,16 @@ def summary(group: Group) -> Response:
     "getGroupReport",
     "The workshop report as a PDF (commentary, curation and branding included)",
     ("The report", PDF),
+    query=EDITION_QUERY,
 )
-def report(group: Group) -> Response:
-    from ..services.exports import filename
-    from ..services.reports import render_group_pdf
+def report(group: Group) -> Response | tuple[Response, int]:
+    from ..services.reports import group_report_filename, render_group_pdf
 
-    body = render_group_pdf(db(), group)  # commits the snapshot's move (rule 13)
-    return pdf_response(body, filename(group, "pdf"))
+    edition = requested_edition()
+    if not isinstance(edition, str):
+        return edition
+    body = render_group_pdf(db(), group, edition, method_url())  # commits the snapshot's move (rule 13)
+    return pdf_response(body, group_report_filename(group, edition))
 
 
 @bp.post("/groups/join")

@@ -453,12 +453,16 @@ def export(group_id: str, fmt: str) -> Response:
 
 @bp.get("/workshops/<group_id>/report.pdf")
 @login_required
-def report_pdf(group_id: str) -> Response:
-    from ..services.reports import render_group_pdf
+def report_pdf(group_id: str) -> Response | tuple[Response, int]:
+    from ..services.reports import group_report_filename, render_group_pdf
+    from .editions import method_url, requested_edition
 
     group = _owned(group_id)
-    body = render_group_pdf(db(), group)  # commits the snapshot's move (rule 13)
-    return pdf_response(body, exports.filename(group, "pdf"))
+    edition = requested_edition()  # ?edition=full adds the coverage and the method
+    if not isinstance(edition, str):
+        return edition
+    body = render_group_pdf(db(), group, edition, method_url())  # commits the snapshot's move (rule 13)
+    return pdf_response(body, group_report_filename(group, edition))
 
 
 @bp.route("/workshops/<group_id>/delete", methods=["GET", "POST"])

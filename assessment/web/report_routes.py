@@ -2,6 +2,8 @@
 
 - 200 ``application/pdf``, downloaded as ``<organisation>-social-organisation-report-<date>.pdf``;
 - 404 ``{"error": ...}`` for an unknown id;
+- 422 ``{"errors": [{"field": "edition", ...}]}`` for an unknown ``?edition=`` (``core``, the
+  default, or ``full``);
 - 409 ``{"error": ...}`` while the assessment is still in progress (there is nothing finished
   to report on). A complete assessment with too few answers in some dimension is reported,
   honestly: those dimensions read "not enough answers" and the verdict is marked provisional.
@@ -17,8 +19,9 @@ from ..services import self_assessment
 from ..services.reports import ReportNotReady, assessment_report_filename, assessment_report_pdf
 from . import db, pdf_response
 from .api import ASSESSMENT_ID, NO_ASSESSMENT
+from .editions import EDITION_QUERY, method_url, requested_edition
 from .extensions import csrf
-from .openapi import PDF, Error, operation
+from .openapi import PDF, Error, ValidationErrors, operation
 
 bp = Blueprint("report", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # GET only; no cookies are needed
@@ -33,23 +36,28 @@ def _error(status: int, message: str) -> tuple[Response, int]:
     "getAssessmentReport",
     "The assessment's report as a PDF",
     params=ASSESSMENT_ID,
+    query=EDITION_QUERY,
     responses={
         200: ("The report", PDF),
         404: NO_ASSESSMENT,
         409: ("Still in progress: finish it first", Error),
+        422: ("An unknown edition (named)", ValidationErrors),
     },
 )
 def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
+    edition = requested_edition()
+    if not isinstance(edition, str):
+        return edition
     session = db()
     try:
         assessment = self_assessment.get_assessment(session, assessment_id)
     except services.NotFound:
         return _error(404, "no assessment with this id")
     try:
-        pdf = assessment_report_pdf(session, assessment)
+        pdf = assessment_report_pdf(session, assessment, edition, method_url())
     except ReportNotReady as exc:
         return _error(409, str(exc))
-    return pdf_response(pdf, assessment_report_filename(assessment), attachment=True)
+    return pdf_response(pdf, assessment_report_filename(assessment, edition), attachment=True)
 
 
 def register(app: Flask) -> None:

@@ -11,13 +11,18 @@ import plotly
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from werkzeug.wrappers import Response
 
+from reports import prose
+
 from .. import services
 from ..db.models import Assessment
+from ..domain.figures import change_text, score_bounds, shown_change, shown_score
+from ..domain.findings import STRENGTH_KINDS, WEAK, Finding
 from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
 from ..domain.result import Result
-from ..domain.scoring import ItemFinding, display_score, score_boundaries
+from ..domain.scoring import display_score, score_boundaries
 from ..services import plans, prerender, self_assessment
 from . import charts, db
+from .editions import method_url
 from .forms import RetakeForm
 from .respond import owned_token, remember
 
@@ -61,21 +66,23 @@ def _point(assessment: Assessment) -> Point:
     )
 
 
-def _change(now: float | None, before: float | None) -> float | None:
-    return None if now is None or before is None else now - before
+def _change(now: float | None, before: float | None, q: Questionnaire) -> str | None:
+    """Rule 17: the change as the difference of the two figures shown ("+14", "−3", "±0")."""
+    if now is None or before is None:
+        return None
+    return change_text(before, now, score_bounds(q))[2]
 
 
-def _findings(result: Result, findings: Iterable[ItemFinding]) -> list[dict[str, Any]]:
-    """Rule 11's items by the social practice each measures (never a reverse-keyed wording)."""
+def _to_go(score: float | None, target: float | None, q: Questionnaire) -> str:
+    """The gap to the next stage as the difference of the two figures shown (45 to 60: 15)."""
+    bounds = score_bounds(q)
+    return shown_change(shown_score(score, bounds), shown_score(target, bounds)).text.lstrip("+")
+
+
+def _finding_rows(result: Result, findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Rule 15's findings as the page lists them: the sentence and its area."""
     q = result.questionnaire
-    return [
-        {
-            "practice": q.item(f.item).practice,
-            "dimension": q.dimension(f.dimension).label,
-            "percent": round(100 * f.score),
-        }
-        for f in findings
-    ]
+    return [{"text": f.text, "dimension": q.dimension(f.dimension).label} for f in findings]
 
 
 def results_context(assessment: Assessment, result: Result, history: list[Assessment]) -> dict[str, Any]:
@@ -105,11 +112,12 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "bottleneck": bottleneck,
         "thresholds": q.thresholds,
         "previous": previous,
-        "overall_change": _change(result.overall, previous.overall) if previous else None,
+        "overall_change": _change(result.overall, previous.overall, q) if previous else None,
         "changes": {
-            d.id: (_change(d.score, previous.dimensions.get(d.id)) if previous else None)
+            d.id: (_change(d.score, previous.dimensions.get(d.id), q) if previous else None)
             for d in result.dimensions
         },
+        "to_go": {d.id: _to_go(d.score, d.target, q) for d in result.dimensions},
         "series": series_so_far,
         "radar": charts.radar_figure(
             labels, [d.score for d in result.dimensions], [d.target for d in result.dimensions]
@@ -122,14 +130,39 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "spectrum_narrow": charts.spectrum(
             result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions], width=340
         ),
-        "strengths": _findings(result, result.strengths),
-        "weaknesses": _findings(result, result.weaknesses),
+        # Rule 15: what the page says about the organisation comes from its findings only.
+        "verdict": prose.verdict(
+            result,
+            result.findings,
+            result.strongest,
+            assessment.organisation or DEFAULT_ORGANISATION,
+            _first_step(result),
+        ),
+        "strengths": _finding_rows(
+            result,
+            sorted((f for f in result.findings if f.kind in STRENGTH_KINDS), key=lambda f: -(f.score or 0.0)),
+        ),
+        "weaknesses": _finding_rows(
+            result, sorted((f for f in result.findings if f.kind == WEAK), key=lambda f: f.score or 0.0)
+        ),
         "practice_preview": PRACTICE_PREVIEW,
         "roadmap": result.roadmap[:ROADMAP_PREVIEW],
         "roadmap_total": len(result.roadmap),
         "horizon_labels": HORIZON_LABELS,
         "dimension_labels": {d.id: d.label for d in q.dimensions},
     }
+
+
+DEFAULT_ORGANISATION = "Your organisation"
+
+
+def _first_step(result: Result) -> tuple[str, str, str] | None:
+    if not result.roadmap:
+        return None
+    entry = result.roadmap[0]
+    rec = entry.recommendation
+    owner = rec.owner[:1].upper() + rec.owner[1:] if rec.owner and not rec.owner.isupper() else rec.owner
+    return rec.title, HORIZON_LABELS.get(entry.horizon or rec.horizon, rec.horizon), owner
 
 
 @bp.app_template_filter("score")
@@ -155,7 +188,7 @@ def show(assessment_id: str) -> str:
     result = self_assessment.result_of(assessment)
     context = results_context(assessment, result, self_assessment.series_history(db(), assessment))
     if assessment.group_id is None and current_app.config["REPORT_PRERENDER"]:
-        prerender.start(current_app.extensions["database"], assessment.id)
+        prerender.start(current_app.extensions["database"], assessment.id, method_url())
     token = owned_token(assessment.id)
     from .rounds import end_screen  # rounds imports this module
 

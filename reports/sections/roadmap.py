@@ -1,0 +1,174 @@
+"""The migration roadmap (rules 8 and 12), grouped by horizon; its first entries are the
+executive summary's priorities and each dimension page lists its own steps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS
+from assessment.domain.result import Result
+from assessment.domain.roadmap import RoadmapEntry, first_priorities
+
+from .base import Chapter, ChapterSpec, Inputs, TocEntry
+from .common import owner_label
+
+EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
+IMPACT_LABELS = {1: "Low", 2: "Medium", 3: "High"}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    rank: int | None
+    title: str
+    why: str
+    actions: tuple[str, ...]
+    dimension: str
+    dimension_label: str
+    owner: str
+    effort: str  # "Low", "Medium", "High"
+    impact: str
+    impact_value: int
+    horizon: str  # the effective horizon (rule 12: after prerequisites and the max_now cap)
+    horizon_label: str
+    builds_on: str = ""  # "#2, #5": the roadmap ranks of the steps it requires
+    in_place: bool = False  # rule 12: its practices are already strengths
+
+
+@dataclass(frozen=True)
+class Horizon:
+    id: str
+    label: str
+    entries: tuple[Recommendation, ...]
+
+
+def recommendation(  # type: ignore[no-untyped-def]
+    entry_rank: int | None,
+    rec,
+    dimension_label: str,
+    horizon: str | None = None,
+    builds_on: str = "",
+    entry: RoadmapEntry | None = None,
+) -> Recommendation:
+    """``entry``: the roadmap's choice, whose effort and owner fit the organisation's size and sector."""
+    horizon = horizon or rec.horizon
+    owner = (entry.owner if entry else "") or rec.owner
+    effort = (entry.effort if entry else "") or rec.effort
+    return Recommendation(
+        id=rec.id,
+        rank=entry_rank,
+        title=rec.title,
+        why=rec.why,
+        actions=tuple(rec.actions),
+        dimension=rec.dimension,
+        dimension_label=dimension_label,
+        owner=owner_label(owner),
+        effort=EFFORT_LABELS.get(effort, effort),
+        impact=IMPACT_LABELS.get(rec.impact, str(rec.impact)),
+        impact_value=rec.impact,
+        horizon=horizon,
+        horizon_label=HORIZON_LABELS.get(horizon, horizon),
+        builds_on=builds_on,
+    )
+
+
+def curated(
+    entries: Iterable[RoadmapEntry], hidden: frozenset[str], order: Sequence[str] | None
+) -> list[RoadmapEntry]:
+    """SCORING.md section 8 order, less hidden recommendations; a facilitator's ``order``
+    (recommendation ids) reorders inside each horizon, unlisted ones following in rule-8 order.
+    Grouping by horizon always stays: it is the roadmap's meaning."""
+    kept = [e for e in entries if e.recommendation.id not in hidden]
+    if order:
+        position = {rec_id: n for n, rec_id in enumerate(order)}
+        rule8 = {e.recommendation.id: n for n, e in enumerate(kept)}
+        kept.sort(
+            key=lambda e: (
+                HORIZONS.index(e.horizon or e.recommendation.horizon),
+                position.get(e.recommendation.id, len(position)),
+                rule8[e.recommendation.id],
+            )
+        )
+    return kept
+
+
+def roadmap_section(
+    result: Result, labels: Mapping[str, str], hidden: frozenset[str], order: Sequence[str] | None
+) -> tuple[list[Recommendation], tuple[Horizon, ...]]:
+    """The roadmap (and, from its first three entries, the executive summary's priorities)."""
+    ordered = curated(result.roadmap, hidden, order)
+    rank = {e.recommendation.id: n for n, e in enumerate(ordered, 1)}
+    ranked = [
+        recommendation(
+            n,
+            e.recommendation,
+            labels[e.dimension],
+            e.horizon or e.recommendation.horizon,
+            ", ".join(f"#{rank[r]}" for r in e.recommendation.requires if r in rank),
+            e,
+        )
+        for n, e in enumerate(ordered, 1)
+    ]
+    horizons = tuple(
+        Horizon(h, HORIZON_LABELS[h], tuple(r for r in ranked if r.horizon == h))
+        for h in HORIZONS
+        if any(r.horizon == h for r in ranked)
+    )
+    return ranked, horizons
+
+
+ROADMAP_LEAD = "{count} on this roadmap: {parts}."
+ROADMAP_PART = {
+    "now": "{n} to start now",
+    "next": "{n} in the months after",
+    "later": "{n} in a year or more",
+}
+ROADMAP_HIDDEN = " {n} more left out by the facilitator."
+
+
+def roadmap_lead(horizons: Sequence[Horizon], hidden: int) -> str:
+    """How many steps, and when they start: what this roadmap holds, in one sentence."""
+    count = sum(len(h.entries) for h in horizons)
+    if not count:
+        return ""
+    parts = [ROADMAP_PART[h.id].format(n=len(h.entries)) for h in horizons if h.id in ROADMAP_PART]
+    text = ROADMAP_LEAD.format(
+        count="One step" if count == 1 else f"{count} steps",
+        parts=", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1],
+    )
+    return text + (ROADMAP_HIDDEN.format(n=hidden) if hidden else "")
+
+
+def priorities(
+    result: Result, ranked: Sequence[Recommendation], inputs: Inputs
+) -> tuple[Recommendation, ...]:
+    """The summary's first priorities (the domain's ``first_priorities`` over the roadmap as
+    curated): three steps when there are three, at least one starting now when any can."""
+    by_id = {r.id: r for r in ranked}
+    ordered = curated(result.roadmap, inputs.hidden, inputs.order)
+    return tuple(
+        by_id[e.recommendation.id] for e in first_priorities(ordered) if e.recommendation.id in by_id
+    )
+
+
+def fields(inputs: Inputs) -> tuple[list[Recommendation], dict[str, Any]]:
+    result = inputs.result
+    ranked, horizons = roadmap_section(result, inputs.labels, inputs.hidden, inputs.order)
+    hidden = sum(1 for e in result.roadmap if e.recommendation.id in inputs.hidden)
+    return ranked, {
+        "priorities": priorities(result, ranked, inputs),
+        "roadmap_lead": roadmap_lead(horizons, hidden),
+        "roadmap": horizons,
+        "roadmap_count": len(ranked),
+        "hidden_count": hidden,
+        "max_now": inputs.questionnaire.thresholds.max_now,
+    }
+
+
+def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
+    return CHAPTER.chapter([TocEntry("roadmap", "Migration roadmap")])
+
+
+CHAPTER = ChapterSpec("roadmap", "sections/roadmap.html", 70, _chapter)
