@@ -13,7 +13,7 @@ from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersi
 from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
-from . import NotFound, ensure_changeable, ensure_open
+from . import NotFound, ensure_changeable, ensure_open, push, snapshots
 from .questionnaires import current_ref, current_version, questionnaire_of, version_named
 from .retention import stamp
 from .snapshots import next_completion_seq
@@ -55,6 +55,8 @@ def start_assessment(
     session.add(assessment)
     if flush:
         session.flush()
+    if group is not None and group.id is not None:
+        push.announce(session, group.id, "progress")
     return assessment
 
 
@@ -90,11 +92,13 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
     ``result``: the caller's result of these very answers, when it has one already."""
     if result is None:
         result = result_of(assessment)
+    completed_now = False
     if assessment.status != "complete":
         assessment.status = "complete"
         assessment.completed_at = stamp(_in_group(assessment))
         if assessment.group_id is not None and assessment.completion_seq is None:
             assessment.completion_seq = next_completion_seq(session, assessment.group_id)
+            completed_now = True
     assessment.overall = result.overall
     assessment.updated_at = stamp(_in_group(assessment))  # explicit, or onupdate stores the exact time
     existing = {row.dimension: row for row in assessment.scores}
@@ -105,6 +109,8 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
         else:
             row.score, row.coverage = d.score, d.coverage
     session.flush()
+    if completed_now and assessment.group_id is not None:
+        snapshots.completed(session, assessment.group_id)
     return result
 
 
@@ -188,6 +194,8 @@ def submit(
     assessment = Assessment(**values)
     make_transient_to_detached(assessment)
     session.add(assessment)
+    if group is not None:
+        snapshots.completed(session, group.id)
     return assessment, result
 
 

@@ -87,3 +87,7 @@ def register_web(app: Flask) -> None:
     from . import deletion
 
     app.register_blueprint(deletion.bp)  # a respondent deletes their own assessment
+
+    from . import push_routes
+
+    app.register_blueprint(push_routes.bp)  # the room's event streams

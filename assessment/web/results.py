@@ -11,6 +11,8 @@ import plotly
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from werkzeug.wrappers import Response
 
+from reports import charts as print_charts
+
 from .. import services
 from ..db.models import Assessment
 from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
@@ -115,6 +117,18 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
             labels, [d.score for d in result.dimensions], [d.target for d in result.dimensions]
         ),
         "history_chart": history_chart,
+        # Phones draw these server-made SVGs (the PDF's own charts) instead of loading plotly.js.
+        "radar_svg": print_charts.radar_svg(
+            marks=[print_charts.Mark(d.id, d.label, d.score, d.target) for d in result.dimensions],
+            rings=[*(s.min for s in q.stages[1:]), 100.0],
+        ),
+        "history_svg": print_charts.history_svg(
+            [f"{n}. {p.date.split(',')[0]}" for n, p in enumerate(series_so_far, start=1)],
+            [p.overall for p in series_so_far],
+            [(d.id, d.label, [p.dimensions.get(d.id) for p in series_so_far]) for d in q.dimensions],
+        )
+        if history_chart
+        else None,
         "spectrum": charts.spectrum(
             result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions]
         ),

@@ -3,6 +3,24 @@
 // every question is listed one after another.
 (function () {
   "use strict";
+  // Pushed: someone finishing fetches the summary (which moves the snapshot on when it may); a
+  // new snapshot brings the figures in while the page still waits for them, and otherwise says
+  // newer ones are there, so the slide being discussed never changes under the room.
+  var main = document.getElementById("main");
+  if (main && window.roomPush && window.fetch && main.getAttribute("data-events-url")) {
+    window.roomPush(main.getAttribute("data-events-url"), function (name) {
+      if (name === "progress") {
+        fetch(main.getAttribute("data-summary-url"), { credentials: "same-origin" }).catch(function () {});
+      } else if (name === "snapshot" || name === "closed") {
+        if (main.getAttribute("data-shown") !== "true") { window.location.reload(); return; }
+        var newer = document.getElementById("rm-newer");
+        if (newer) { newer.hidden = false; }
+      }
+    }, { pollEvery: 15000 });
+  }
+})();
+(function () {
+  "use strict";
   var steps = Array.prototype.slice.call(document.querySelectorAll("[data-step]"));
   var nav = document.querySelector("[data-step-nav]");
   if (!steps.length || !nav) { return; }
