@@ -44,8 +44,15 @@ def _host_list(value: str) -> list[str] | None:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from .web import assets
+
     app = Flask(
-        __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
+        __name__,
+        instance_relative_config=True,
+        template_folder="web/templates",
+        static_folder="web/static",
+        # Fingerprinted, so WhiteNoise may let browsers keep every file for a year (web/assets.py).
+        static_url_path=assets.static_url_path(Path(__file__).resolve().parent / "web" / "static"),
     )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -110,4 +117,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.register(app)
     register_web(app)
+    assets.register(app)  # outermost: static files never reach Flask
     return app
