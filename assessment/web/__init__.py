@@ -91,3 +91,7 @@ def register_web(app: Flask) -> None:
     from . import push_routes
 
     app.register_blueprint(push_routes.bp)  # the room's event streams
+
+    from . import keep_link
+
+    app.register_blueprint(keep_link.bp)  # the private link by e-mail (MAIL_URL)

@@ -281,6 +281,7 @@ def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: ob
         autosave_url=url_for("respond.autosave", token=assessment.token),
         closed=group is not None and not group.is_open,
         closed_message=closed_message(group) if group is not None else "",
+        mail_enabled=bool(current_app.config.get("MAIL_URL")),
         events_url=url_for("push.room_events", code=group.join_code) if group is not None else None,
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from reports import charts as print_charts
@@ -185,6 +185,16 @@ def show(assessment_id: str) -> str:
     )
 
 
+def _proves_link(assessment: Assessment, pasted: str) -> bool:
+    """A private link pasted on another device (the whole address or its token): when it is this
+    assessment's, this browser now holds it, as if it had opened the link."""
+    token = pasted.strip().rstrip("/").rsplit("/a/", 1)[-1].split("/", 1)[0]
+    if not token or token != assessment.token:
+        return False
+    remember(assessment)
+    return True
+
+
 @bp.post("/results/<assessment_id>/retake")
 def retake(assessment_id: str) -> Response | tuple[str, int]:
     """A new assessment in the same private series. Only the browser that holds the private link
@@ -193,7 +203,9 @@ def retake(assessment_id: str) -> Response | tuple[str, int]:
     form = RetakeForm()
     if not form.validate():
         abort(400, description="The form had expired. Please try again.")
-    if owned_token(assessment.id) is None:
+    if owned_token(assessment.id) is None and not _proves_link(
+        assessment, request.form.get("private_link", "")
+    ):
         flash("To retake, open your private link first: only its holder can add to this series.", "error")
         return redirect(url_for("results.show", assessment_id=assessment.id))
     if assessment.group_id is not None:
