@@ -208,3 +208,56 @@ def test_the_answered_counter_and_the_missed_banner_have_hooks_for_the_script(cl
     for n, item in enumerate(items[:2], start=1):
         saved = client.post(f"/a/{token}/answer", data={"item": item.id, "value": str(item.hi)})
         assert saved.get_json()["answered"] == n  # what app.js writes into #answered-count
+
+
+def _round(app, v1, votes: int):  # type: ignore[no-untyped-def]
+    """A workshop of four with a round on the first item and ``votes`` re-votes at its top."""
+    from .test_room_pages import _participants
+
+    owner, _ = facilitator(app, "ann@example.org")
+    group_id = create(owner)
+    code = group_row(app, group_id).join_code
+    people = _participants(app, code, v1, ["staff", "staff", "manager", "staff"])
+    item = v1.items[0]
+    opened = owner.post(f"/workshops/{group_id}/rounds", data={"item": item.id})
+    round_url = opened.location
+    round_id = round_url.rsplit("/", 1)[1]
+    for phone, token, _ in people[:votes]:
+        phone.post(f"/a/{token}/rounds/{round_id}", data={"answer": str(item.options[-1].value)})
+    return owner, round_url
+
+
+def test_both_sides_of_a_round_share_one_scale(app, v1):
+    owner, round_url = _round(app, v1, votes=3)
+    html = owner.get(round_url).get_data(as_text=True)
+    meters = re.findall(r'<meter min="0" max="(\d+)" value="(\d+)"', html)
+    assert meters and len({m for m, _ in meters}) == 1  # the same maximum on both sides
+    assert int(meters[0][0]) == max(int(v) for _, v in meters)
+
+
+def test_a_round_closed_with_no_votes_says_so(app, v1):
+    owner, round_url = _round(app, v1, votes=0)
+    assert "0 answers so far" in owner.get(round_url).get_data(as_text=True)
+    owner.post(round_url + "/close")
+    html = owner.get(round_url).get_data(as_text=True)
+    assert "No one answered again before the round closed." in html and "0 answers so far" not in html
+
+
+def test_p_and_holm_p_are_kept_apart_on_a_phone(app):
+    from pathlib import Path
+
+    css = (Path(app.static_folder) / "cohorts.css").read_text(encoding="utf-8")
+    template = Path(app.root_path, app.template_folder, "cohorts", "compare.html").read_text(encoding="utf-8")
+    # The phone layout hides the line break between them; the separator shows instead.
+    assert '<br><span class="p-sep">; </span>' in template
+    assert re.search(
+        r"@media \(max-width: 40rem\) \{\s*\.compare-table td\.num \.p-sep \{ display: inline; \}", css
+    )
+    assert ".compare-table td.num br { display: none; }" in css
+
+
+def test_times_on_the_live_pages_are_written_en_gb(app):
+    from pathlib import Path
+
+    script = (Path(app.static_folder) / "facilitate.js").read_text(encoding="utf-8")
+    assert 'toLocaleTimeString("en-GB")' in script and "toLocaleTimeString()" not in script
