@@ -21,9 +21,12 @@
 })();
 (function () {
   "use strict";
-  var steps = Array.prototype.slice.call(document.querySelectorAll("[data-step]"));
+  // The overview is the first slide, then each disputed question: one screen at a time, so a
+  // 720 px projector never scrolls.
+  var steps = Array.prototype.slice.call(document.querySelectorAll("[data-slide]"));
+  var questions = steps.filter(function (step) { return step.hasAttribute("data-step"); }).length;
   var nav = document.querySelector("[data-step-nav]");
-  if (!steps.length || !nav) { return; }
+  if (steps.length < 2 || !nav) { return; }
   var status = nav.querySelector("[data-step-status]");
   var prev = nav.querySelector("[data-step-prev]");
   var next = nav.querySelector("[data-step-next]");
@@ -31,7 +34,9 @@
   function show(n) {
     current = Math.max(0, Math.min(steps.length - 1, n));
     steps.forEach(function (step, i) { step.hidden = i !== current; });
-    status.textContent = "Question " + (current + 1) + " of " + steps.length;
+    var question = current - (steps.length - questions);
+    status.textContent = question < 0 ? "Overview" : "Question " + (question + 1) + " of " + questions;
+    document.documentElement.classList.toggle("rm-on-question", question >= 0);
     prev.disabled = current === 0;
     next.disabled = current === steps.length - 1;
   }
