@@ -7,9 +7,10 @@
   var live = document.getElementById("room-live");
   if (live) {
     var partUrl = live.getAttribute("data-part-url");
-    var busy = false;
+    var busy = false, again = false;
     var refetch = function () {
-      if (busy) { return; }
+      // An event during a fetch fetches once more after it: the first may have missed it.
+      if (busy) { again = true; return; }
       busy = true;
       fetch(partUrl, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
@@ -35,7 +36,10 @@
           }
         })
         .catch(function () { /* tried again at the next event or poll */ })
-        .then(function () { busy = false; });
+        .then(function () {
+          busy = false;
+          if (again) { again = false; refetch(); }
+        });
     };
     window.roomPush(live.getAttribute("data-events-url"), function (name) {
       if (name !== "progress" && name !== "vote") { refetch(); }

@@ -29,15 +29,19 @@
     });
   }
 
-  var busy = false;
+  var busy = false, again = false;
   function refetch() {
-    if (stopped || busy) { return; }
+    if (stopped) { return; }
+    if (busy) { again = true; return; }
     busy = true;
     fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (html) { if (!stopped) { swap(new DOMParser().parseFromString(html, "text/html")); } })
       .catch(function () { /* a dropped fetch is tried again at the next event or tick */ })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (again) { again = false; refetch(); }
+      });
   }
   // Pushed: a vote, the round's close or the workshop's fetches the page at once; without the
   // stream it is fetched every few seconds as before.
