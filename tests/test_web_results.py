@@ -127,7 +127,8 @@ def test_only_the_holder_of_the_private_link_can_retake(app, client, v1):
     _, location, _ = _results(client, v1, answers(v1))
     stranger = app.test_client()
     html = stranger.get(location).get_data(as_text=True)
-    assert "Retake the assessment" not in html and "Change my answers" not in html
+    # Another device is offered the retake only behind the private link (pasted), never bare.
+    assert "Change my answers" not in html and 'name="private_link"' in html
     response = stranger.post(f"{location}/retake")
     assert response.status_code == 302 and response.location == location
     assert "open your private link first" in stranger.get(location).get_data(as_text=True)
