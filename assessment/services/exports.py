@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import Assessment, DimensionScoreRow, Group
 from ..domain.figures import score_bounds, shown_score
-from ..domain.groups import Member, summarise
+from ..domain.groups import Member, dimension_agreement, dimension_stats, group_result
 from ..domain.questionnaire import Questionnaire
 from .questionnaires import questionnaire_of
 from .snapshots import published_filter, refresh
@@ -153,7 +153,7 @@ def response_table(session: Session, group: Group) -> Table:
     members = [
         Member(role=r.role or "", scores=scores.get(r.id, {}), answers=r.answers or {}) for r in records
     ]
-    sheets = (questionnaire_sheet(q), figures_sheet(q, members, group, k))
+    sheets = (questionnaire_sheet(q), figures_sheet(q, members, k))
     return Table(header, rows, ids=ids, sheets=sheets)
 
 
@@ -184,33 +184,34 @@ def questionnaire_sheet(q: Questionnaire) -> Sheet:
     return Sheet("Questionnaire", QUESTIONNAIRE_HEADER, rows)
 
 
-def figures_sheet(q: Questionnaire, members: list[Member], group: Group, k: int) -> Sheet:
+def figures_sheet(q: Questionnaire, members: list[Member], k: int) -> Sheet:
     """The published snapshot's figures per area and overall (the dashboard's), or a line saying
     they are withheld while fewer than k are published."""
     if len(members) < k:
         return Sheet("Group figures", FIGURES_HEADER, [[FIGURES_WITHHELD.format(k=k)]])
-    from .workshops import settings_of  # workshops imports this module
-
-    settings = settings_of(group)
-    summary = summarise(q, members, settings.leadership_roles, settings.min_group_size)
+    # Rule 9's figures that the sheet shows, without the prompts and gaps it does not (those
+    # would cost most of an export of a large group).
+    stats = dimension_stats(q, members)
+    answer_sets = [m.answers for m in members]
+    overall = group_result(q, stats).overall
     bounds = score_bounds(q)
     rows: list[list[Cell]] = []
     for d in q.dimensions:
-        stats, agreement = summary.stats[d.id], summary.agreement[d.id]
+        agreement = dimension_agreement(q, d.id, answer_sets)
         rows.append(
             [
                 d.id,
                 d.label,
-                stats.n,
-                _score(stats.mean, bounds),
-                _score(stats.median, bounds),
-                None if stats.sd is None else round(stats.sd, 2),
-                _score(stats.min, bounds),
-                _score(stats.max, bounds),
+                stats[d.id].n,
+                _score(stats[d.id].mean, bounds),
+                _score(stats[d.id].median, bounds),
+                None if stats[d.id].sd is None else round(stats[d.id].sd, 2),
+                _score(stats[d.id].min, bounds),
+                _score(stats[d.id].max, bounds),
                 None if agreement.rwg is None else round(agreement.rwg, 2),
             ]
         )
-    rows.append(["overall", TITLES["overall"], summary.n, _score(summary.result.overall, bounds)])
+    rows.append(["overall", TITLES["overall"], len(members), _score(overall, bounds)])
     return Sheet("Group figures", FIGURES_HEADER, rows)
 
 
