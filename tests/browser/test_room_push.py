@@ -140,7 +140,7 @@ def test_six_throttled_phones_follow_the_room_without_a_reload(live_server, new_
             )
             if paint:
                 timings["question page on 3G, first paint"] = paint / 1000
-            expect(phone.get_by_text("Keep this link")).to_be_visible()
+            expect(phone.locator(".keep-link-jump")).to_be_visible()
         # The first three at the social end, the others at the other: the snapshot of six moves.
         pick = 0 if n < 3 else 3
         for number in range(1, len(v1.dimensions) + 1):
