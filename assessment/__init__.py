@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 
 from .db import Database
+from .services import push
 from .services.questionnaires import QuestionnaireRegistry
 from .web.extensions import csrf, login_manager
 
@@ -43,8 +44,15 @@ def _host_list(value: str) -> list[str] | None:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from .web import assets
+
     app = Flask(
-        __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
+        __name__,
+        instance_relative_config=True,
+        template_folder="web/templates",
+        static_folder="web/static",
+        # Fingerprinted, so WhiteNoise may let browsers keep every file for a year (web/assets.py).
+        static_url_path=assets.static_url_path(Path(__file__).resolve().parent / "web" / "static"),
     )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
@@ -71,6 +79,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         # Shared storage for the limit on wrong join codes; the database when unset.
         REDIS_URL=os.environ.get("REDIS_URL", ""),
+        # The room's push (assessment/services/push.py): Redis channel names start with this, so
+        # two installations (or test runs) on one Redis never hear each other.
+        PUSH_CHANNEL_PREFIX=os.environ.get("PUSH_CHANNEL_PREFIX") or "assessment:push:",
+        # How long one event stream stays open before the browser reconnects on its own.
+        PUSH_STREAM_SECONDS=float(os.environ.get("PUSH_STREAM_SECONDS") or 300),
+        # Mail for "send me my link" (smtp://user:pass@host:587, smtps://...); unset: no mail.
+        MAIL_URL=os.environ.get("MAIL_URL", ""),
+        MAIL_FROM=os.environ.get("MAIL_FROM", ""),
         # Bounds of every PDF render (reports/bounded.py).
         REPORT_RENDER_SECONDS=float(os.environ.get("REPORT_RENDER_SECONDS") or 15),
         REPORT_RENDER_MEMORY_MB=int(os.environ.get("REPORT_RENDER_MEMORY_MB") or 1024),
@@ -89,6 +105,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["REPORT_PRERENDER"] = not app.config.get("TESTING")
 
     app.extensions["database"] = Database(app.config["DATABASE_URL"])
+    broker = push.make_broker(app.config["REDIS_URL"], app.config["PUSH_CHANNEL_PREFIX"])
+    app.extensions["push"] = broker
+    push.install(app.extensions["database"].sessions, broker)
     app.extensions["questionnaires"] = QuestionnaireRegistry(app.config["QUESTIONNAIRE_DIR"])
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -98,4 +117,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.register(app)
     register_web(app)
+    assets.register(app)  # outermost: static files never reach Flask
     return app

@@ -72,7 +72,21 @@ def test_response_table_is_anonymous_with_a_row_per_respondent(app, v1):
     group = _workshop(app, v1, 4)
     with app.extensions["database"].session() as s:
         table = exports.response_table(s, s.get(Group, group.id))
-    assert table.header == ["respondent", "role", "status", "started", "completed", *[i.id for i in v1.items]]
+    dimension_ids = [d.id for d in v1.dimensions]
+    assert table.ids == [
+        "respondent",
+        "role",
+        "status",
+        "started",
+        "completed",
+        "overall",
+        *dimension_ids,
+        *[i.id for i in v1.items],
+    ]
+    # The header row in words: the area labels and the questions' own text.
+    assert table.header[:6] == ["Respondent", "Role", "Status", "Started", "Completed", "Overall index"]
+    assert table.header[6 : 6 + len(dimension_ids)] == [d.label for d in v1.dimensions]
+    assert table.header[6 + len(dimension_ids) :] == [i.text for i in v1.items]
     # Only the published snapshot (rule 13): the one still answering is not in it.
     assert len(table.rows) == 4
     complete = [r for r in table.rows if r[2] == "complete"]
@@ -98,11 +112,12 @@ def test_export_downloads(app, v1):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="export-test-')
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
-    assert rows[0][:3] == ["respondent", "role", "status"] and len(rows) == 4
+    assert rows[0][:3] == ["Respondent", "Role", "Status"] and rows[1][:3] == ["respondent", "role", "status"]
+    assert len(rows) == 5  # two header rows, three respondents
     xlsx = client.get(f"/workshops/{group.id}/export.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:3] == ("respondent", "role", "status") and len(values) == 4
+    assert values[1][:3] == ("respondent", "role", "status") and len(values) == 5
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
@@ -126,9 +141,9 @@ def test_export_queries_do_not_grow_with_responses(app, v1):
             event.remove(engine, "before_cursor_execute", count)
         assert len(table.rows) == n
         counts.append(len(statements))
-    # group, questionnaire, rows; and rule 13: the completion numbers, which dimensions each has a
-    # score in (rule 13 per dimension), the UPDATE moving the snapshot
-    assert counts[0] == counts[1] <= 6
+    # group, questionnaire, rows, their area scores; and rule 13: the completion numbers, which
+    # dimensions each has a score in (rule 13 per dimension), the UPDATE moving the snapshot
+    assert counts[0] == counts[1] <= 7
 
 
 def test_dashboard_summary_queries_do_not_grow_with_responses(app, v1):
@@ -182,3 +197,39 @@ def test_xlsx_holds_no_formula_element_and_reads_back_cell_by_cell():
     assert [r[1] for r in rows[1:-1]] == ["'" + v for v in DANGEROUS]
     assert [r[2] for r in rows[1:-1]] == [3] * len(DANGEROUS) and rows[-1] == [9, "unsure", None]
     assert all(c.data_type in ("s", "n") for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+def test_the_workbook_reads_without_the_questionnaire_beside_it(app, v1):
+    group = _workshop(app, v1, 3)
+    with app.extensions["database"].session() as s:
+        table = exports.response_table(s, s.get(Group, group.id))
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(table)))
+    assert book.sheetnames == ["Responses", "Questionnaire", "Group figures"]
+    responses = list(book["Responses"].iter_rows(values_only=True))
+    ids = list(responses[1])
+    first = v1.dimensions[0]
+    # Each row's area scores and overall index, as numbers; the answers after them.
+    assert all(isinstance(r[ids.index(first.id)], int | float) for r in responses[2:])
+    assert all(isinstance(r[ids.index("overall")], int | float) for r in responses[2:])
+    questions = list(book["Questionnaire"].iter_rows(values_only=True))
+    assert questions[0][:3] == ("Item id", "Area", "Question") and len(questions) == 1 + len(v1.items)
+    item = v1.items[0]
+    row = next(r for r in questions if r[0] == item.id)
+    assert row[1] == v1.dimension(item.dimension).label and row[2] == item.text
+    assert f"{item.options[0].value} = {item.options[0].label}" in row[5]
+    figures = list(book["Group figures"].iter_rows(values_only=True))
+    by_id = {r[0]: r for r in figures[1:]}
+    scores = [r[ids.index(first.id)] for r in responses[2:]]
+    assert by_id[first.id][2] == 3 and abs(by_id[first.id][3] - sum(scores) / 3) < 0.1
+    assert by_id["overall"][1] == "Overall index"
+
+
+def test_group_figures_are_withheld_below_k(app, v1):
+    group = _workshop(app, v1, 2)
+    with app.extensions["database"].session() as s:
+        table = exports.response_table(s, s.get(Group, group.id))
+    assert table.rows == []
+    figures = {sheet.name: sheet for sheet in table.sheets}["Group figures"]
+    assert figures.rows == [
+        ["Withheld: fewer than 3 responses are published (rule 13), so no group figure is shown."]
+    ]

@@ -72,9 +72,14 @@ def test_a_dimension_with_too_few_answers_gets_a_coverage_warning(client, v1):
 def test_charts_use_plotly_served_by_the_app_and_no_outside_scripts(client, v1):
     _, _, html = _results(client, v1, answers(v1))
     sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
-    assert f"/assets/plotly.min.js?v={plotly.__version__}" in sources
+    # plotly.js only on a wide screen, loaded by app.js from the chart's data-plotly-src; a phone
+    # keeps the server-drawn radar (the PDF's own SVG) that is already in the page.
+    assert not [s for s in sources if "plotly" in s]
+    assert f'data-plotly-src="/assets/plotly.min.js?v={plotly.__version__}"' in html
     assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]
     assert 'id="radar"' in html and "data-figure=" in html
+    radar = html[html.index('id="radar"') :]
+    assert radar.index('data-chart="radar"') < radar.index("</div>")
     assert html.count('<svg class="spectrum ') == 2  # a wide layout and one for phones
     assert "social threshold 60" in html
     js = client.get("/assets/plotly.min.js")
@@ -124,7 +129,8 @@ def test_only_the_holder_of_the_private_link_can_retake(app, client, v1):
     _, location, _ = _results(client, v1, answers(v1))
     stranger = app.test_client()
     html = stranger.get(location).get_data(as_text=True)
-    assert "Retake the assessment" not in html and "Change my answers" not in html
+    # Another device is offered the retake only behind the private link (pasted), never bare.
+    assert "Change my answers" not in html and 'name="private_link"' in html
     response = stranger.post(f"{location}/retake")
     assert response.status_code == 302 and response.location == location
     assert "open your private link first" in stranger.get(location).get_data(as_text=True)

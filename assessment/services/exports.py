@@ -1,5 +1,12 @@
-"""Anonymous response exports (CSV and XLSX) for a group: a row per respondent, a column per
-item id, the role and the dates rounded to the day. No name, address, token or id is written.
+"""Anonymous response exports (CSV and XLSX) for a group: a row per respondent with the role,
+the dates rounded to the day, the overall index and each area's score, then every answer. No
+name, address, token or id is written.
+
+Readable: the header row names each column in words (an area's label, a question's text) and a
+second row gives the machine ids (``overall``, dimension ids, item ids), so a reader sees the
+question and a script still finds its column. The workbook adds a "Questionnaire" sheet (every
+question with its id, area, scale and answer labels) and a "Group figures" sheet (the published
+snapshot's figures per area, as on the dashboard).
 
 Spreadsheet safety: a cell whose text begins with ``= + - @``, a tab or a carriage return could
 be run as a formula by a spreadsheet program; such cells get a leading apostrophe. In the XLSX
@@ -21,17 +28,48 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Assessment, Group
+from ..db.models import Assessment, DimensionScoreRow, Group
+from ..domain.figures import score_bounds, shown_score
+from ..domain.groups import Member, dimension_agreement, dimension_stats, group_result
+from ..domain.questionnaire import Questionnaire
 from .questionnaires import questionnaire_of
 from .snapshots import published_filter, refresh
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A further sheet of the workbook (the CSV has only the main table)."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+
 @dataclass(frozen=True)
 class Table:
     header: list[str]
-    rows: list[list[str | int | float | None]]
+    rows: list[list[Cell]]
+    ids: list[str] | None = None  # a second header row: the machine name of each column
+    sheets: tuple[Sheet, ...] = ()
+
+
+# Column titles (a translation layer comes later).
+TITLES = {
+    "respondent": "Respondent",
+    "role": "Role",
+    "status": "Status",
+    "started": "Started",
+    "completed": "Completed",
+    "overall": "Overall index",
+}
+QUESTIONNAIRE_HEADER = ["Item id", "Area", "Question", "Type", "Reverse-keyed", "Answers (value = label)"]
+FIGURES_HEADER = ["Area id", "Area", "n", "Mean", "Median", "SD", "Lowest", "Highest", "Agreement rwg(j)"]
+FIGURES_WITHHELD = "Withheld: fewer than {k} responses are published (rule 13), so no group figure is shown."
 
 
 def neutralise(value: str) -> str:
@@ -51,19 +89,29 @@ WITHHELD = "withheld"
 
 
 def response_table(session: Session, group: Group) -> Table:
-    """The published snapshot's assessments (SCORING.md rule 13), each as role, status, dates and
-    answers: in-progress and not yet published responses are left out, and a role with fewer
-    than k members in the snapshot is written as "withheld". With fewer than k published
-    responses the table has no rows at all. Moves the snapshot on first (the caller commits).
+    """The published snapshot's assessments (SCORING.md rule 13), each as role, status, dates,
+    overall index, area scores and answers: in-progress and not yet published responses are left
+    out, and a role with fewer than k members in the snapshot is written as "withheld". With
+    fewer than k published responses the table has no rows and the group figures are withheld.
+    Moves the snapshot on first (the caller commits). Two queries for the rows, whatever the
+    group's size.
 
     Rows are ordered by day and then at random-looking id, never by completion order, so the
     order does not reveal who answered when (the export is anonymous)."""
     state = refresh(session, group)
     k = state.k
     q = questionnaire_of(group.questionnaire)
+    bounds = score_bounds(q)
     item_ids = [i.id for i in q.items]
-    header = ["respondent", "role", "status", "started", "completed", *item_ids]
-    rows: list[list[str | int | None]] = []
+    dimension_ids = [d.id for d in q.dimensions]
+    ids = ["respondent", "role", "status", "started", "completed", "overall", *dimension_ids, *item_ids]
+    header = [
+        *(TITLES[c] for c in ids[:6]),
+        *(d.label for d in q.dimensions),
+        *(i.text for i in q.items),
+    ]
+    rows: list[list[Cell]] = []
+    published = published_filter(group)
     records = session.execute(
         select(
             Assessment.role,
@@ -72,14 +120,24 @@ def response_table(session: Session, group: Group) -> Table:
             Assessment.completed_at,
             Assessment.answers,
             Assessment.id,
-        ).where(*published_filter(group))
+            Assessment.overall,
+        ).where(*published)
     ).all()
     if not state.shows_numbers:
         records = []
+    scores: dict[str, dict[str, float | None]] = {}
+    if records:
+        for assessment_id, dimension, value in session.execute(
+            select(DimensionScoreRow.assessment_id, DimensionScoreRow.dimension, DimensionScoreRow.score)
+            .join(Assessment, Assessment.id == DimensionScoreRow.assessment_id)
+            .where(*published)
+        ):
+            scores.setdefault(assessment_id, {})[dimension] = value
     records.sort(key=lambda r: (_day(r.created_at) or "", r.id))
     per_role = Counter(r.role or "" for r in records)
     for number, record in enumerate(records, start=1):
         answers = record.answers or {}
+        mine = scores.get(record.id, {})
         rows.append(
             [
                 number,
@@ -87,10 +145,74 @@ def response_table(session: Session, group: Group) -> Table:
                 record.status,
                 _day(record.created_at),
                 _day(record.completed_at),
+                _score(record.overall, bounds),
+                *[_score(mine.get(d), bounds) for d in dimension_ids],
                 *[answers.get(item_id) for item_id in item_ids],
             ]
         )
-    return Table(header, rows)
+    members = [
+        Member(role=r.role or "", scores=scores.get(r.id, {}), answers=r.answers or {}) for r in records
+    ]
+    sheets = (questionnaire_sheet(q), figures_sheet(q, members, k))
+    return Table(header, rows, ids=ids, sheets=sheets)
+
+
+def _score(value: float | None, bounds: tuple[float, ...], digits: int = 1) -> float | None:
+    """A score as shown (rule 17, one decimal), as a number a spreadsheet can sum."""
+    shown = shown_score(value, bounds, digits)
+    return None if shown.value is None else float(shown.value)
+
+
+def questionnaire_sheet(q: Questionnaire) -> Sheet:
+    """Every question with its id, area, type, keying and the labels of its answers."""
+    labels = {d.id: d.label for d in q.dimensions}
+    rows: list[list[Cell]] = []
+    for item in q.items:
+        options = "; ".join(f"{o.value} = {o.label}" for o in item.options)
+        if getattr(item, "allow_unsure", False):
+            options += "; unsure = Unsure / don't know"
+        rows.append(
+            [
+                item.id,
+                labels.get(item.dimension, item.dimension),
+                item.text,
+                item.type,
+                "yes" if item.reverse else "no",
+                options,
+            ]
+        )
+    return Sheet("Questionnaire", QUESTIONNAIRE_HEADER, rows)
+
+
+def figures_sheet(q: Questionnaire, members: list[Member], k: int) -> Sheet:
+    """The published snapshot's figures per area and overall (the dashboard's), or a line saying
+    they are withheld while fewer than k are published."""
+    if len(members) < k:
+        return Sheet("Group figures", FIGURES_HEADER, [[FIGURES_WITHHELD.format(k=k)]])
+    # Rule 9's figures that the sheet shows, without the prompts and gaps it does not (those
+    # would cost most of an export of a large group).
+    stats = dimension_stats(q, members)
+    answer_sets = [m.answers for m in members]
+    overall = group_result(q, stats).overall
+    bounds = score_bounds(q)
+    rows: list[list[Cell]] = []
+    for d in q.dimensions:
+        agreement = dimension_agreement(q, d.id, answer_sets)
+        rows.append(
+            [
+                d.id,
+                d.label,
+                stats[d.id].n,
+                _score(stats[d.id].mean, bounds),
+                _score(stats[d.id].median, bounds),
+                None if stats[d.id].sd is None else round(stats[d.id].sd, 2),
+                _score(stats[d.id].min, bounds),
+                _score(stats[d.id].max, bounds),
+                None if agreement.rwg is None else round(agreement.rwg, 2),
+            ]
+        )
+    rows.append(["overall", TITLES["overall"], len(members), _score(overall, bounds)])
+    return Sheet("Group figures", FIGURES_HEADER, rows)
 
 
 def _text(value: object) -> str:
@@ -109,6 +231,8 @@ def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_text(h) for h in table.header])
+    if table.ids is not None:
+        writer.writerow([_text(h) for h in table.ids])
     for row in table.rows:
         writer.writerow([v if _is_number(v) else _text(v) for v in row])
     return out.getvalue()
@@ -126,16 +250,26 @@ _WORKBOOK_OPTIONS = {
 
 
 def to_xlsx(table: Table) -> bytes:
-    """A one-sheet workbook: answers and scores as numbers, everything else as neutralised text.
+    """A workbook: the responses first (answers and scores as numbers, everything else as
+    neutralised text), then the table's further sheets.
 
     XlsxWriter writes a package that Excel and LibreOffice open (a hand-written one risks a file
     they reject, which a consultant would only find out in front of a client); every text goes
     through ``write_string`` with formula conversion off, so no cell can be a formula."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, _WORKBOOK_OPTIONS)
-    sheet = workbook.add_worksheet("Responses")
-    sheet.freeze_panes(1, 1)
-    for r, values in enumerate([table.header, *table.rows]):
+    heads = [table.header] if table.ids is None else [table.header, table.ids]
+    _write_sheet(workbook, "Responses", [*heads, *table.rows], len(heads))
+    for extra in table.sheets:
+        _write_sheet(workbook, extra.name, [extra.header, *extra.rows], 1)
+    workbook.close()
+    return out.getvalue()
+
+
+def _write_sheet(workbook: xlsxwriter.Workbook, name: str, rows: list[list[Cell]], heads: int) -> None:
+    sheet = workbook.add_worksheet(name)
+    sheet.freeze_panes(heads, 1)
+    for r, values in enumerate(rows):
         for c, value in enumerate(values):
             if value is None:
                 continue
@@ -143,8 +277,6 @@ def to_xlsx(table: Table) -> bytes:
                 sheet.write_number(r, c, value)  # type: ignore[arg-type]
             else:
                 sheet.write_string(r, c, _XML_ILLEGAL.sub("", neutralise(str(value))))
-    workbook.close()
-    return out.getvalue()
 
 
 def filename(group: Group, extension: str) -> str:

@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..db.models import Assessment, DiscussionRound, Group, RoundVote
 from ..domain import rounds as domain
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import Answer, validate_answers
-from . import NotFound
+from . import NotFound, push
 from .questionnaires import questionnaire_of
 from .workshops import settings_of, workshop_view
 
@@ -53,6 +53,7 @@ def open_round(session: Session, group: Group, item_id: str) -> DiscussionRound:
     round_ = DiscussionRound(group_id=group.id, item_id=item.id, before={"counts": counts}, is_open=True)
     session.add(round_)
     session.flush()
+    push.announce(session, group.id, "round", round=round_.id, open=True)
     return round_
 
 
@@ -60,6 +61,9 @@ def close_round(round_: DiscussionRound) -> None:
     if round_.is_open:
         round_.is_open = False
         round_.closed_at = datetime.now(UTC)
+        session = object_session(round_)
+        if session is not None:
+            push.announce(session, round_.group_id, "round", round=round_.id, open=False)
 
 
 def round_of(session: Session, group: Group, round_id: int) -> DiscussionRound:
@@ -95,6 +99,7 @@ def vote(session: Session, round_: DiscussionRound, assessment: Assessment, raw:
         session.add(RoundVote(round_id=round_.id, assessment_id=assessment.id, answer=value))
     else:
         existing.answer = value
+    push.announce(session, round_.group_id, "vote", round=round_.id)
     return value
 
 

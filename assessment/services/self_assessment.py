@@ -14,7 +14,7 @@ from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
 from ..domain.roadmap import Profile
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
-from . import NotFound, benchmarks, ensure_changeable, ensure_open
+from . import NotFound, benchmarks, ensure_changeable, ensure_open, push, snapshots
 from .participants import ensure_room
 from .questionnaires import current_ref, current_version, questionnaire_of, version_named
 from .retention import stamp
@@ -59,6 +59,8 @@ def start_assessment(
     session.add(assessment)
     if flush:
         session.flush()
+    if group is not None and group.id is not None:
+        push.announce(session, group.id, "progress")
     return assessment
 
 
@@ -95,6 +97,7 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
     ``result``: the caller's result of these very answers, when it has one already."""
     if result is None:
         result = result_of(assessment)
+    completed_now = False
     if assessment.status != "complete":
         assessment.status = "complete"
         assessment.completed_at = stamp(_in_group(assessment))
@@ -102,6 +105,7 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
             assessment.completion_seq = next_completion_seq(session, assessment.group_id)
             # After the number: taking it holds the group's row, so the count below is exact.
             ensure_room(session, assessment.group, besides=assessment.id)
+            completed_now = True
     assessment.overall = result.overall
     assessment.updated_at = stamp(_in_group(assessment))  # explicit, or onupdate stores the exact time
     existing = {row.dimension: row for row in assessment.scores}
@@ -114,6 +118,8 @@ def complete_assessment(session: Session, assessment: Assessment, result: Result
     session.flush()
     if assessment.group_id is None:
         benchmarks.sync_series(session, assessment.series)  # rule 18: the series' entry follows
+    if completed_now and assessment.group_id is not None:
+        snapshots.completed(session, assessment.group_id)
     return result
 
 
@@ -206,6 +212,8 @@ def submit(
     session.add(assessment)
     if values["benchmark"]:
         benchmarks.sync_series(session, assessment.series)  # rule 18: opted in from the start
+    if group is not None:
+        snapshots.completed(session, group.id)
     return assessment, result
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..db.models import Assessment, DimensionScoreRow, Group
 from ..domain import snapshot
 from ..domain.snapshot import SnapshotState
+from . import push
 
 
 def next_completion_seq(session: Session, group_id: str) -> int:
@@ -70,6 +71,8 @@ def refresh(session: Session, group: Group) -> SnapshotState:
         set_committed_value(group, "published_through", cutoff)
         set_committed_value(group, "snapshot_held", False)
         held = False
+        if cutoff > current:
+            push.announce(session, group.id, "snapshot")
     return SnapshotState(
         k=k,
         complete=len(completed),
@@ -97,6 +100,15 @@ def scored_dimensions(session: Session, group: Group) -> dict[int, set[str]]:
     ):
         scored.setdefault(int(seq), set()).add(dimension)
     return scored
+
+
+def completed(session: Session, group_id: str) -> None:
+    """A response in the group has just completed: tell the facilitator's pages, which fetch the
+    group's view at once. That view moves the snapshot on when it may (``refresh``, as every
+    view does), and a move is announced to the room, so with the projector's page open the
+    phones hear of a new snapshot within a round trip. The snapshot is not moved here: where it
+    stands depends on when the group is viewed, as rule 13 has always been applied here."""
+    push.announce(session, group_id, "progress")
 
 
 def published_filter(group: Group):  # type: ignore[no-untyped-def]

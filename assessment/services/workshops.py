@@ -30,7 +30,7 @@ from ..domain.groups import (
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
-from . import NotFound
+from . import NotFound, push
 from .logos import LogoError, check_raster, sanitise_svg
 from .questionnaires import questionnaire_of
 from .snapshots import published_filter, refresh
@@ -446,6 +446,7 @@ def set_open(session: Session, group: Group, is_open: bool) -> SnapshotState:
     """Open or close the group; closing publishes every complete response (rule 13)."""
     group.is_open = is_open
     session.flush()
+    push.announce(session, group.id, "closed", open=is_open)
     return refresh(session, group)
 
 
@@ -457,3 +458,23 @@ def group_by_code(session: Session, code: str) -> Group:
     if group is None:
         raise NotFound("no group with this code")
     return group
+
+
+def wave_means(session: Session, group: Group, wave: str) -> tuple[dict[str, float | None] | None, int]:
+    """A cohort participant's "you and your wave": the mean per dimension over the published
+    snapshot's responses of the same wave only (rule 13), or None while fewer than k of that
+    wave are in it (or the snapshot is held). Also the wave's count in the snapshot."""
+    state = refresh(session, group)
+    published = (*published_filter(group), Assessment.wave == wave)
+    n = int(session.scalar(select(func.count(Assessment.id)).where(*published)) or 0)
+    if state.held or n < settings_of(group).min_group_size:
+        return None, n
+    rows = session.execute(
+        select(DimensionScoreRow.dimension, func.avg(DimensionScoreRow.score))
+        .join(Assessment, Assessment.id == DimensionScoreRow.assessment_id)
+        .where(*published)
+        .group_by(DimensionScoreRow.dimension)
+    ).all()
+    found = {dimension: (None if mean is None else float(mean)) for dimension, mean in rows}
+    q = questionnaire_of(group.questionnaire)
+    return {d.id: found.get(d.id) for d in q.dimensions}, n

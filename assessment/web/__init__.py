@@ -105,3 +105,11 @@ def register_web(app: Flask) -> None:
     from . import method_page
 
     app.register_blueprint(method_page.bp)  # GET /method, from docs/method.md
+
+    from . import push_routes
+
+    app.register_blueprint(push_routes.bp)  # the room's event streams
+
+    from . import keep_link
+
+    app.register_blueprint(keep_link.bp)  # the private link by e-mail (MAIL_URL)

@@ -221,7 +221,8 @@ def autosave(token: str) -> tuple[Response, int]:
         self_assessment.save_answers(assessment, {item: answer})
     except services.GroupClosed as closed:
         s.rollback()
-        return jsonify({"error": f"{closed.group.name} is closed: answers can no longer be saved."}), 409
+        message = closed_message(closed.group)
+        return jsonify({"error": message, "closed": True}), 409
     except self_assessment.InvalidAnswers as invalid:
         s.rollback()
         errors = [{"item": p.item, "message": p.message} for p in invalid.problems]
@@ -303,4 +304,18 @@ def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: ob
         resume_url=external_url("respond.resume", token=assessment.token),
         autosave_url=url_for("respond.autosave", token=assessment.token),
         closed=group is not None and not group.is_open,
+        closed_message=closed_message(group) if group is not None else "",
+        mail_enabled=bool(current_app.config.get("MAIL_URL")),
+        events_url=url_for("push.room_events", code=group.join_code) if group is not None else None,
     )
+
+
+CLOSED_WORKSHOP = "{name} is closed, so no more answers can be saved. Your saved answers are kept."
+CLOSED_COHORT = "{name} is closed for answers, so no more can be saved. Your saved answers are kept."
+
+
+def closed_message(group: object) -> str:
+    """What a question page says once its workshop or cohort closes (in the group's wording)."""
+    kind = getattr(group, "kind", "workshop")
+    template = CLOSED_COHORT if kind == "cohort" else CLOSED_WORKSHOP
+    return template.format(name=getattr(group, "name", ""))

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import plotly
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from reports import prose
+from reports import charts as print_charts
 
 from .. import services
 from ..db.models import Assessment
@@ -123,6 +124,18 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
             labels, [d.score for d in result.dimensions], [d.target for d in result.dimensions]
         ),
         "history_chart": history_chart,
+        # Phones draw these server-made SVGs (the PDF's own charts) instead of loading plotly.js.
+        "radar_svg": print_charts.radar_svg(
+            marks=[print_charts.Mark(d.id, d.label, d.score, d.target) for d in result.dimensions],
+            rings=[*(s.min for s in q.stages[1:]), 100.0],
+        ),
+        "history_svg": print_charts.history_svg(
+            [f"{n}. {p.date.split(',')[0]}" for n, p in enumerate(series_so_far, start=1)],
+            [p.overall for p in series_so_far],
+            [(d.id, d.label, [p.dimensions.get(d.id) for p in series_so_far]) for d in q.dimensions],
+        )
+        if history_chart
+        else None,
         "spectrum": charts.spectrum(
             result.overall, q.thresholds.social, [(d.label, d.score) for d in result.dimensions]
         ),
@@ -205,6 +218,16 @@ def show(assessment_id: str) -> str:
     )
 
 
+def _proves_link(assessment: Assessment, pasted: str) -> bool:
+    """A private link pasted on another device (the whole address or its token): when it is this
+    assessment's, this browser now holds it, as if it had opened the link."""
+    token = pasted.strip().rstrip("/").rsplit("/a/", 1)[-1].split("/", 1)[0]
+    if not token or token != assessment.token:
+        return False
+    remember(assessment)
+    return True
+
+
 @bp.post("/results/<assessment_id>/retake")
 def retake(assessment_id: str) -> Response | tuple[str, int]:
     """A new assessment in the same private series. Only the browser that holds the private link
@@ -213,7 +236,9 @@ def retake(assessment_id: str) -> Response | tuple[str, int]:
     form = RetakeForm()
     if not form.validate():
         abort(400, description="The form had expired. Please try again.")
-    if owned_token(assessment.id) is None:
+    if owned_token(assessment.id) is None and not _proves_link(
+        assessment, request.form.get("private_link", "")
+    ):
         flash("To retake, open your private link first: only its holder can add to this series.", "error")
         return redirect(url_for("results.show", assessment_id=assessment.id))
     if assessment.group_id is not None:

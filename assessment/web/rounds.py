@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..db.models import Assessment
+from ..domain.figures import score_text
 from ..services import rounds, self_assessment, workshops
 from ..services.questionnaires import questionnaire_of
 from . import charts, db
@@ -139,26 +140,46 @@ def vote(token: str, round_id: int) -> Response:
 
 
 def end_screen(assessment: Assessment) -> dict[str, Any] | None:
-    """A workshop participant's end screen: the workshop's name, "you and the room" once the
-    published snapshot allows it, and the open round's question for whoever holds the link."""
+    """A participant's end screen: the workshop's or cohort's name, "you and the room" (a cohort:
+    "you and your wave", only that wave) once the published snapshot allows it, and a workshop's
+    open round for whoever holds the link. The page keeps itself up to date from the room's
+    stream (``events_url``), fetching ``part_url``."""
     group = assessment.group
     if group is None:
         return None
     s = db()
-    room = workshops.room_means(s, group)
+    cohort = group.kind == "cohort"
+    wave_label = None
+    if cohort:
+        from ..services.cohorts import wave_of
+
+        room, _ = workshops.wave_means(s, group, assessment.wave or "")
+        try:
+            wave_label = wave_of(group, assessment.wave or "").label
+        except services.NotFound:
+            wave_label = assessment.wave or ""
+    else:
+        room = workshops.room_means(s, group)
     s.commit()
     q = questionnaire_of(assessment.questionnaire)
     mine = {row.dimension: row.score for row in assessment.scores}
     token = owned_token(assessment.id)
-    round_ = rounds.open_round_of(s, group.id) if token else None
+    round_ = rounds.open_round_of(s, group.id) if token and not cohort else None
     return {
         "group": group,
+        "cohort": cohort,
+        "wave_label": wave_label,
         "k": workshops.settings_of(group).min_group_size,
-        "rows": [(d.label, mine.get(d.id), None if room is None else room.get(d.id)) for d in q.dimensions],
+        "rows": [
+            (d.label, score_text(mine.get(d.id), q), None if room is None else score_text(room.get(d.id), q))
+            for d in q.dimensions
+        ],
         "room_shown": room is not None,
         "round": round_,
         "round_item": q.item(round_.item_id) if round_ else None,
         "round_mine": rounds.my_vote(s, round_, assessment.id) if round_ else None,
         "vote_url": url_for("rounds.vote", token=token, round_id=round_.id) if round_ and token else None,
         "form": FlaskForm(),
+        "events_url": url_for("push.room_events", code=group.join_code),
+        "part_url": url_for("push.room_part", assessment_id=assessment.id),
     }

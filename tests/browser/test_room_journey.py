@@ -94,8 +94,11 @@ def test_a_workshop_room_from_projector_to_pdf(live_server, new_context, v1):
     expect(projector.locator(".spectrum-wide")).to_be_visible()
     expect(projector.locator("#radar")).to_have_attribute("data-drawn", "true")
     shot(projector, "projector-results-1280")
-    projector.locator(".rm-disputed").scroll_into_view_if_needed()
+    # Slides: the overview first (a 720 px projector shows one at a time), then each question.
     steps = projector.locator("[data-step]")
+    expect(steps.nth(0)).to_be_hidden()
+    projector.keyboard.press("ArrowRight")
+    expect(projector.locator(".spectrum-wide")).to_be_hidden()
     expect(steps.nth(0)).to_be_visible()
     expect(steps.nth(1)).to_be_hidden()
     projector.keyboard.press("ArrowRight")

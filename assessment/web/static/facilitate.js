@@ -210,12 +210,15 @@
   }
 
   var last = null;
-  function poll() {
+  var busy = false, again = false;
+  function fetchSummary() {
+    if (busy) { again = true; return; }
+    busy = true;
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (text) {
         var note = document.getElementById("updated");
-        if (note) { note.textContent = "Live: updated " + new Date().toLocaleTimeString(); }
+        if (note) { note.textContent = "Live: updated " + new Date().toLocaleTimeString("en-GB"); }
         if (text !== last) {
           last = text;
           try { update(JSON.parse(text)); } catch (e) { if (window.console) { console.error(e); } }
@@ -225,14 +228,20 @@
         var note = document.getElementById("updated");
         if (note) { note.textContent = "Live updates paused (connection problem); retrying."; }
       })
-      .then(function () { window.setTimeout(poll, INTERVAL); });
+      .then(function () {
+        busy = false;
+        if (again) { again = false; fetchSummary(); }
+      });
   }
+  // Pushed: every event (someone started or finished, a new snapshot, a close) fetches the
+  // summary at once; it is that fetch that moves the snapshot on (rule 13), and the room hears of
+  // it. Without the stream, the summary is polled every few seconds as before.
   function start() {
-    if (document.getElementById("radar")) {
-      // Draw the charts at once from the first fetch, then keep polling.
-      last = null;
+    if (window.roomPush && root.getAttribute("data-events-url")) {
+      window.roomPush(root.getAttribute("data-events-url"), function () { fetchSummary(); }, { pollEvery: INTERVAL });
+    } else {
+      (function poll() { fetchSummary(); window.setTimeout(poll, INTERVAL); })();
     }
-    poll();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -3,9 +3,30 @@
 // every question is listed one after another.
 (function () {
   "use strict";
-  var steps = Array.prototype.slice.call(document.querySelectorAll("[data-step]"));
+  // Pushed: someone finishing fetches the summary (which moves the snapshot on when it may); a
+  // new snapshot brings the figures in while the page still waits for them, and otherwise says
+  // newer ones are there, so the slide being discussed never changes under the room.
+  var main = document.getElementById("main");
+  if (main && window.roomPush && window.fetch && main.getAttribute("data-events-url")) {
+    window.roomPush(main.getAttribute("data-events-url"), function (name) {
+      if (name === "progress") {
+        fetch(main.getAttribute("data-summary-url"), { credentials: "same-origin" }).catch(function () {});
+      } else if (name === "snapshot" || name === "closed") {
+        if (main.getAttribute("data-shown") !== "true") { window.location.reload(); return; }
+        var newer = document.getElementById("rm-newer");
+        if (newer) { newer.hidden = false; }
+      }
+    }, { pollEvery: 15000 });
+  }
+})();
+(function () {
+  "use strict";
+  // The overview is the first slide, then each disputed question: one screen at a time, so a
+  // 720 px projector never scrolls.
+  var steps = Array.prototype.slice.call(document.querySelectorAll("[data-slide]"));
+  var questions = steps.filter(function (step) { return step.hasAttribute("data-step"); }).length;
   var nav = document.querySelector("[data-step-nav]");
-  if (!steps.length || !nav) { return; }
+  if (steps.length < 2 || !nav) { return; }
   var status = nav.querySelector("[data-step-status]");
   var prev = nav.querySelector("[data-step-prev]");
   var next = nav.querySelector("[data-step-next]");
@@ -13,7 +34,9 @@
   function show(n) {
     current = Math.max(0, Math.min(steps.length - 1, n));
     steps.forEach(function (step, i) { step.hidden = i !== current; });
-    status.textContent = "Question " + (current + 1) + " of " + steps.length;
+    var question = current - (steps.length - questions);
+    status.textContent = question < 0 ? "Overview" : "Question " + (question + 1) + " of " + questions;
+    document.documentElement.classList.toggle("rm-on-question", question >= 0);
     prev.disabled = current === 0;
     next.disabled = current === steps.length - 1;
   }

@@ -1,5 +1,6 @@
-// An open discussion round on the projector: the page is fetched again every few seconds and its
-// figures swapped in place. A full reload (the old meta refresh) flashed the screen and, landing
+// An open discussion round on the projector: the page is fetched again when the stream says a
+// vote came in (every few seconds without it) and its figures swapped in place.
+// A full reload (the old meta refresh) flashed the screen and, landing
 // while the facilitator clicked "Close the round", lost the click. Without JavaScript the
 // <noscript> refresh still keeps the counts moving.
 (function () {
@@ -28,13 +29,26 @@
     });
   }
 
-  function poll() {
+  var busy = false, again = false;
+  function refetch() {
     if (stopped) { return; }
+    if (busy) { again = true; return; }
+    busy = true;
     fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (html) { if (!stopped) { swap(new DOMParser().parseFromString(html, "text/html")); } })
-      .catch(function () { /* a dropped fetch is tried again at the next tick */ })
-      .then(function () { if (!stopped) { window.setTimeout(poll, every); } });
+      .catch(function () { /* a dropped fetch is tried again at the next event or tick */ })
+      .then(function () {
+        busy = false;
+        if (again) { again = false; refetch(); }
+      });
   }
-  window.setTimeout(poll, every);
+  // Pushed: a vote, the round's close or the workshop's fetches the page at once; without the
+  // stream it is fetched every few seconds as before.
+  var events = main.getAttribute("data-events-url");
+  if (window.roomPush && events) {
+    window.roomPush(events, function (name) { if (name !== "progress") { refetch(); } }, { pollEvery: every });
+  } else {
+    (function poll() { refetch(); if (!stopped) { window.setTimeout(poll, every); } })();
+  }
 })();
