@@ -11,8 +11,8 @@ import plotly
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from reports import prose
 from reports import charts as print_charts
+from reports import prose
 
 from .. import services
 from ..db.models import Assessment
