@@ -17,8 +17,10 @@ from assessment.domain.figures import score_text, shown_number
 from assessment.domain.questionnaire import Questionnaire
 
 from .charts import DEFAULT_ACCENT, INK, MUTED, PALE, RULE, _n, _svg, _t
-from .context import Chart, ReportContext, _alt
+from .context import ReportContext
 from .fetcher import Asset, asset_url
+from .sections.common import Chart
+from .sections.common import alt_text as _alt
 
 POSITIONS = {
     "above": "above the middle half",

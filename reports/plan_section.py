@@ -18,7 +18,9 @@ from assessment.domain.plan import STATUS_LABELS, Plan, ReviewStep
 from assessment.domain.questionnaire import Questionnaire
 from assessment.domain.roadmap import RoadmapEntry
 
-from .context import ReportContext, _date_display, drawable
+from .context import ReportContext
+from .sections.common import date_display as _date_display
+from .sections.common import drawable
 
 AGREED = "Plan agreed on {date}"
 AGREED_BY = "Plan agreed on {date} by {name}"

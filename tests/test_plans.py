@@ -17,9 +17,9 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from assessment.domain import plan as plan_rules
-from assessment.domain.figures import score_bounds, shown_change, shown_score
+from assessment.domain.figures import score_bounds, score_text, shown_change, shown_score
 from assessment.domain.result import score
-from assessment.domain.scoring import display, item_score
+from assessment.domain.scoring import item_score
 
 from .test_api_openapi import check
 from .test_workshop import create, facilitator, group_row, join, plausible
@@ -292,7 +292,10 @@ def test_the_pdf_and_the_word_file_show_the_plan(client, v1):
     pdf = _text(client.get(f"/api/v1/assessments/{aid}/report.pdf").data)
     today = dt.date.today()
     assert f"Plan agreed on {today.day}" in pdf and "by Dana Smith" in pdf
-    assert "Open the newsletter to replies" in pdf and "Left out of the plan" in pdf
+    # The core edition shows the plan; only the full one lists what the plan left out.
+    assert "Open the newsletter to replies" in pdf and "Left out of the plan" not in pdf
+    full = _text(client.get(f"/api/v1/assessments/{aid}/report.pdf?edition=full").data)
+    assert "Open the newsletter to replies" in full and "Left out of the plan" in full
     docx = client.get(f"/api/v1/assessments/{aid}/report.docx")
     assert docx.status_code == 200
     doc = Document(io.BytesIO(docx.data))
@@ -590,5 +593,5 @@ def test_a_published_leaders_comparison_is_charted_as_shown(app, v1):
         chart = next(c for t, c in charts.items() if t.startswith(f"{d.label}: "))
         values = dict(zip(chart.plots[0].categories, chart.plots[0].series[0].values, strict=True))
         # The two sides as the report prints them, as charted values.
-        assert values["Leaders"] == float(display(gap["leaders"]))
-        assert values["Others"] == float(display(gap["others"]))
+        assert values["Leaders"] == float(score_text(gap["leaders"], v1))
+        assert values["Others"] == float(score_text(gap["others"], v1))

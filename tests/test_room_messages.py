@@ -249,19 +249,6 @@ def test_a_round_closed_with_no_votes_says_so(app, v1):
     assert "No one answered again before the round closed." in html and "0 answers so far" not in html
 
 
-def test_p_and_holm_p_are_kept_apart_on_a_phone(app):
-    from pathlib import Path
-
-    css = (Path(app.static_folder) / "cohorts.css").read_text(encoding="utf-8")
-    template = Path(app.root_path, app.template_folder, "cohorts", "compare.html").read_text(encoding="utf-8")
-    # The phone layout hides the line break between them; the separator shows instead.
-    assert '<br><span class="p-sep">; </span>' in template
-    assert re.search(
-        r"@media \(max-width: 40rem\) \{\s*\.compare-table td\.num \.p-sep \{ display: inline; \}", css
-    )
-    assert ".compare-table td.num br { display: none; }" in css
-
-
 def test_times_on_the_live_pages_are_written_en_gb(app):
     from pathlib import Path
 
