@@ -149,6 +149,8 @@ class ReportContext:
     method_url: str = METHOD_URL
     edition: str = CORE  # "core" (the default download) or "full" (with every answer and the method)
     chapters: tuple[Chapter, ...] = ()  # what the report has, in order; each draws its own partial
+    roadmap_page: tuple[Horizon, ...] = ()  # the roadmap as its page shows it (core: its first steps)
+    roadmap_more: int = 0  # steps the core's roadmap page leaves to the full edition
     plan: Any = None  # reports.plan_section.PlanSection: the client's edited plan (with_plan)
     benchmark: Any = None  # rule 18's section, set by benchmark_section.with_benchmark
 

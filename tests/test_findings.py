@@ -26,6 +26,7 @@ from assessment.domain.questionnaire import load_questionnaire
 from assessment.domain.result import score
 from assessment.domain.scoring import NOT_APPLICABLE, UNSURE
 from tests.conftest import DATA, REPO
+from tests.web_helpers import api_join
 
 SEVEN = load_questionnaire(DATA / "seven-point.yaml")
 V10 = load_questionnaire(REPO / "questionnaires" / "social-organisation-1.0.yaml")
@@ -217,14 +218,14 @@ def test_the_group_summary_findings_come_from_the_published_snapshot_only(app, c
     high = {i.id: (i.lo if i.reverse else i.hi) for i in v1.items}
     code = group["join_code"]
     for answers in (low, middle, unsure):
-        body = {"questionnaire": v1.id, "answers": answers, "group_code": code, "role": "staff"}
+        body = {"questionnaire": v1.id, "answers": answers, "participant_token": api_join(client, code)}
         assert client.post("/api/v1/assessments", json=body).status_code == 201
     first = client.get(f"/api/v1/groups/{group['id']}/summary", headers=headers).get_json()
     assert first["n"] == 3
     assert first["findings"] == [f.to_dict() for f in group_findings(v1, [low, middle, unsure])]
     assert first["strongest"] is None  # a third of the room at the social end is no strength
     for _ in range(2):
-        body = {"questionnaire": v1.id, "answers": high, "group_code": code, "role": "staff"}
+        body = {"questionnaire": v1.id, "answers": high, "participant_token": api_join(client, code)}
         assert client.post("/api/v1/assessments", json=body).status_code == 201
     later = client.get(f"/api/v1/groups/{group['id']}/summary", headers=headers).get_json()
     assert (later["complete"], later["n"]) == (5, 3)

@@ -90,7 +90,11 @@ def test_results_page_lists_practices_not_reversed_wording(app, client, v11):
     # dl_self_announcements is reverse-keyed: shown by the practice, not "Our social posts are announcements"
     assert "Posts that invite and answer others rather than announce ourselves." in strengths
     assert "announcements about ourselves" not in section
-    assert "Posts go out without layers of sign-off." in weaknesses
+    # A weakness quotes the answer given (rule 15), a reverse-keyed one with its question.
+    assert (
+        "Posts and replies need sign-off from more than one level of management before they can be "
+        "published: \u201cAlways\u201d." in weaknesses
+    )
     assert "Leaders back staff publicly after an honest mistake." in strengths
 
 
@@ -99,7 +103,7 @@ def test_results_page_says_so_when_nothing_is_at_the_social_end(client, v1):
     low = [d.id for d in v1.dimensions]
     html = client.get(finish(client, v1, token, answers(v1, low=low))).get_data(as_text=True)
     section = html[html.index('id="practices-heading"') : html.index('id="roadmap-heading"')]
-    assert "None yet: no practice was answered near the social end." in section
+    assert "None yet: none of your answers reaches 75." in section
     assert "practice-strengths" not in section
     assert "practice-weaknesses" in section
 

@@ -94,6 +94,8 @@ def result_benchmark(session: Session, assessment: Assessment, result: Result) -
     "getBenchmark",
     "How organisations like this one score: median and quartiles of a comparison group (rule 18)",
     query=QUERY,
+    description="Refused with 422 although the schema allows it: a questionnaire id or version that "
+    "is not registered, or a sector or size band outside the start page's lists (each named).",
     responses={
         200: (
             "The group used and its figures, from the published snapshot; or, when even everyone "

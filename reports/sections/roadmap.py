@@ -11,7 +11,7 @@ from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS
 from assessment.domain.result import Result
 from assessment.domain.roadmap import RoadmapEntry, first_priorities
 
-from .base import Chapter, ChapterSpec, Inputs, TocEntry
+from .base import CORE, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import owner_label
 
 EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
@@ -126,6 +126,24 @@ ROADMAP_PART = {
     "later": "{n} in a year or more",
 }
 ROADMAP_HIDDEN = " {n} more left out by the facilitator."
+# The core edition's roadmap is one page: its first steps in roadmap order, the rest named by
+# count (the full edition lists them all). Measured: 14 rows and three period headings fill an A4
+# page with the lead and legend; 12 leave room for long titles.
+CORE_ROADMAP_ROWS = 12
+
+
+def page_rows(horizons: Sequence[Horizon], edition: str) -> tuple[tuple[Horizon, ...], int]:
+    """The periods as the roadmap page shows them, and how many steps it leaves to the full edition."""
+    if edition != CORE:
+        return tuple(horizons), 0
+    shown, left = [], CORE_ROADMAP_ROWS
+    for h in horizons:
+        entries = h.entries[: max(left, 0)]
+        left -= len(entries)
+        if entries:
+            shown.append(Horizon(h.id, h.label, entries))
+    total = sum(len(h.entries) for h in horizons)
+    return tuple(shown), total - sum(len(h.entries) for h in shown)
 
 
 def roadmap_lead(horizons: Sequence[Horizon], hidden: int) -> str:
@@ -157,7 +175,10 @@ def fields(inputs: Inputs) -> tuple[list[Recommendation], dict[str, Any]]:
     result = inputs.result
     ranked, horizons = roadmap_section(result, inputs.labels, inputs.hidden, inputs.order)
     hidden = sum(1 for e in result.roadmap if e.recommendation.id in inputs.hidden)
+    page, more = page_rows(horizons, inputs.edition)
     return ranked, {
+        "roadmap_page": page,
+        "roadmap_more": more,
         "priorities": priorities(result, ranked, inputs),
         "roadmap_lead": roadmap_lead(horizons, hidden),
         "roadmap": horizons,
