@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_submit import _free_port, _wait_ready  # noqa: E402
-from bench_workshop import ROLES, _answers, _client_process, _csrf, _pct, _stored  # noqa: E402
+from bench_workshop import ROLES, _answers, _client_process, _csrf, _pct, _stored, fresh_app  # noqa: E402
 
 PAGE_P95_BUDGET_MS = 300.0
 PUSH_BUDGET_S = 2.0
@@ -48,24 +48,10 @@ PASSWORD = "bench password 123"
 
 def _prepare(database_url: str) -> dict[str, str]:
     """A fresh schema, a facilitator who can log in, and an open workshop."""
-    from sqlalchemy import text
-
-    from assessment import create_app
-    from assessment.db import Database
-    from assessment.db.models import Base
     from assessment.services import accounts, workshops
     from assessment.services.questionnaires import current_version
 
-    if not database_url.startswith("sqlite"):
-        database = Database(database_url)
-        with database.engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        database.engine.dispose()
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
-    result = app.test_cli_runner().invoke(args=["init"])
-    if result.exit_code != 0:
-        raise SystemExit(result.output)
+    app = fresh_app(database_url)
     with app.extensions["database"].session() as s:
         user = accounts.create_user(s, "push@example.org", PASSWORD)
         version = current_version(s, "social-organisation")

@@ -46,15 +46,14 @@ P95_BUDGET_MS = 100.0
 ROLES = ["leadership"] * 3 + ["manager"] * 4 + ["communications"] * 2 + ["staff"] * 11
 
 
-def _prepare(database_url: str) -> dict[str, str]:
-    """A fresh schema, the questionnaires, a facilitator with a token and an open workshop."""
+def fresh_app(database_url: str):  # type: ignore[no-untyped-def]
+    """An app on an empty database with the questionnaires registered (a server database's
+    tables are dropped first; a SQLite file is new anyway)."""
     from sqlalchemy import text
 
     from assessment import create_app
     from assessment.db import Database
     from assessment.db.models import Base
-    from assessment.services import accounts, workshops
-    from assessment.services.questionnaires import current_version
 
     if not database_url.startswith("sqlite"):
         database = Database(database_url)
@@ -66,6 +65,15 @@ def _prepare(database_url: str) -> dict[str, str]:
     result = app.test_cli_runner().invoke(args=["init"])
     if result.exit_code != 0:
         raise SystemExit(result.output)
+    return app
+
+
+def _prepare(database_url: str) -> dict[str, str]:
+    """A fresh schema, the questionnaires, a facilitator with a token and an open workshop."""
+    from assessment.services import accounts, workshops
+    from assessment.services.questionnaires import current_version
+
+    app = fresh_app(database_url)
     with app.extensions["database"].session() as s:
         user = accounts.create_user(s, "bench@example.org", None)
         token = accounts.create_token(s, user)

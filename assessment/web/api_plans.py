@@ -237,9 +237,6 @@ def _owned_group(view: Callable[[Group], Any]) -> Callable[[str], Any]:
     return token_required(with_group)
 
 
-GROUP_FILE = {404: NO_GROUP}
-
-
 @bp.get("/groups/<group_id>/plan")
 @operation(
     "getGroupPlan",
@@ -318,14 +315,19 @@ def group_docx(group: Group) -> Response:
     return group_docx_response(group)
 
 
+def _group_document(group: Group, build: Callable[[Any], bytes], name: str, mimetype: str) -> Response:
+    """A file built from the workshop report's whole context (snapshot committed first, rule 13)."""
+    from ..services.reports import full_group_context
+
+    return file_response(build(full_group_context(db(), group)), name, mimetype)
+
+
 def group_docx_response(group: Group) -> Response:
     from reports.docx_report import docx_report
 
     from ..services.exports import filename
-    from ..services.reports import full_group_context
 
-    context = full_group_context(db(), group)
-    return file_response(docx_report(context), filename(group, "docx"), DOCX)
+    return _group_document(group, docx_report, filename(group, "docx"), DOCX)
 
 
 @bp.get("/groups/<group_id>/slides.pptx")
@@ -345,12 +347,9 @@ def group_slides_response(group: Group) -> Response:
     from reports.slides import workshop_slides
 
     from ..services.exports import filename
-    from ..services.reports import full_group_context
 
-    context = full_group_context(db(), group)
-    return file_response(
-        workshop_slides(context), filename(group, "pptx").replace(".pptx", "-slides.pptx"), PPTX
-    )
+    name = filename(group, "pptx").replace(".pptx", "-slides.pptx")
+    return _group_document(group, workshop_slides, name, PPTX)
 
 
 def register(app: Flask) -> None:
