@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import i18n
 from .db import Database
 from .services import push
 from .services.questionnaires import QuestionnaireRegistry
@@ -94,6 +95,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # download is served from the report cache (assessment/services/prerender.py). On unless
         # set off, or TESTING (a test that wants it says so).
         REPORT_PRERENDER=_flag(os.environ.get("REPORT_PRERENDER")),
+        # The app's languages (assessment/i18n.py): the default, and those offered by the switch
+        # and matched against Accept-Language (each with a catalogue in */translations).
+        DEFAULT_LOCALE=os.environ.get("DEFAULT_LOCALE") or "en_GB",
+        LANGUAGES=os.environ.get("LANGUAGES") or "en_GB,de",
+        # Times on pages and in reports are shown in this zone (stored in UTC).
+        DEFAULT_TIMEZONE=os.environ.get("DEFAULT_TIMEZONE") or "Europe/London",
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
@@ -111,6 +118,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["questionnaires"] = QuestionnaireRegistry(app.config["QUESTIONNAIRE_DIR"])
     csrf.init_app(app)
     login_manager.init_app(app)
+    i18n.init_app(app)
 
     from . import cli
     from .web import register_web

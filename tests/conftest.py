@@ -148,3 +148,38 @@ def done(app, v1) -> str:
 
         assessment, _ = self_assessment.submit(session, v1.id, _answers(v1), organisation="Kestrel Trust")
         return assessment.id
+
+
+# --------------------------------------------------------------------------- translations
+
+
+@pytest.fixture(scope="session")
+def pseudo_catalogues(tmp_path_factory) -> str:
+    """The pseudo-locale's catalogues (tests/pseudo_locale.py), built once per run."""
+    from .pseudo_locale import build_catalogues
+
+    return build_catalogues(tmp_path_factory.mktemp("pseudo-locale"))
+
+
+@pytest.fixture
+def pseudo_app(database_url: str, questionnaire_dir: Path, pseudo_catalogues: str) -> Iterator[Flask]:
+    """The app with every message of its catalogues marked (tests/pseudo_locale.py), in that
+    locale by default: text a page shows unmarked escaped translation."""
+    from .pseudo_locale import PSEUDO
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": database_url,
+            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
+            "WTF_CSRF_ENABLED": False,
+            "BABEL_TRANSLATION_DIRECTORIES": pseudo_catalogues,
+            "DEFAULT_LOCALE": PSEUDO,
+            "LANGUAGES": f"{PSEUDO},en_GB",
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    yield app
+    app.extensions["database"].engine.dispose()

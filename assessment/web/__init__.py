@@ -113,3 +113,7 @@ def register_web(app: Flask) -> None:
     from . import keep_link
 
     app.register_blueprint(keep_link.bp)  # the private link by e-mail (MAIL_URL)
+
+    from . import language
+
+    app.register_blueprint(language.bp)  # the language switch in every page's footer
