@@ -41,6 +41,7 @@ from flask_babel import (
 __all__ = [
     "_",
     "_l",
+    "current_language",
     "force_locale",
     "format_date",
     "format_datetime",
@@ -56,7 +57,6 @@ __all__ = [
     "locales",
     "ngettext",
     "pgettext",
-    "current_language",
 ]
 
 _ = gettext

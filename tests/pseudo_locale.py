@@ -77,7 +77,7 @@ def unmarked(text: str, allowed: Iterable[str] = ()) -> list[str]:
 
 
 class _Text(HTMLParser):
-    SKIP = {"script", "style", "noscript"}
+    SKIP = frozenset({"script", "style", "noscript"})
     SHOWN_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
 
     def __init__(self) -> None:
