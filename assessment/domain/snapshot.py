@@ -209,6 +209,18 @@ def shown_count(count: int, k: int) -> int | None:
     return count if count >= k else None
 
 
+def withheld_roles(counts: Mapping[str, int], k: int) -> frozenset[str]:
+    """The roles an export writes as "withheld" (rule 13): those with fewer than ``k`` members,
+    and then, while the withheld rows are fewer than ``k`` in all, the smallest shown role too
+    (ties by name). Otherwise the one role below ``k``, named "fewer than k" on the dashboard,
+    would be exactly the rows marked withheld, and those few people's answers would be theirs."""
+    withheld = {role for role, n in counts.items() if 0 < n < k}
+    shown = sorted((n, role) for role, n in counts.items() if n >= k)
+    while withheld and sum(counts[r] for r in withheld) < k and shown:
+        withheld.add(shown.pop(0)[1])
+    return frozenset(withheld)
+
+
 @dataclass(frozen=True)
 class SnapshotState:
     """Where a group's snapshot stands, for pages and the JSON summary."""
