@@ -268,3 +268,17 @@ def test_the_probe_with_roles_leaders_figure_never_moves_by_one_leader(app, v1):
                 difference = now * new["leaders"] - was * old["leaders"]
                 leaders = [s[d] for role, s in scores_of if role == "leadership"]
                 assert all(abs(difference - one) > 1e-6 for one in leaders)
+
+
+def test_a_cohort_wave_never_moves_by_one_late_answer():
+    """ "You and your wave" is a mean over one wave: a late "pre" answer among two "post" ones
+    would move the pre wave's mean by that one person, so it waits for two more pre answers."""
+
+    def cells(wave: str) -> frozenset[Cell]:
+        return figure_cells(["a"], None, {}, wave)
+
+    scored = {1: cells("pre"), 2: cells("pre"), 3: cells("pre"), 4: cells("post"), 5: cells("post")}
+    scored |= {6: cells("post"), 7: cells("pre"), 8: cells("post"), 9: cells("post")}
+    assert advance(range(1, 10), 6, 3, False, scored) == 6
+    scored |= {10: cells("pre"), 11: cells("pre"), 12: cells("post")}
+    assert advance(range(1, 13), 6, 3, False, scored) == 12

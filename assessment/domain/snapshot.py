@@ -27,13 +27,15 @@ in; without it the rule counts responses only.
 Per figure (issue 21, second round): a dimension is not the only figure over a part of the room.
 The leaders' and the others' means (rule 9's perception gap) are each over a role subgroup, and an
 item's answer counts (discussion prompts, findings) are over the people who answered it. So the
-rule counts *cells*: one per dimension, per (dimension, role subgroup) and per item (its numeric
-answers, and its answers with "unsure"). ``scored`` maps a completion number to the cells it has
-a value in (``figure_cells`` builds them; a plain string is a dimension). A cell's figure is shown
-when it holds at least ``k`` values (a role cell: when every subgroup of its dimension does, as
-the gap needs both sides), and the cut-off advances only where every cell shown before and after
-gains none or at least ``k`` values; after a withdrawal, every cell shown after gains at least
-``k`` (which cells held the withdrawn response is not known any more).
+rule counts *cells*: one per dimension, per (dimension, role subgroup), per (dimension, cohort
+wave) and per item (its numeric answers, and its answers with "unsure"). ``scored`` maps a
+completion number to the cells it has a value in (``figure_cells`` builds them; a plain string is
+a dimension). A cell's figure is shown when it holds at least ``k`` values (a role cell: when
+every subgroup of its dimension does, as the gap needs both sides), and the cut-off advances only
+where every cell shown before and after gains none or at least ``k`` values; after a withdrawal,
+every cell shown after gains at least ``k`` (which cells held the withdrawn response is not known
+any more). The price: a lone newcomer in a small subgroup (the fourth leader, say) holds back the
+responses after it until its subgroup has ``k`` new ones, or the group closes.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ DIMENSION = "dimension"
 ROLE = "role"
 ITEM = "item"  # an item's numeric answers: its sd, its option counts, its finding's mean
 ITEM_ANSWERS = "item answers"  # an item's numeric and "unsure" answers: its distribution
+WAVE = "wave"  # a cohort's dimension mean over one wave ("you and your wave")
 
 
 class Cell(NamedTuple):
@@ -59,13 +62,15 @@ class Cell(NamedTuple):
 
     kind: str
     key: str  # a dimension id or an item id
-    subgroup: str = ""  # LEADERS or OTHERS for a ROLE cell
+    subgroup: str = ""  # LEADERS or OTHERS for a ROLE cell, the wave id for a WAVE cell
 
     def __str__(self) -> str:
         if self.kind == DIMENSION:
             return self.key
         if self.kind == ROLE:
             return f"{self.key} ({self.subgroup})"
+        if self.kind == WAVE:
+            return f"{self.key} (wave {self.subgroup})"
         if self.kind == ITEM:
             return f"question {self.key}"
         return f"question {self.key} (answers)"
@@ -76,15 +81,21 @@ def _cell(cell: Hashable) -> Cell:
 
 
 def figure_cells(
-    dimensions: Iterable[str], subgroup: str | None, answers: Mapping[str, object]
+    dimensions: Iterable[str],
+    subgroup: str | None,
+    answers: Mapping[str, object],
+    wave: str | None = None,
 ) -> frozenset[Cell]:
     """The cells one complete response has a value in: the dimensions it has a score in, the
-    same by its role subgroup (``subgroup`` None: the group shows no role figures), and the items
-    it answered with a number (and with a number or "unsure")."""
+    same by its role subgroup (``subgroup`` None: the group shows no role figures) and by its
+    cohort wave (``wave`` None: not a cohort), and the items it answered with a number (and with
+    a number or "unsure")."""
     scored = list(dimensions)
     cells = {Cell(DIMENSION, d) for d in scored}
     if subgroup is not None:
         cells.update(Cell(ROLE, d, subgroup) for d in scored)
+    if wave is not None:
+        cells.update(Cell(WAVE, d, wave) for d in scored)
     for item, value in answers.items():
         numeric = isinstance(value, int) and not isinstance(value, bool)
         if numeric:

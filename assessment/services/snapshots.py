@@ -55,9 +55,9 @@ def refresh(session: Session, group: Group) -> SnapshotState:
     only when the snapshot moves; the caller commits."""
     k = _k(group)
     rows = session.execute(
-        select(Assessment.status, Assessment.completion_seq, Assessment.role, Assessment.answers).where(
-            Assessment.group_id == group.id
-        )
+        select(
+            Assessment.status, Assessment.completion_seq, Assessment.role, Assessment.answers, Assessment.wave
+        ).where(Assessment.group_id == group.id)
     ).all()
     completed = [
         row.completion_seq for row in rows if row.status == "complete" and row.completion_seq is not None
@@ -93,16 +93,19 @@ def refresh(session: Session, group: Group) -> SnapshotState:
 
 def _cells(session: Session, group: Group, rows: Sequence[Row[Any]]) -> dict[int, frozenset[Cell]]:
     """Completion number -> every figure that complete response has a value in (rule 13 per
-    figure): its dimensions, the same by its role subgroup, the items it answered."""
+    figure): its dimensions, the same by its role subgroup (and, in a cohort, by its wave), the
+    items it answered."""
     from .workshops import settings_of  # workshops imports this module
 
     leadership = settings_of(group).leadership_roles
+    cohort = group.kind == "cohort"
     dimensions = scored_dimensions(session, group)
     return {
         row.completion_seq: snapshot.figure_cells(
             dimensions.get(row.completion_seq, ()),
             snapshot.subgroup_of(row.role or "", leadership),
             row.answers or {},
+            (row.wave or "") if cohort else None,
         )
         for row in rows
         if row.status == "complete" and row.completion_seq is not None
