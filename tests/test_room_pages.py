@@ -119,15 +119,15 @@ def test_a_discussion_round_from_opening_to_the_pdf(app, v1):
     for p, t, _ in people[:2]:
         assert p.post(f"/a/{t}/rounds/{round_id}", data={"answer": same}).status_code == 302
     page = client.get(round_url).get_data(as_text=True)
-    assert "2 answers so far; shown from 3" in page  # rule 13: fewer than k votes stay hidden
+    assert "2 answers so far; shown when the round closes (from 3)" in page  # rule 13
     assert "Agreement rose" not in page
     p, t, _ = people[2]
     p.post(f"/a/{t}/rounds/{round_id}", data={"answer": same})
     page = client.get(round_url).get_data(as_text=True)
-    assert "3 answers · spread (SD) 0.00" in page
-    assert "Agreement rose" in page
-    # One vote per participant: the first person's second answer replaced their first.
-    assert re.search(rf"{re.escape(item.options[0].label)}</th>.*?<td class=\"num\">3</td>", page, re.S)
+    # Rule 13: while the round is open the new answers are only counted; bars that moved with
+    # each vote would show each person's answer to anyone comparing two looks at the projector.
+    assert "3 answers so far; shown when the round closes" in page
+    assert "spread (SD) 0.00" not in page and "Agreement rose" not in page
 
     # Invalid answers and strangers are refused.
     bad = phone.post(f"/a/{token}/rounds/{round_id}", data={"answer": "99"}, follow_redirects=True)
@@ -137,6 +137,10 @@ def test_a_discussion_round_from_opening_to_the_pdf(app, v1):
     closed = client.post(f"{round_url}/close")
     assert closed.status_code == 302
     page = client.get(round_url).get_data(as_text=True)
+    assert "3 answers · spread (SD) 0.00" in page
+    assert "Agreement rose" in page
+    # One vote per participant: the first person's second answer replaced their first.
+    assert re.search(rf"{re.escape(item.options[0].label)}</th>.*?<td class=\"num\">3</td>", page, re.S)
     assert "closed" in page and "Close the round" not in page and "http-equiv" not in page
     assert "data-refresh" not in page  # a closed round stops asking for new figures
     late = people[3][0].post(

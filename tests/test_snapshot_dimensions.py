@@ -108,7 +108,7 @@ def test_the_snapshot_still_moves_when_it_can_and_closing_warns_when_it_cannot(k
 
 def test_close_warning_names_dimensions_with_too_few_new_scores():
     state = SnapshotState(k=3, complete=9, published=6, closed=False, revealing=("dialogue",))
-    assert "in 1 dimension fewer than 3 of them have a score" in (state.close_warning or "")
+    assert "in 1 figure (dialogue) fewer than 3 of them have a score" in (state.close_warning or "")
 
 
 def _without(q, dimension: str) -> dict:

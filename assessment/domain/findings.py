@@ -286,14 +286,16 @@ def _lead(item: Item) -> str:
 
 
 def group_item_findings(
-    questionnaire: Questionnaire, item: Item, answers: Sequence[Answer | None]
+    questionnaire: Questionnaire, item: Item, answers: Sequence[Answer | None], min_answers: int = 1
 ) -> list[Finding]:
-    """Rule 15's group clause for one item over the room's answers (one entry per respondent)."""
+    """Rule 15's group clause for one item over the room's answers (one entry per respondent).
+    Rule 13: the shares of the numeric answers need ``min_answers`` of them, the "unsure" count
+    that many numeric or unsure answers, so no count on one item rests on fewer than k people."""
     t = questionnaire.thresholds
     room = len(answers)
     out: list[Finding] = []
     values = [a for a in answers if _scored(a)]
-    if values:
+    if values and len(values) >= min_answers:
         by_value: dict[int, int] = {}
         for v in values:
             by_value[v] = by_value.get(v, 0) + 1  # type: ignore[index]
@@ -335,14 +337,15 @@ def group_item_findings(
             text = GROUP_TEXT_SHARES.format(lead=lead, shares=shares)
         out.append(Finding(item.dimension, kind, text, evidence))
     unsure = sum(1 for a in answers if a == UNSURE)
-    if unsure and Fraction(unsure, room) >= GROUP_UNSURE_SHARE:
+    shown = len(values) + unsure >= min_answers
+    if unsure and shown and Fraction(unsure, room) >= GROUP_UNSURE_SHARE:
         text = GROUP_TEXT_FIND_OUT.format(question=_bare(item.text), count=unsure, n=room)
         out.append(Finding(item.dimension, FIND_OUT, text, (Evidence(item.id, UNSURE_ANSWER, None, unsure),)))
     return out
 
 
 def group_findings(
-    questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, Answer]]
+    questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, Answer]], min_answers: int = 1
 ) -> tuple[Finding, ...]:
     """Rule 15's group clause over a room's answer sets (the published snapshot's, rule 13), in the
     file's order: per item its strength, weakness or "partly" finding, then, where at least 20% of
@@ -351,5 +354,7 @@ def group_findings(
         return ()
     out: list[Finding] = []
     for item in questionnaire.items:
-        out.extend(group_item_findings(questionnaire, item, [a.get(item.id) for a in answer_sets]))
+        out.extend(
+            group_item_findings(questionnaire, item, [a.get(item.id) for a in answer_sets], min_answers)
+        )
     return tuple(out)

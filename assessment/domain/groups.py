@@ -218,11 +218,15 @@ def rwg_j(item_answers: Sequence[Sequence[int]], scale_points: int) -> float:
 
 
 def dimension_agreement(
-    questionnaire: Questionnaire, dimension_id: str, answer_sets: Sequence[Mapping[str, Answer]]
+    questionnaire: Questionnaire,
+    dimension_id: str,
+    answer_sets: Sequence[Mapping[str, Answer]],
+    min_answers: int = 2,
 ) -> Agreement:
     """rwg(j) of one dimension over its likert items (choice items have no common scale).
 
-    Unsure and missing answers are left out; items with fewer than 2 answers are left out.
+    Unsure and missing answers are left out; items with fewer than 2 answers are left out (with
+    ``min_answers``, rule 13's k: fewer than that, so no item's variance rests on fewer than k).
     Respondents are those with at least one integer answer on the dimension's likert items;
     at least 2 are needed.
     """
@@ -237,9 +241,10 @@ def dimension_agreement(
     if respondents < 2:
         return Agreement(None, None, 0, respondents, None, None, "needs at least 2 respondents")
     columns = [[a for a in (answers.get(i.id) for answers in answer_sets) if _scored(a)] for i in items]
-    usable = [c for c in columns if len(c) >= 2]
+    least = max(2, min_answers)
+    usable = [c for c in columns if len(c) >= least]
     if not usable:
-        return Agreement(None, None, 0, respondents, None, None, "no question has 2 answers yet")
+        return Agreement(None, None, 0, respondents, None, None, f"no question has {least} answers yet")
     sigma_eu2 = (scale_points**2 - 1) / 12
     s2 = mean([sample_variance([float(a) for a in c]) for c in usable])
     value = rwg_j(usable, scale_points)  # type: ignore[arg-type]
@@ -369,7 +374,10 @@ def answer_distribution(item: Item, answers: Iterable[Answer | None]) -> tuple[t
 
 
 def discussion_prompts(
-    questionnaire: Questionnaire, answer_sets: Sequence[Mapping[str, Answer]], count: int = PROMPT_COUNT
+    questionnaire: Questionnaire,
+    answer_sets: Sequence[Mapping[str, Answer]],
+    count: int = PROMPT_COUNT,
+    min_answers: int = 2,
 ) -> list[Prompt]:
     """Rule 9: the ``count`` items with the largest sample standard deviation.
 
@@ -377,14 +385,15 @@ def discussion_prompts(
     (v - lo) / (hi - lo), so a choice item on another scale is compared fairly; on one shared
     scale this is the same order as the raw sd. Items with fewer than 2 answers have no sd and
     are left out; ties go to the earlier item in the file. Items on which everyone agreed
-    (sd 0) are not prompts.
+    (sd 0) are not prompts. Rule 13: with ``min_answers`` (the group's k) an item's answer counts
+    are shown only when at least that many answered it with a number.
     """
     if count < 1:
         raise ValueError(f"the number of prompts must be at least 1, got {count}")
     ranked: list[tuple[float, int, Prompt]] = []
     for position, item in enumerate(questionnaire.items):
         given = [a for a in (answers.get(item.id) for answers in answer_sets) if _scored(a)]
-        if len(given) < 2:
+        if len(given) < max(2, min_answers):
             continue
         sd = math.sqrt(sample_variance([float(a) for a in given]))  # type: ignore[arg-type]
         if sd == 0:
@@ -428,12 +437,14 @@ def summarise(
     prompt_count: int = PROMPT_COUNT,
 ) -> GroupSummary:
     """All of rule 9 for a group of complete assessments of one questionnaire version, with
-    rule 13 per dimension: a dimension with fewer than ``min_group_size`` scores is withheld
-    (its statistics and agreement null, so the overall index and stage are null too)."""
+    rule 13 per figure: a dimension with fewer than ``min_group_size`` scores is withheld (its
+    statistics and agreement null, so the overall index and stage are null too), and so is an
+    item's answer count (prompt, finding) over fewer than that many answers."""
     stats = dimension_stats(questionnaire, members, check_min_group_size(min_group_size))
     answer_sets = [m.answers for m in members]
     result = group_result(questionnaire, stats)
-    findings = group_findings(questionnaire, answer_sets)
+    k = check_min_group_size(min_group_size)
+    findings = group_findings(questionnaire, answer_sets, k)
     return GroupSummary(
         n=len(members),
         stats=stats,
@@ -442,12 +453,12 @@ def summarise(
             d.id: (
                 WITHHELD_AGREEMENT
                 if dimension_withheld(stats[d.id]) and members
-                else dimension_agreement(questionnaire, d.id, answer_sets)
+                else dimension_agreement(questionnaire, d.id, answer_sets, k)
             )
             for d in questionnaire.dimensions
         },
         gap=perception_gap(questionnaire, members, leadership_roles, min_group_size),
-        prompts=discussion_prompts(questionnaire, answer_sets, prompt_count),
+        prompts=discussion_prompts(questionnaire, answer_sets, prompt_count, k),
         findings=findings,
         strongest=strongest_area(result.dimensions, findings),
     )

@@ -2,7 +2,8 @@
 
 Agreement on the item is its answers' sample standard deviation (n - 1) on the item's own scale,
 as rule 9 ranks discussion prompts: the smaller, the more alike the room answers. A round's
-answers are shown only with at least ``k`` of them (rule 13), so no single vote can be read off.
+answers are shown only with at least ``k`` of them (rule 13), and the new votes only once the round
+has closed, so no single vote can be read off by comparing two looks.
 Pure Python: no Flask, no SQLAlchemy.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from .groups import answer_distribution, sample_variance
 from .questionnaire import Item
-from .scoring import Answer
+from .scoring import UNSURE, Answer
 
 AGREEMENT_NOTE = (
     "Agreement is the spread of the answers (sample standard deviation on the question's scale): "
@@ -58,10 +59,14 @@ class Side:
         }
 
 
-def side(item: Item, answers: Sequence[Answer | None], k: int) -> Side:
-    """Rule 13 for a round: with fewer than ``k`` answers neither counts nor spread are shown."""
-    given = [a for a in answers if a is not None]
-    if len(given) < k:
+def side(item: Item, answers: Sequence[Answer | None], k: int, live: bool = False) -> Side:
+    """Rule 13 for a round: the answers the distribution lists (numbers and "unsure"; not
+    applicable is no answer here), shown only with at least ``k`` numbers among them, as a
+    discussion prompt's. ``live``: the votes of a round still open, which would change one vote at
+    a time between two looks at the projector, so only their number is shown until it closes."""
+    given = [a for a in answers if a == UNSURE or (isinstance(a, int) and not isinstance(a, bool))]
+    numbers = sum(1 for a in given if a != UNSURE)
+    if live or numbers < k:
         return Side(len(given), None, None)
     return Side(len(given), answer_distribution(item, given), spread(given))
 

@@ -23,14 +23,94 @@ dimension already shown gains none or at least ``k`` new values (after a withdra
 ``k`` in every dimension shown), so two successive views never differ in a dimension by fewer
 than ``k`` people's scores. ``scored`` maps a completion number to the dimensions it has a score
 in; without it the rule counts responses only.
+
+Per figure (issue 21, second round): a dimension is not the only figure over a part of the room.
+The leaders' and the others' means (rule 9's perception gap) are each over a role subgroup, and an
+item's answer counts (discussion prompts, findings) are over the people who answered it. So the
+rule counts *cells*: one per dimension, per (dimension, role subgroup), per (dimension, cohort
+wave) and per item (its numeric answers, and its answers with "unsure"). ``scored`` maps a
+completion number to the cells it has a value in (``figure_cells`` builds them; a plain string is
+a dimension). A cell's figure is shown when it holds at least ``k`` values (a role cell: when
+every subgroup of its dimension does, as the gap needs both sides), and the cut-off advances only
+where every cell shown before and after gains none or at least ``k`` values; after a withdrawal,
+every cell shown after gains at least ``k`` (which cells held the withdrawn response is not known
+any more). The price: a lone newcomer in a small subgroup (the fourth leader, say) holds back the
+responses after it until its subgroup has ``k`` new ones, or the group closes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MIN_K = 3
+LEADERS = "leaders"
+OTHERS = "others"
+# Rule 9's role breakdown: the gap is shown per dimension only when both sides have k scores.
+SUBGROUPS = (LEADERS, OTHERS)
+
+DIMENSION = "dimension"
+ROLE = "role"
+ITEM = "item"  # an item's numeric answers: its sd, its option counts, its finding's mean
+ITEM_ANSWERS = "item answers"  # an item's numeric and "unsure" answers: its distribution
+WAVE = "wave"  # a cohort's dimension mean over one wave ("you and your wave")
+
+
+class Cell(NamedTuple):
+    """One figure a response can add a value to (``kind`` one of the constants above)."""
+
+    kind: str
+    key: str  # a dimension id or an item id
+    subgroup: str = ""  # LEADERS or OTHERS for a ROLE cell, the wave id for a WAVE cell
+
+    def __str__(self) -> str:
+        if self.kind == DIMENSION:
+            return self.key
+        if self.kind == ROLE:
+            return f"{self.key} ({self.subgroup})"
+        if self.kind == WAVE:
+            return f"{self.key} (wave {self.subgroup})"
+        if self.kind == ITEM:
+            return f"question {self.key}"
+        return f"question {self.key} (answers)"
+
+
+def _cell(cell: Hashable) -> Cell:
+    return cell if isinstance(cell, Cell) else Cell(DIMENSION, str(cell))
+
+
+def figure_cells(
+    dimensions: Iterable[str],
+    subgroup: str | None,
+    answers: Mapping[str, object],
+    wave: str | None = None,
+) -> frozenset[Cell]:
+    """The cells one complete response has a value in: the dimensions it has a score in, the
+    same by its role subgroup (``subgroup`` None: the group shows no role figures) and by its
+    cohort wave (``wave`` None: not a cohort), and the items it answered with a number (and with
+    a number or "unsure")."""
+    scored = list(dimensions)
+    cells = {Cell(DIMENSION, d) for d in scored}
+    if subgroup is not None:
+        cells.update(Cell(ROLE, d, subgroup) for d in scored)
+    if wave is not None:
+        cells.update(Cell(WAVE, d, wave) for d in scored)
+    for item, value in answers.items():
+        numeric = isinstance(value, int) and not isinstance(value, bool)
+        if numeric:
+            cells.add(Cell(ITEM, item))
+        if numeric or value == "unsure":
+            cells.add(Cell(ITEM_ANSWERS, item))
+    return frozenset(cells)
+
+
+def subgroup_of(role: str, leadership_roles: Collection[str]) -> str | None:
+    """A response's role subgroup for the perception gap; None when no role counts as
+    leadership (the gap is then never shown, so there are no role figures)."""
+    if not leadership_roles:
+        return None
+    return LEADERS if role in leadership_roles else OTHERS
 
 
 def advance(
@@ -38,13 +118,14 @@ def advance(
     published_through: int,
     k: int,
     closed: bool,
-    scored: Mapping[int, Collection[str]] | None = None,
+    scored: Mapping[int, Collection[Hashable]] | None = None,
     held: bool = False,
 ) -> int:
     """The new cut-off, given the sequence numbers of the complete responses that exist now,
     the stored cut-off, the group's ``k`` and whether it is closed. Never below the stored one.
-    With ``scored`` (completion number -> dimensions it has a score in) the cut-off moves to the
-    furthest point that reveals no dimension's new values in a batch smaller than ``k``;
+    With ``scored`` (completion number -> the cells it has a value in, see ``figure_cells``) the
+    cut-off moves to the furthest point that reveals no shown cell's new values in a batch
+    smaller than ``k``;
     ``held``: a published response was withdrawn since the last view."""
     if k < MIN_K:
         raise ValueError(f"k is {k}; it can never be below {MIN_K}")
@@ -67,12 +148,13 @@ def advance(
     return published_through
 
 
-def dimension_counts(numbers: Iterable[int], scored: Mapping[int, Collection[str]]) -> dict[str, int]:
-    """How many of the responses ``numbers`` have a score in each dimension."""
-    counts: dict[str, int] = {}
+def dimension_counts(numbers: Iterable[int], scored: Mapping[int, Collection[Hashable]]) -> dict[Cell, int]:
+    """How many of the responses ``numbers`` have a value in each cell (a dimension, a dimension
+    by role subgroup, an item)."""
+    counts: dict[Cell, int] = {}
     for n in numbers:
-        for dimension in scored.get(n, ()):
-            counts[dimension] = counts.get(dimension, 0) + 1
+        for cell in map(_cell, scored.get(n, ())):
+            counts[cell] = counts.get(cell, 0) + 1
     return counts
 
 
@@ -81,28 +163,45 @@ def dimension_shown(scored_values: int, k: int) -> bool:
     return scored_values >= k
 
 
-def _reveals_too_few(before: Mapping[str, int], gained: Mapping[str, int], k: int, held: bool) -> bool:
-    for dimension, new in gained.items():
-        old = before.get(dimension, 0)
-        if not dimension_shown(old + new, k):
+def cell_shown(cell: Cell, counts: Mapping[Cell, int], k: int) -> bool:
+    """Whether a view over responses with these cell counts shows the cell's figure: k values,
+    and for a role subgroup k on every side of its dimension (rule 9's gap shows both or none)."""
+    if cell.kind == ROLE:
+        return all(dimension_shown(counts.get(Cell(ROLE, cell.key, s), 0), k) for s in SUBGROUPS)
+    return dimension_shown(counts.get(cell, 0), k)
+
+
+def _reveals_too_few(before: Mapping[Cell, int], gained: Mapping[Cell, int], k: int, held: bool) -> bool:
+    after = {cell: before.get(cell, 0) + gained.get(cell, 0) for cell in {*before, *gained}}
+    for cell in after:
+        if not cell_shown(cell, after, k):
             continue  # still withheld in the next view: nothing of it is shown
+        new = gained.get(cell, 0)
         if held and new < k:
-            return True  # the last view showed the withdrawn answers: mask them with k newcomers
-        if dimension_shown(old, k) and new < k:
-            return True  # shown before and after: the difference would be fewer than k scores
+            # The last view showed the withdrawn answers, in cells no longer known: every cell
+            # shown next needs k newcomers to mask them (even one that gains none).
+            return True
+        if 0 < new < k and cell_shown(cell, before, k):
+            return True  # shown before and after: the difference would be fewer than k values
     return False
 
 
 def revealing_dimensions(
-    completed: Iterable[int], published_through: int, k: int, scored: Mapping[int, Collection[str]]
+    completed: Iterable[int], published_through: int, k: int, scored: Mapping[int, Collection[Hashable]]
 ) -> tuple[str, ...]:
-    """The dimensions in which publishing every complete response now (closing the group) would
-    add fewer than k scores to figures already shown: what the close control warns about."""
+    """The cells (named by ``str(Cell)``: a dimension id for a dimension) in which publishing every
+    complete response now (closing the group) would add fewer than k values to figures already
+    shown: what the close control warns about."""
     numbers = list(completed)
     before = dimension_counts((n for n in numbers if n <= published_through), scored)
     gained = dimension_counts((n for n in numbers if n > published_through), scored)
+    after = {cell: before.get(cell, 0) + gained.get(cell, 0) for cell in {*before, *gained}}
     return tuple(
-        sorted(d for d, new in gained.items() if 0 < new < k and dimension_shown(before.get(d, 0), k))
+        sorted(
+            str(cell)
+            for cell, new in gained.items()
+            if 0 < new < k and cell_shown(cell, before, k) and cell_shown(cell, after, k)
+        )
     )
 
 
@@ -119,6 +218,18 @@ def shows_numbers(published_count: int, k: int) -> bool:
 def shown_count(count: int, k: int) -> int | None:
     """A count by role: the count when it is at least k, else None ("fewer than k")."""
     return count if count >= k else None
+
+
+def withheld_roles(counts: Mapping[str, int], k: int) -> frozenset[str]:
+    """The roles an export writes as "withheld" (rule 13): those with fewer than ``k`` members,
+    and then, while the withheld rows are fewer than ``k`` in all, the smallest shown role too
+    (ties by name). Otherwise the one role below ``k``, named "fewer than k" on the dashboard,
+    would be exactly the rows marked withheld, and those few people's answers would be theirs."""
+    withheld = {role for role, n in counts.items() if 0 < n < k}
+    shown = sorted((n, role) for role, n in counts.items() if n >= k)
+    while withheld and sum(counts[r] for r in withheld) < k and shown:
+        withheld.add(shown.pop(0)[1])
+    return frozenset(withheld)
 
 
 @dataclass(frozen=True)
@@ -156,8 +267,9 @@ class SnapshotState:
             count = len(self.revealing)
             return (
                 f"Closing now publishes {self.unpublished} responses, but in {count} "
-                f"{'dimension' if count == 1 else 'dimensions'} fewer than {self.k} of them have a "
-                "score: anyone who compares the figures before and after could work out those scores."
+                f"{'figure' if count == 1 else 'figures'} ({', '.join(self.revealing)}) fewer than "
+                f"{self.k} of them have a score or an answer: anyone who compares the figures before "
+                "and after could work out those people's scores or answers."
             )
         if not 0 < self.unpublished < self.k:
             return None
@@ -180,6 +292,14 @@ class SnapshotState:
             return (
                 f"Figures appear once at least {self.k} people have finished "
                 f"({self.complete} so far), so no one's answers can be singled out."
+            )
+        if self.unpublished >= self.k:
+            # Enough people, but some figure (an area, a role's, a question's) would gain fewer
+            # than k values: the snapshot waits for more, so say why it has not moved.
+            return (
+                f"Showing {self.published} of {self.complete} finished responses. The figures move on "
+                f"when every area, role comparison and question they show would change by at least "
+                f"{self.k} people's answers, or when the workshop is closed."
             )
         if self.unpublished:
             return (

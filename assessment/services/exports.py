@@ -32,6 +32,7 @@ from ..db.models import Assessment, DimensionScoreRow, Group
 from ..domain.figures import score_bounds, shown_score
 from ..domain.groups import Member, dimension_agreement, dimension_stats, group_result
 from ..domain.questionnaire import Questionnaire
+from ..domain.snapshot import withheld_roles
 from .questionnaires import questionnaire_of
 from .snapshots import published_filter, refresh
 
@@ -91,7 +92,8 @@ WITHHELD = "withheld"
 def response_table(session: Session, group: Group) -> Table:
     """The published snapshot's assessments (SCORING.md rule 13), each as role, status, dates,
     overall index, area scores and answers: in-progress and not yet published responses are left
-    out, and a role with fewer than k members in the snapshot is written as "withheld". With
+    out, and a role with fewer than k members in the snapshot is written as "withheld" (with
+    more roles, smallest first, until the withheld rows are at least k: ``withheld_roles``). With
     fewer than k published responses the table has no rows and the group figures are withheld.
     Moves the snapshot on first (the caller commits). Two queries for the rows, whatever the
     group's size.
@@ -134,14 +136,14 @@ def response_table(session: Session, group: Group) -> Table:
         ):
             scores.setdefault(assessment_id, {})[dimension] = value
     records.sort(key=lambda r: (_day(r.created_at) or "", r.id))
-    per_role = Counter(r.role or "" for r in records)
+    withheld = withheld_roles(Counter(r.role or "" for r in records), k)
     for number, record in enumerate(records, start=1):
         answers = record.answers or {}
         mine = scores.get(record.id, {})
         rows.append(
             [
                 number,
-                (record.role or "") if per_role[record.role or ""] >= k else WITHHELD,
+                WITHHELD if (record.role or "") in withheld else (record.role or ""),
                 record.status,
                 _day(record.created_at),
                 _day(record.completed_at),
@@ -191,13 +193,13 @@ def figures_sheet(q: Questionnaire, members: list[Member], k: int) -> Sheet:
         return Sheet("Group figures", FIGURES_HEADER, [[FIGURES_WITHHELD.format(k=k)]])
     # Rule 9's figures that the sheet shows, without the prompts and gaps it does not (those
     # would cost most of an export of a large group).
-    stats = dimension_stats(q, members)
+    stats = dimension_stats(q, members, k)  # fewer than k scores: withheld, as on the dashboard
     answer_sets = [m.answers for m in members]
     overall = group_result(q, stats).overall
     bounds = score_bounds(q)
     rows: list[list[Cell]] = []
     for d in q.dimensions:
-        agreement = dimension_agreement(q, d.id, answer_sets)
+        rwg = dimension_agreement(q, d.id, answer_sets, k).rwg if stats[d.id].n else None
         rows.append(
             [
                 d.id,
@@ -208,7 +210,7 @@ def figures_sheet(q: Questionnaire, members: list[Member], k: int) -> Sheet:
                 None if stats[d.id].sd is None else round(stats[d.id].sd, 2),
                 _score(stats[d.id].min, bounds),
                 _score(stats[d.id].max, bounds),
-                None if agreement.rwg is None else round(agreement.rwg, 2),
+                None if rwg is None else round(rwg, 2),
             ]
         )
     rows.append(["overall", TITLES["overall"], len(members), _score(overall, bounds)])

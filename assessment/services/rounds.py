@@ -136,7 +136,7 @@ def round_view(session: Session, group: Group, round_: DiscussionRound) -> Round
     item = _item(q, round_.item_id)
     votes = list(session.scalars(select(RoundVote.answer).where(RoundVote.round_id == round_.id)))
     before = domain.side(item, domain.answers_from_counts(round_.before.get("counts") or {}), k)
-    after = domain.side(item, votes, k)
+    after = domain.side(item, votes, k, live=round_.is_open)
     return RoundView(round_.id, item, round_.is_open, k, before, after, domain.change(before.sd, after.sd))
 
 

@@ -15,13 +15,16 @@ the only difference between two views. See ``withdrawn`` and docs/privacy.md.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db.models import Assessment, DimensionScoreRow, Group
 from ..domain import snapshot
-from ..domain.snapshot import SnapshotState
+from ..domain.snapshot import Cell, SnapshotState
 from . import push
 
 
@@ -47,17 +50,21 @@ def _k(group: Group) -> int:
 
 def refresh(session: Session, group: Group) -> SnapshotState:
     """Apply rule 13 now: move the cut-off on if it may, and say where the snapshot stands.
-    One query for the group's statuses and completion numbers (which also gives the counts of
-    started and complete), one for which dimensions each has a score in, one UPDATE only when the
-    snapshot moves; the caller commits."""
+    One query for the group's statuses, completion numbers, roles and answers (which also gives
+    the counts of started and complete), one for which dimensions each has a score in, one UPDATE
+    only when the snapshot moves; the caller commits."""
     k = _k(group)
     rows = session.execute(
-        select(Assessment.status, Assessment.completion_seq).where(Assessment.group_id == group.id)
+        select(
+            Assessment.status, Assessment.completion_seq, Assessment.role, Assessment.answers, Assessment.wave
+        ).where(Assessment.group_id == group.id)
     ).all()
-    completed = [seq for status, seq in rows if status == "complete" and seq is not None]
+    completed = [
+        row.completion_seq for row in rows if row.status == "complete" and row.completion_seq is not None
+    ]
     current = group.published_through or 0
     held = bool(group.snapshot_held)
-    scored = scored_dimensions(session, group)
+    scored = _cells(session, group, rows)
     cutoff = snapshot.advance(completed, current, k, not group.is_open, scored, held)
     if cutoff > current or (held and not group.is_open):
         session.execute(
@@ -82,6 +89,27 @@ def refresh(session: Session, group: Group) -> SnapshotState:
         held=held,
         revealing=() if not group.is_open else snapshot.revealing_dimensions(completed, cutoff, k, scored),
     )
+
+
+def _cells(session: Session, group: Group, rows: Sequence[Row[Any]]) -> dict[int, frozenset[Cell]]:
+    """Completion number -> every figure that complete response has a value in (rule 13 per
+    figure): its dimensions, the same by its role subgroup (and, in a cohort, by its wave), the
+    items it answered."""
+    from .workshops import settings_of  # workshops imports this module
+
+    leadership = settings_of(group).leadership_roles
+    cohort = group.kind == "cohort"
+    dimensions = scored_dimensions(session, group)
+    return {
+        row.completion_seq: snapshot.figure_cells(
+            dimensions.get(row.completion_seq, ()),
+            snapshot.subgroup_of(row.role or "", leadership),
+            row.answers or {},
+            (row.wave or "") if cohort else None,
+        )
+        for row in rows
+        if row.status == "complete" and row.completion_seq is not None
+    }
 
 
 def scored_dimensions(session: Session, group: Group) -> dict[int, set[str]]:

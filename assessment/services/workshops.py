@@ -463,18 +463,25 @@ def group_by_code(session: Session, code: str) -> Group:
 def wave_means(session: Session, group: Group, wave: str) -> tuple[dict[str, float | None] | None, int]:
     """A cohort participant's "you and your wave": the mean per dimension over the published
     snapshot's responses of the same wave only (rule 13), or None while fewer than k of that
-    wave are in it (or the snapshot is held). Also the wave's count in the snapshot."""
+    wave are in it (or the snapshot is held); a dimension with fewer than k scores in the wave is
+    None. Also the wave's count in the snapshot."""
     state = refresh(session, group)
     published = (*published_filter(group), Assessment.wave == wave)
     n = int(session.scalar(select(func.count(Assessment.id)).where(*published)) or 0)
     if state.held or n < settings_of(group).min_group_size:
         return None, n
+    k = settings_of(group).min_group_size
     rows = session.execute(
-        select(DimensionScoreRow.dimension, func.avg(DimensionScoreRow.score))
+        select(
+            DimensionScoreRow.dimension,
+            func.avg(DimensionScoreRow.score),
+            func.count(DimensionScoreRow.score),
+        )
         .join(Assessment, Assessment.id == DimensionScoreRow.assessment_id)
         .where(*published)
         .group_by(DimensionScoreRow.dimension)
     ).all()
-    found = {dimension: (None if mean is None else float(mean)) for dimension, mean in rows}
+    # Rule 13 per dimension within the wave: a mean over fewer than k scores is withheld.
+    found = {d: (None if mean is None or scored < k else float(mean)) for d, mean, scored in rows}
     q = questionnaire_of(group.questionnaire)
     return {d.id: found.get(d.id) for d in q.dimensions}, n

@@ -138,9 +138,12 @@ class Prompt(TypedDict):
 class Published(TypedDict):
     """SCORING.md rule 13: every figure comes from a published snapshot of complete responses. It
     starts at the first min_group_size and moves on only when at least min_group_size more have
-    completed; closing publishes everything. While fewer than min_group_size are published (or
-    a published response was withdrawn and the snapshot is held) nothing numeric is shown:
-    shows_numbers is false, every statistic null, no prompts."""
+    completed, and then only when no figure already shown (a dimension, a side of the perception
+    gap in a dimension, a question's answer counts) would gain fewer than min_group_size values;
+    closing publishes everything. While fewer than min_group_size are published (or a published
+    response was withdrawn and the snapshot is held) nothing numeric is shown: shows_numbers is
+    false, every statistic null, no prompts. A question is a prompt only with at least
+    min_group_size numeric answers."""
 
     n: Annotated[int, Field(ge=0, description="Responses in the snapshot.")]
     unpublished: Annotated[int, Field(ge=0, description="Complete responses not yet in the snapshot.")]
