@@ -282,3 +282,29 @@ def test_a_cohort_wave_never_moves_by_one_late_answer():
     assert advance(range(1, 10), 6, 3, False, scored) == 6
     scored |= {10: cells("pre"), 11: cells("pre"), 12: cells("post")}
     assert advance(range(1, 13), 6, 3, False, scored) == 12
+
+
+def test_a_waves_dimension_with_fewer_than_k_scores_is_withheld_on_the_end_screen(app, v1):
+    """A cohort's "you and your wave": three finished in the wave, but only one has a score in
+    the first area (the others left it out over the API). That mean would be one person's score."""
+    from assessment.db.models import Group
+    from assessment.services import workshops
+
+    from .test_room_messages import _cohort
+
+    _, token = facilitator(app, "tess@example.org")
+    cohort = _cohort(app, token)
+    first = v1.dimensions[0].id
+    without = {i.id: v for i, v in ((v1.item(i), v) for i, v in answers(v1).items()) if i.dimension != first}
+    for n, chosen in enumerate([answers(v1), without, without]):
+        body = {
+            "questionnaire": v1.id,
+            "answers": chosen,
+            "group_code": cohort["join_code"],
+            "respondent_code": f"r-{n}00",
+        }
+        assert app.test_client().post("/api/v1/assessments", json=body).status_code == 201
+    with app.extensions["database"].session() as s:
+        means, n = workshops.wave_means(s, s.get(Group, cohort["id"]), "before")
+    assert n == 3 and means is not None
+    assert means[first] is None and all(means[d.id] is not None for d in v1.dimensions[1:])
