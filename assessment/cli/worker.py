@@ -45,7 +45,11 @@ def worker_command(threads: int) -> None:
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     preload()
-    consumer = queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=True)
+    # Redis hands a job over at once (a blocking pop); the SQLite queue is polled, by default
+    # backing off to every 10 s when idle, which a waiting download would feel: a quarter second.
+    consumer = queue.huey.create_consumer(
+        workers=threads, worker_type="thread", periodic=True, initial_delay=0.05, max_delay=0.25
+    )
     consumer.run()
 
 
