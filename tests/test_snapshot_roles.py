@@ -308,3 +308,13 @@ def test_a_waves_dimension_with_fewer_than_k_scores_is_withheld_on_the_end_scree
         means, n = workshops.wave_means(s, s.get(Group, cohort["id"]), "before")
     assert n == 3 and means is not None
     assert means[first] is None and all(means[d.id] is not None for d in v1.dimensions[1:])
+
+
+def test_a_figure_hidden_by_a_withdrawal_does_not_come_back_by_fewer_than_k():
+    """k = 4: "c" shown over 1-4; 1 and then 2 withdrawn, so "c" drops below k and hides. It must
+    not come back over 3, 4 and fewer than four newcomers: its last view was 1-4."""
+    scored = {1: "abc", 2: "abc", 3: "abc", 4: "bc", 5: "abc", 6: "", 7: "a", 8: "", 9: "ab", 10: "abc"}
+    scored = {n: frozenset(dims) for n, dims in (scored | {11: "abc", 12: ""}).items()}
+    assert advance(range(3, 13), 4, 4, False, scored, held=True) == 4  # c would gain 3
+    scored |= {13: frozenset("c")}
+    assert advance(range(3, 14), 4, 4, False, scored, held=True) == 13

@@ -40,9 +40,11 @@ responses after it until its subgroup has ``k`` new ones, or the group closes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from .scoring import UNSURE
 
 MIN_K = 3
 LEADERS = "leaders"
@@ -100,7 +102,7 @@ def figure_cells(
         numeric = isinstance(value, int) and not isinstance(value, bool)
         if numeric:
             cells.add(Cell(ITEM, item))
-        if numeric or value == "unsure":
+        if numeric or value == UNSURE:
             cells.add(Cell(ITEM_ANSWERS, item))
     return frozenset(cells)
 
@@ -139,13 +141,11 @@ def advance(
         return published_through
     if scored is None:
         return beyond[-1]
-    before = dimension_counts((n for n in numbers if n <= published_through), scored)
-    # Furthest first; each candidate is a prefix of the newcomers in completion order.
-    for last in range(len(beyond) - 1, k - 2, -1):
-        gained = dimension_counts(beyond[: last + 1], scored)
-        if not _reveals_too_few(before, gained, k, held):
-            return beyond[last]
-    return published_through
+    inside = [n for n in numbers if n <= published_through]
+    before = dimension_counts(inside, scored)
+    gaps = published_through - len(inside)  # published responses deleted, ever (or never numbered)
+    # Each candidate is a prefix of the newcomers in completion order; the furthest safe one wins.
+    return max(_safe_prefixes(before, beyond, scored, k, held, gaps), default=published_through)
 
 
 def dimension_counts(numbers: Iterable[int], scored: Mapping[int, Collection[Hashable]]) -> dict[Cell, int]:
@@ -171,19 +171,62 @@ def cell_shown(cell: Cell, counts: Mapping[Cell, int], k: int) -> bool:
     return dimension_shown(counts.get(cell, 0), k)
 
 
-def _reveals_too_few(before: Mapping[Cell, int], gained: Mapping[Cell, int], k: int, held: bool) -> bool:
-    after = {cell: before.get(cell, 0) + gained.get(cell, 0) for cell in {*before, *gained}}
-    for cell in after:
-        if not cell_shown(cell, after, k):
-            continue  # still withheld in the next view: nothing of it is shown
-        new = gained.get(cell, 0)
-        if held and new < k:
-            # The last view showed the withdrawn answers, in cells no longer known: every cell
-            # shown next needs k newcomers to mask them (even one that gains none).
-            return True
-        if 0 < new < k and cell_shown(cell, before, k):
-            return True  # shown before and after: the difference would be fewer than k values
-    return False
+def _reveals(cell: Cell, before: Mapping[Cell, int], gained: Mapping[Cell, int], k: int, gaps: int) -> bool:
+    """After a withdrawal: whether publishing ``gained`` could let this cell's figure be had by
+    difference with the last view that showed it. Not known any more: which cells held the
+    withdrawn answers, so a cell is taken as shown before when its survivors plus every published
+    response ever deleted (``gaps``) reach k. Such a cell needs k newcomers, even one that would
+    stay withheld now (it would reappear later by fewer); one with no survivor shows only new
+    people when it reappears."""
+    if not before.get(cell, 0):
+        return False
+    sides = [Cell(ROLE, cell.key, side) for side in SUBGROUPS] if cell.kind == ROLE else [cell]
+    possibly_shown = all(dimension_shown(before.get(side, 0) + gaps, k) for side in sides)
+    return possibly_shown and gained.get(cell, 0) < k
+
+
+def _safe_prefixes(
+    before: Mapping[Cell, int],
+    beyond: list[int],
+    scored: Mapping[int, Collection[Hashable]],
+    k: int,
+    held: bool,
+    gaps: int,
+) -> Iterator[int]:
+    """The newcomers (in completion order) up to which publishing reveals no cell, found in one
+    pass as the prefix grows, so a long wait (a lone leader holding the rest back) stays cheap
+    on a dashboard polled every few seconds."""
+    gained: dict[Cell, int] = {}
+    if not held:
+        # A cell reveals exactly when it was shown before and has gained 1..k-1 values (shown
+        # before means shown after: counts only grow), so counting those cells is enough.
+        shown_before = {cell for cell in before if cell_shown(cell, before, k)}
+        pending = 0
+        for size, n in enumerate(beyond, start=1):
+            for cell in map(_cell, scored.get(n, ())):
+                new = gained[cell] = gained.get(cell, 0) + 1
+                if cell in shown_before:
+                    pending += (new == 1) - (new == k)
+            if size >= k and not pending:
+                yield n
+        return
+    # After a withdrawal a role cell's state also depends on its other side, so the revealing
+    # cells are kept as a set, updated for the cells touched.
+    revealing = {cell for cell in before if _reveals(cell, before, gained, k, gaps)}
+    for size, n in enumerate(beyond, start=1):
+        touched: set[Cell] = set()
+        for cell in map(_cell, scored.get(n, ())):
+            gained[cell] = gained.get(cell, 0) + 1
+            touched.add(cell)
+            if cell.kind == ROLE:
+                touched.update(Cell(ROLE, cell.key, side) for side in SUBGROUPS)
+        for cell in touched:
+            if _reveals(cell, before, gained, k, gaps):
+                revealing.add(cell)
+            else:
+                revealing.discard(cell)
+        if size >= k and not revealing:
+            yield n
 
 
 def revealing_dimensions(
