@@ -1,7 +1,8 @@
 """Benchmark: a complete submission (POST /api/v1/assessments) against a bare Flask endpoint that
 inserts one row, both under gunicorn with the same settings on 127.0.0.1, in one run.
 
-DESIGN.md's budget: the submission keeps at least 0.6 of the bare endpoint's throughput (the median of the rounds counts).
+DESIGN.md's budget: the submission keeps at least 0.6 of the bare endpoint's throughput; the
+median of the rounds' ratios is judged (one round can be lucky on a shared machine).
 
     .venv/bin/python bench/bench_submit.py                 # SQLite (WAL) in a temporary folder
     .venv/bin/python bench/bench_submit.py --requests 4000 --concurrency 8
@@ -283,7 +284,7 @@ def main() -> None:
     print(f"p95 ratio, best rounds (submission / bare): {best['app']['p95_ms'] / best['bare']['p95_ms']:.2f}")
     sent = sum(r["requests"] + r["warmup"] for r in rounds["app"])
     print(f"assessments saved: {saved} of {sent} sent; bare rows: {rows}")
-    print("within budget" if ratio >= BUDGET_RATIO else "OVER BUDGET")
+    print("within budget" if statistics.median(ratios) >= BUDGET_RATIO else "OVER BUDGET")
 
 
 if __name__ == "__main__":
