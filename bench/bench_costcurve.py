@@ -54,7 +54,8 @@ def measured_paths(user_id: int, workshop_id: str, cohort_id: str) -> dict[str, 
         return full_group_context(s, s.get(Group, workshop_id))
 
     def csv(s: Any) -> object:
-        return exports.to_csv(exports.response_table(s, s.get(Group, workshop_id))).encode("utf-8-sig")
+        table = exports.response_table(s, s.get(Group, workshop_id), sheets=False)  # as the route
+        return exports.to_csv(table).encode("utf-8-sig")
 
     def xlsx(s: Any) -> object:
         return exports.to_xlsx(exports.response_table(s, s.get(Group, workshop_id)))
