@@ -114,7 +114,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def _gunicorn(
+    target: str,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    extra: tuple[str, ...] = ("--worker-class", "sync"),
+    **popen: object,
+) -> subprocess.Popen:
+    """gunicorn serving ``target`` on 127.0.0.1:``port``; ``extra``: its worker class and any
+    further options; ``popen``: for ``subprocess.Popen`` (a session of its own, to be killed whole)."""
     command = [
         sys.executable,
         "-m",
@@ -123,8 +132,7 @@ def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subp
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "sync",
+        *extra,
         "--log-level",
         "warning",
         # Two servers run side by side; gunicorn 27's control socket would be shared otherwise.
@@ -135,7 +143,7 @@ def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subp
         f"{REPO},{REPO / 'bench'}",
         target,
     ]
-    return subprocess.Popen(command, env=env)
+    return subprocess.Popen(command, env=env, **popen)  # type: ignore[call-overload]
 
 
 def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
