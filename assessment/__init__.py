@@ -91,9 +91,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REPORT_RENDER_SECONDS=float(os.environ.get("REPORT_RENDER_SECONDS") or 15),
         REPORT_RENDER_MEMORY_MB=int(os.environ.get("REPORT_RENDER_MEMORY_MB") or 1024),
         # Render a finished self-assessment's report while its results page is read, so the
-        # download is served from the report cache (assessment/services/prerender.py). On unless
-        # set off, or TESTING (a test that wants it says so).
+        # download is served from the report cache (a "prerender" job, assessment/queue.py). On
+        # unless set off, or TESTING (a test that wants it says so).
         REPORT_PRERENDER=_flag(os.environ.get("REPORT_PRERENDER")),
+        # The job queue (assessment/queue.py): sqlite, redis or immediate; unset: Redis when
+        # REDIS_URL is set, else a SQLite file in the instance folder (immediate under TESTING).
+        JOB_QUEUE=os.environ.get("JOB_QUEUE", ""),
+        JOB_QUEUE_NAME=os.environ.get("JOB_QUEUE_NAME") or "assessment-jobs",
+        JOB_QUEUE_FILE=os.environ.get("JOB_QUEUE_FILE", ""),
+        # How long a worker's claim on a job lasts unless renewed (it renews it every third):
+        # a worker that dies mid-job is noticed within this, and its job run again.
+        JOB_LEASE_SECONDS=float(os.environ.get("JOB_LEASE_SECONDS") or 6),
+        # How long a download waits for its render before a 503 with Retry-After; unset: the
+        # render bound, REPORT_RENDER_SECONDS.
+        JOB_WAIT_SECONDS=float(os.environ.get("JOB_WAIT_SECONDS") or 0) or None,
+        # Responses older than this many days are deleted every night at 03:30 UTC by a worker
+        # (what `flask purge --older-than DAYS --yes` does); 0 or unset: never (docs/privacy.md).
+        RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS") or 0),
     )
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
@@ -103,12 +117,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
     if app.config["REPORT_PRERENDER"] is None:
         app.config["REPORT_PRERENDER"] = not app.config.get("TESTING")
+    if not app.config["JOB_QUEUE"] and app.config.get("TESTING"):
+        app.config["JOB_QUEUE"] = "immediate"
 
     app.extensions["database"] = Database(app.config["DATABASE_URL"])
     broker = push.make_broker(app.config["REDIS_URL"], app.config["PUSH_CHANNEL_PREFIX"])
     app.extensions["push"] = broker
     push.install(app.extensions["database"].sessions, broker)
     app.extensions["questionnaires"] = QuestionnaireRegistry(app.config["QUESTIONNAIRE_DIR"])
+    from . import queue
+
+    queue.install(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 

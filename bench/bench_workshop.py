@@ -272,7 +272,9 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{Path(folder) / 'app.sqlite'}"
         setup = _prepare(url)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
-        env.update({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        # The report's figure is its render in the app server, as before the job queue: the job
+        # runs in the process that asks for it (no worker to start).
+        env.update({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOB_QUEUE": "immediate"})
         database = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
         print(
             f"{args.participants} participants ({args.mode} mode) arriving over {args.spread:.0f} s; "

@@ -148,6 +148,12 @@ class BoundedRenderer:
 _renderer = BoundedRenderer()
 
 
+def warm() -> None:
+    """Fork the render child now (a worker's start-up), not on the first render."""
+    with _renderer._lock:
+        _renderer._start()
+
+
 def configure(timeout: float | None = None, memory_mb: int | None = None) -> None:
     if timeout is not None:
         _renderer.timeout = float(timeout)

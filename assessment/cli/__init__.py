@@ -1,6 +1,7 @@
 """The ``flask --app app ...`` commands, one module per subject: ``questionnaires`` (init,
 questionnaire validate, score), ``facilitators`` (user create, token create, demo),
-``reports`` (report), ``cohorts`` (demo-cohort), ``retention`` (purge) and ``operations`` (backup)."""
+``reports`` (report), ``cohorts`` (demo-cohort), ``retention`` (purge), ``operations`` (backup)
+and ``worker`` (worker: the job queue's)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import cohorts, facilitators, operations, questionnaires, reports, retention
+    from . import cohorts, facilitators, operations, questionnaires, reports, retention, worker
 
     questionnaires.register(app)
     facilitators.register(app)
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     cohorts.register(app)
     retention.register(app)
     operations.register(app)
+    worker.register(app)
 
     from . import (
         benchmarks,

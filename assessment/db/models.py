@@ -359,3 +359,26 @@ class BenchmarkSnapshot(Base):
     version: Mapped[str] = mapped_column(String(50), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, default=0)
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class JobRow(Base):
+    """One job of the queue (``services.jobs``): what to do (``kind`` and ids as JSON), where it
+    stands, and the lease of the worker running it. The queue itself (Huey, on SQLite or Redis)
+    carries only this row's id; the row is what survives a worker killed mid-job, so the job is
+    run again once and then reported as failed, never lost."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_lease", "state", "lease_until"),)
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Running: the worker renews it while it works; past it, the worker is taken for dead.
+    # Queued: when to send the id to the queue again, should its message have been lost.
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # a Word file, slides
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -23,8 +23,9 @@ from ..db.models import Group
 from ..domain import stats
 from ..domain.figures import score_bounds
 from . import cohorts
+from .jobs import Runner
 from .questionnaires import questionnaire_of
-from .report_cache import cached_render
+from .report_cache import Job, cached_render
 from .workshops import settings_of
 
 
@@ -192,20 +193,32 @@ def _filename(*parts: str) -> str:
     return f"{slug}-{dt.date.today().isoformat()}.pdf"
 
 
-def cached_comparison_pdf(session: Session, context: ComparisonContext) -> bytes:
+def cached_comparison_pdf(session: Session, context: ComparisonContext, job: Job | None = None) -> bytes:
     """The comparison's PDF, rendered once per distinct content and kept in the report cache
     like the individual and workshop reports (the key covers everything the PDF shows)."""
     key = prepare_comparison(context).key
-    return cached_render(session, key, lambda: run_bounded(render_comparison_pdf, context))
+    return cached_render(session, key, lambda: run_bounded(render_comparison_pdf, context), job)
 
 
 def compare_pdf(
-    session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
+    session: Session,
+    a: Group,
+    b: Group,
+    wave_a: str | None = None,
+    wave_b: str | None = None,
+    runner: Runner | None = None,
 ) -> tuple[bytes, str]:
+    """Cohort B against cohort A as a PDF (by a worker of the job queue with ``runner``)."""
     _, context = cohort_comparison(session, a, b, wave_a, wave_b)
-    return cached_comparison_pdf(session, context), _filename(b.name, "vs", a.name)
+    payload = {"a": a.id, "b": b.id, "wave_a": wave_a, "wave_b": wave_b}
+    job = (runner, "compare_pdf", payload) if runner else None
+    return cached_comparison_pdf(session, context, job), _filename(b.name, "vs", a.name)
 
 
-def change_pdf(session: Session, group: Group, wave_from: str, wave_to: str) -> tuple[bytes, str]:
+def change_pdf(
+    session: Session, group: Group, wave_from: str, wave_to: str, runner: Runner | None = None
+) -> tuple[bytes, str]:
     body, context = change_comparison(session, group, wave_from, wave_to)
-    return cached_comparison_pdf(session, context), _filename(group.name, body["from"], "to", body["to"])
+    payload = {"group": group.id, "from": wave_from, "to": wave_to}
+    job = (runner, "change_pdf", payload) if runner else None
+    return cached_comparison_pdf(session, context, job), _filename(group.name, body["from"], "to", body["to"])

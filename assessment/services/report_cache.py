@@ -21,6 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -30,6 +31,7 @@ from reports import ReportContext, prepare
 from reports.bounded import render_pdf_bounded
 
 from ..db.models import ReportCacheRow
+from .jobs import Runner
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +40,39 @@ log = logging.getLogger(__name__)
 KEEP = timedelta(days=30)
 
 
-def cached_pdf(session: Session, context: ReportContext) -> bytes:
-    """The report's PDF bytes, rendered once per distinct content.
-
-    In one process a render is never done twice at once: a request (or the background render
-    started by the results page, ``services.prerender``) that finds the same report already being
-    rendered waits for it and is served the kept bytes."""
-    return cached_render(session, prepare(context).key, lambda: render_pdf_bounded(context))
+# How a render is asked of the job queue: the queue, and the job's kind and ids (plain JSON).
+Job = tuple[Runner, str, dict[str, Any]]
 
 
-def cached_render(session: Session, key: str, render: Callable[[], bytes]) -> bytes:
+def cached_pdf(session: Session, context: ReportContext, job: Job | None = None) -> bytes:
+    """The report's PDF bytes, rendered once per distinct content: by a worker of the job queue
+    when ``job`` says how (the web routes), else here (the CLI, and the worker itself).
+
+    A render is never done twice at once: requests for the same report share one job (its id is
+    the report's key), and within one process a second caller waits for the first."""
+    return cached_render(session, prepare(context).key, lambda: render_pdf_bounded(context), job)
+
+
+def render_job_id(key: str) -> str:
+    return f"render:{key}"
+
+
+def cached_render(session: Session, key: str, render: Callable[[], bytes], job: Job | None = None) -> bytes:
     """``render()``'s bytes kept under ``key`` (a ``PreparedReport.key``): any PDF of the app
-    (the cohort comparisons too) is cached the same way."""
+    (the cohort comparisons too) is cached the same way. With ``job``, a worker renders it and
+    this waits (``JobPending`` past the wait, ``JobFailed`` with the worker's message)."""
     engine = session.get_bind()
     kept = _kept(engine, key)
     if kept is not None:
         return kept
+    if job is not None:
+        runner, kind, payload = job
+        runner.run(render_job_id(key), kind, payload)
+        kept = _kept(engine, key)
+        if kept is not None:
+            return kept
+        # The worker read the report a moment later and found it changed (an answer, the
+        # branding): its render is kept under the new key; this request's own view is made here.
     with _rendering_lock:
         running = _rendering.get(key)
         if running is None:
@@ -76,6 +95,10 @@ def cached_render(session: Session, key: str, render: Callable[[], bytes]) -> by
 _rendering: dict[str, threading.Event] = {}
 _rendering_lock = threading.Lock()
 WAIT_FOR_OTHER_RENDER = 60.0  # past the bounded render's own limit: it has failed by then
+
+
+def is_kept(session: Session, key: str) -> bool:
+    return _kept(session.get_bind(), key) is not None
 
 
 def _kept(engine: Engine, key: str) -> bytes | None:

@@ -17,6 +17,7 @@ from reports.sections import CORE, FULL, check_edition
 from ..db.models import Assessment, Group
 from ..domain.result import Result
 from . import benchmarks
+from .jobs import Runner
 from .questionnaires import questionnaire_of
 from .report_cache import cached_pdf
 from .self_assessment import result_of, series_history
@@ -25,6 +26,10 @@ from .workshops import WorkshopView, settings_of, workshop_view
 
 class ReportNotReady(Exception):
     """The assessment is still in progress: there is no finished set of answers to report on."""
+
+    @classmethod
+    def in_progress(cls) -> ReportNotReady:
+        return cls("this assessment is not finished yet; complete it first, then download the report")
 
 
 def _date_of(assessment: Assessment) -> dt.date:
@@ -43,9 +48,7 @@ def assessment_report_context(
     which is the honest account of what was answered.
     """
     if assessment.status != "complete":
-        raise ReportNotReady(
-            "this assessment is not finished yet; complete it first, then download the report"
-        )
+        raise ReportNotReady.in_progress()
     questionnaire = questionnaire_of(assessment.questionnaire)
     roles = {r.id: r.label for r in questionnaire.roles}
     role = roles.get(assessment.role or "", assessment.role or "")
@@ -103,17 +106,24 @@ def _earlier_in_series(assessment: Assessment) -> list[HistoryPoint]:
 
 
 def assessment_report_pdf(
-    session: Session, assessment: Assessment, edition: str = CORE, method_url: str = METHOD_URL
+    session: Session,
+    assessment: Assessment,
+    edition: str = CORE,
+    method_url: str = METHOD_URL,
+    runner: Runner | None = None,
 ) -> bytes:
     """The PDF bytes of one complete assessment's report (raises ReportNotReady otherwise).
 
     ``session`` is the session ``assessment`` belongs to; the report reads the questionnaire
     version through it; the rendered bytes are kept in the report cache (its own transaction, see
-    ``report_cache``), so an unchanged report is not rendered twice.
+    ``report_cache``), so an unchanged report is not rendered twice. With ``runner`` a worker of
+    the job queue renders it.
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return cached_pdf(session, assessment_report_context(assessment, edition, method_url))
+    context = assessment_report_context(assessment, edition, method_url)
+    payload = {"assessment": assessment.id, "edition": edition, "method_url": method_url}
+    return cached_pdf(session, context, (runner, "assessment_pdf", payload) if runner else None)
 
 
 def report_filename(organisation: str, date: dt.date, edition: str = CORE) -> str:
@@ -208,10 +218,15 @@ def _group_comparison(context: ReportContext, view: WorkshopView) -> ReportConte
 
 
 def render_group_pdf(
-    session: Session, group: Group, edition: str = CORE, method_url: str = METHOD_URL
+    session: Session,
+    group: Group,
+    edition: str = CORE,
+    method_url: str = METHOD_URL,
+    runner: Runner | None = None,
 ) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
-    has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering."""
+    has changed (by a worker of the job queue with ``runner``). Commits ``session`` (the snapshot
+    may move on, rule 13) before rendering."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
@@ -223,7 +238,9 @@ def render_group_pdf(
     # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
     # one (one writer at a time) until its busy timeout and then fail the download.
     session.commit()
-    return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))
+    payload = {"group": group.id, "edition": edition, "method_url": method_url}
+    job = (runner, "group_pdf", payload) if runner else None
+    return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))), job)
 
 
 def full_group_context(session: Session, group: Group) -> ReportContext:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app, g, send_file
 from sqlalchemy.orm import Session
 
 from ..services.exports import Table, to_csv, to_xlsx
+
+if TYPE_CHECKING:
+    from ..queue import Queue
 
 
 def db() -> Session:
@@ -15,6 +19,13 @@ def db() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["database"].session()
     return g.db_session
+
+
+def jobs() -> Queue:
+    """The app's job queue: reports are rendered, and mail sent, by its workers."""
+    from ..queue import queue_of
+
+    return queue_of(current_app)
 
 
 def pdf_response(pdf: bytes, filename: str, *, attachment: bool = False) -> Response:

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 from .. import services
 from ..db.models import Group
 from ..services import cohorts
-from . import db, pdf_response
+from . import db, jobs, pdf_response
 from .auth import token_required
 from .extensions import csrf
 from .openapi import PDF, Error, ValidationErrors, operation
@@ -140,7 +140,7 @@ def compare_pdf() -> Response | tuple[Response, int]:
         return pair  # type: ignore[return-value]
     a, b = pair  # type: ignore[misc]
     try:
-        pdf, name = render(db(), a, b, request.args.get("wave_a"), request.args.get("wave_b"))
+        pdf, name = render(db(), a, b, request.args.get("wave_a"), request.args.get("wave_b"), jobs())
     except cohorts.CompareError as exc:
         return jsonify({"errors": [{"item": exc.item, "message": str(exc)}]}), 422
     return pdf_response(pdf, name)
@@ -199,7 +199,7 @@ def change_pdf(group_id: str) -> Response | tuple[Response, int]:
         return _error(404, "no cohort with this id in your account")
     wave_from, wave_to = _change_args(group)
     try:
-        pdf, name = render(db(), group, wave_from, wave_to)
+        pdf, name = render(db(), group, wave_from, wave_to, jobs())
     except cohorts.CompareError as exc:
         return jsonify({"errors": [{"item": exc.item, "message": str(exc)}]}), 422
     return pdf_response(pdf, name)

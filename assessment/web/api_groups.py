@@ -20,7 +20,7 @@ from ..db.models import Group
 from ..domain.scoring import AnswerProblem, InvalidAnswers
 from ..services import cohorts, participants, plans, retention, workshops
 from ..services.questionnaires import current_version, questionnaire_of
-from . import db, pdf_response
+from . import db, jobs, pdf_response
 from .auth import token_required
 from .editions import EDITION_QUERY, method_url, requested_edition
 from .extensions import csrf
@@ -235,7 +235,9 @@ def report(group: Group) -> Response | tuple[Response, int]:
     edition = requested_edition()
     if not isinstance(edition, str):
         return edition
-    body = render_group_pdf(db(), group, edition, method_url())  # commits the snapshot's move (rule 13)
+    body = render_group_pdf(
+        db(), group, edition, method_url(), jobs()
+    )  # commits the snapshot's move (rule 13)
     return pdf_response(body, group_report_filename(group, edition))
 
 

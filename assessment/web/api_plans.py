@@ -22,8 +22,8 @@ from .. import services
 from ..db.models import Assessment, Group
 from ..domain.plan import InvalidPlan
 from ..services import plans, self_assessment, workshops
-from ..services.reports import ReportNotReady, assessment_report_context, assessment_report_filename
-from . import db
+from ..services.reports import ReportNotReady, assessment_report_filename
+from . import db, jobs
 from .api import ASSESSMENT_ID, NO_ASSESSMENT
 from .auth import token_required
 from .extensions import csrf
@@ -199,18 +199,14 @@ def assessment_plan_ics(assessment_id: str) -> Response | tuple[Response, int]:
     },
 )
 def assessment_docx(assessment_id: str) -> Response | tuple[Response, int]:
-    from reports.docx_report import docx_report
-
     assessment = _assessment(assessment_id)
     if assessment is None:
         return _error(404, "no assessment with this id")
-    try:
-        context = assessment_report_context(assessment)
-    except ReportNotReady as exc:
-        return _error(409, str(exc))
-    return file_response(
-        docx_report(context), _name(assessment_report_filename(assessment), "report", "docx"), DOCX
-    )
+    if assessment.status != "complete":
+        return _error(409, str(ReportNotReady.in_progress()))
+    # Made by a worker of the job queue, within the render bounds; the request waits for it.
+    body = jobs().result_of("assessment_docx", {"assessment": assessment.id})
+    return file_response(body, _name(assessment_report_filename(assessment), "report", "docx"), DOCX)
 
 
 def _name(pdf_name: str, what: str, ext: str) -> str:
@@ -315,19 +311,16 @@ def group_docx(group: Group) -> Response:
     return group_docx_response(group)
 
 
-def _group_document(group: Group, build: Callable[[Any], bytes], name: str, mimetype: str) -> Response:
-    """A file built from the workshop report's whole context (snapshot committed first, rule 13)."""
-    from ..services.reports import full_group_context
-
-    return file_response(build(full_group_context(db(), group)), name, mimetype)
+def _group_document(group: Group, kind: str, name: str, mimetype: str) -> Response:
+    """A file built by a worker from the workshop report's whole context (the snapshot committed
+    first, rule 13), within the render bounds; the request waits for it."""
+    return file_response(jobs().result_of(kind, {"group": group.id}), name, mimetype)
 
 
 def group_docx_response(group: Group) -> Response:
-    from reports.docx_report import docx_report
-
     from ..services.exports import filename
 
-    return _group_document(group, docx_report, filename(group, "docx"), DOCX)
+    return _group_document(group, "group_docx", filename(group, "docx"), DOCX)
 
 
 @bp.get("/groups/<group_id>/slides.pptx")
@@ -344,12 +337,10 @@ def group_slides(group: Group) -> Response:
 
 
 def group_slides_response(group: Group) -> Response:
-    from reports.slides import workshop_slides
-
     from ..services.exports import filename
 
     name = filename(group, "pptx").replace(".pptx", "-slides.pptx")
-    return _group_document(group, workshop_slides, name, PPTX)
+    return _group_document(group, "group_pptx", name, PPTX)
 
 
 def register(app: Flask) -> None:

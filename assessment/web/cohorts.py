@@ -32,7 +32,7 @@ from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
 from ..services import cohorts, comparison_report, exports, self_assessment
 from ..services.questionnaires import current_versions
-from . import db, pdf_response, table_response
+from . import db, jobs, pdf_response, table_response
 from .auth import current_user_id
 from .facilitate import join_url, qr_svg
 from .respond import remember
@@ -324,7 +324,7 @@ def change_pdf(group_id: str) -> Response:
     group = _owned(group_id)
     wave_from, wave_to = _change_waves(group)
     try:
-        pdf, name = comparison_report.change_pdf(db(), group, wave_from, wave_to)
+        pdf, name = comparison_report.change_pdf(db(), group, wave_from, wave_to, jobs())
     except cohorts.CompareError as exc:
         abort(400, description=str(exc))
     return pdf_response(pdf, name)
@@ -376,7 +376,7 @@ def compare_pdf() -> Response:
     a, b = pair
     try:
         pdf, name = comparison_report.compare_pdf(
-            db(), a, b, request.args.get("wave_a"), request.args.get("wave_b")
+            db(), a, b, request.args.get("wave_a"), request.args.get("wave_b"), jobs()
         )
     except cohorts.CompareError as exc:
         abort(400, description=str(exc))

@@ -45,7 +45,7 @@ from ..domain import limits
 from ..domain.groups import MIN_GROUP_SIZE
 from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
-from . import db, pdf_response, room, table_response
+from . import db, jobs, pdf_response, room, table_response
 from .auth import current_user_id
 from .respond import remember
 from .throttle import throttle
@@ -461,7 +461,9 @@ def report_pdf(group_id: str) -> Response | tuple[Response, int]:
     edition = requested_edition()  # ?edition=full adds the coverage and the method
     if not isinstance(edition, str):
         return edition
-    body = render_group_pdf(db(), group, edition, method_url())  # commits the snapshot's move (rule 13)
+    body = render_group_pdf(
+        db(), group, edition, method_url(), jobs()
+    )  # commits the snapshot's move (rule 13)
     return pdf_response(body, group_report_filename(group, edition))
 
 

@@ -25,6 +25,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from reports import bounded
 from reports.bounded import RenderLimitExceeded
 
+from ..services.jobs import JobFailed, JobPending
+
 # No request of this API nests deeper than 3 levels; 32 leaves room for any future body.
 MAX_JSON_DEPTH = 32
 # An assessment with every answer is about 2 KB; a group a few hundred bytes.
@@ -177,9 +179,30 @@ def render_limit(exc: RenderLimitExceeded) -> Any:
     return render_template("error.html", error=ServiceUnavailable(str(exc))), 503
 
 
+def job_pending(exc: JobPending) -> Any:
+    """A render (or other job) not done within its wait: the client asks again later, when the
+    kept result is served at once."""
+    if _is_api():
+        response = jsonify({"error": str(exc)})
+    else:
+        response = Response(render_template("error.html", error=ServiceUnavailable(str(exc))))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def job_failed(exc: JobFailed) -> Any:
+    """A job the worker could not do (twice, or for good): its message, never a hang."""
+    if _is_api():
+        return jsonify({"error": str(exc)}), 503
+    return render_template("error.html", error=ServiceUnavailable(str(exc))), 503
+
+
 def register(app: Flask) -> None:
     bounded.configure(app.config.get("REPORT_RENDER_SECONDS"), app.config.get("REPORT_RENDER_MEMORY_MB"))
     app.register_error_handler(RenderLimitExceeded, render_limit)
+    app.register_error_handler(JobPending, job_pending)
+    app.register_error_handler(JobFailed, job_failed)
     app.before_request(refuse_unusable_input)
     app.register_error_handler(HTTPException, http_error)
     # Called for any unhandled exception once Flask has logged it (not when exceptions

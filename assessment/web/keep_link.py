@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..services import mail, self_assessment
-from . import db, room
+from ..services.jobs import JobFailed, JobPending
+from . import db, jobs, room
 from .throttle import throttle
 
 bp = Blueprint("keep_link", __name__)
@@ -32,6 +33,7 @@ You asked for this e-mail on the assessment's page; your address has not been ke
 """
 SENT = "The link is on its way to {to}. Check your spam folder if it does not arrive."
 BAD_ADDRESS = "That does not look like an e-mail address. Please check it and try again."
+MAIL_WAIT_SECONDS = 20.0  # past the mail server's own 15 s timeout
 TOO_MANY = "Too many links have been sent from this network; please copy the link instead."
 
 
@@ -69,13 +71,19 @@ def send_link(token: str) -> Response:
     if not throttle().limiter.limiter.hit(PER_ADDRESS, "link-mail", request.remote_addr or "unknown"):
         flash(TOO_MANY, "error")
         return redirect(back)
-    server = mail.MailServer.from_url(current_app.config["MAIL_URL"])
+    mail.MailServer.from_url(current_app.config["MAIL_URL"])  # a wrong setting fails here, not later
     organisation = f" for {assessment.organisation}" if assessment.organisation else ""
     link = room.absolute(url_for("respond.resume", token=token))
+    message = {"sender": _sender(), "to": to, "subject": SUBJECT}
+    message["body"] = BODY.format(organisation=organisation, link=link)
+    # Sent by a worker of the job queue; this waits for it so that a refusal is shown here. The
+    # job's record drops the address as soon as it has been handed over (job_kinds.FORGET_PAYLOAD).
     try:
-        mail.send(server, _sender(), to, SUBJECT, BODY.format(organisation=organisation, link=link))
-    except mail.MailError as exc:
+        jobs().result_of("mail", message, wait=MAIL_WAIT_SECONDS)
+    except JobFailed as exc:
         flash(str(exc), "error")
         return redirect(back)
+    except JobPending:
+        pass  # queued; the worker sends it shortly
     flash(SENT.format(to=to), "success")
     return redirect(back)

@@ -6,7 +6,11 @@
   default, or ``full``);
 - 409 ``{"error": ...}`` while the assessment is still in progress (there is nothing finished
   to report on). A complete assessment with too few answers in some dimension is reported,
-  honestly: those dimensions read "not enough answers" and the verdict is marked provisional.
+  honestly: those dimensions read "not enough answers" and the verdict is marked provisional;
+- 503 ``{"error": ...}`` when a worker has not made it within the render bound (with
+  ``Retry-After``: ask again then) or could not make it (the message says why).
+
+A report not rendered yet is rendered by a worker of the job queue; the request waits for it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..services import self_assessment
 from ..services.reports import ReportNotReady, assessment_report_filename, assessment_report_pdf
-from . import db, pdf_response
+from . import db, jobs, pdf_response
 from .api import ASSESSMENT_ID, NO_ASSESSMENT
 from .editions import EDITION_QUERY, method_url, requested_edition
 from .extensions import csrf
@@ -42,6 +46,7 @@ def _error(status: int, message: str) -> tuple[Response, int]:
         404: NO_ASSESSMENT,
         409: ("Still in progress: finish it first", Error),
         422: ("An unknown edition (named)", ValidationErrors),
+        503: ("Not made within the render bound (Retry-After), or the worker failed", Error),
     },
 )
 def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
@@ -54,7 +59,7 @@ def assessment_report(assessment_id: str) -> Response | tuple[Response, int]:
     except services.NotFound:
         return _error(404, "no assessment with this id")
     try:
-        pdf = assessment_report_pdf(session, assessment, edition, method_url())
+        pdf = assessment_report_pdf(session, assessment, edition, method_url(), jobs())
     except ReportNotReady as exc:
         return _error(409, str(exc))
     return pdf_response(pdf, assessment_report_filename(assessment, edition), attachment=True)

@@ -21,8 +21,8 @@ from ..domain.findings import STRENGTH_KINDS, WEAK, Finding
 from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
 from ..domain.result import Result
 from ..domain.scoring import display_score, score_boundaries
-from ..services import plans, prerender, self_assessment
-from . import charts, db
+from ..services import plans, self_assessment
+from . import charts, db, jobs
 from .editions import method_url
 from .forms import RetakeForm
 from .respond import owned_token, remember
@@ -201,7 +201,12 @@ def show(assessment_id: str) -> str:
     result = self_assessment.result_of(assessment)
     context = results_context(assessment, result, self_assessment.series_history(db(), assessment))
     if assessment.group_id is None and current_app.config["REPORT_PRERENDER"]:
-        prerender.start(current_app.extensions["database"], assessment.id, method_url())
+        # A job of its own (one per assessment at a time): the worker queues the renders.
+        jobs().enqueue(
+            f"prerender:{assessment.id}",
+            "prerender",
+            {"assessment": assessment.id, "method_url": method_url()},
+        )
     token = owned_token(assessment.id)
     from .rounds import end_screen  # rounds imports this module
 
