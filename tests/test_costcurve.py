@@ -61,17 +61,17 @@ def test_group_report_and_cohort_comparison_statements_do_not_grow(app, v1):
     for n in (3, 30):
         workshop_id, cohort_id = _groups(app, v1, n)
 
-        def report() -> None:
+        def report(workshop_id: str = workshop_id, n: int = n) -> None:
             with app.extensions["database"].session() as s:
                 context = full_group_context(s, s.get(Group, workshop_id))
                 assert context.group.n == n
 
-        def change() -> None:
+        def change(cohort_id: str = cohort_id, n: int = n) -> None:
             with app.extensions["database"].session() as s:
                 body = cohorts.change(s, s.get(Group, cohort_id), "pre", "post")
                 assert body["overall"]["n"] == n
 
-        def page() -> None:
+        def page(cohort_id: str = cohort_id) -> None:
             with app.extensions["database"].session() as s:
                 comparison_report.change_comparison(s, s.get(Group, cohort_id), "pre", "post")
 
