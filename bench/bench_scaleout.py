@@ -283,15 +283,11 @@ def _fresh_database(url: str) -> None:
         connection.execute(f"CREATE DATABASE {name}")
 
 
-def _has_worker_command(env: dict[str, str]) -> bool:
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "flask"), "--app", "app", "worker", "--help"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
-    return result.returncode == 0
+def _has_worker_command() -> bool:
+    """Whether this release has ``flask worker`` (its module), without starting a Flask CLI."""
+    import importlib.util
+
+    return importlib.util.find_spec("assessment.cli.worker") is not None
 
 
 def _port_free(port: int) -> bool:
@@ -536,7 +532,7 @@ def main() -> None:
                 "TRUSTED_PROXIES": "1",  # nginx in front: the client address is X-Forwarded-For
             }
         )
-        workers = _has_worker_command(env)
+        workers = _has_worker_command()
         ports = [_free_port() for _ in range(3)]
         if len(set(ports)) < 3 or not all(_port_free(p) for p in ports):
             raise SystemExit("could not find three free ports on 127.0.0.1")
