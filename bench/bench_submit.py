@@ -1,7 +1,8 @@
 """Benchmark: a complete submission (POST /api/v1/assessments) against a bare Flask endpoint that
 inserts one row, both under gunicorn with the same settings on 127.0.0.1, in one run.
 
-DESIGN.md's budget: the submission keeps at least half the bare endpoint's throughput.
+DESIGN.md's budget: the submission keeps at least 0.6 of the bare endpoint's throughput; the
+median of the rounds' ratios is judged (one round can be lucky on a shared machine).
 
     .venv/bin/python bench/bench_submit.py                 # SQLite (WAL) in a temporary folder
     .venv/bin/python bench/bench_submit.py --requests 4000 --concurrency 8
@@ -29,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-BUDGET_RATIO = 0.5
+BUDGET_RATIO = 0.6
 
 
 # --------------------------------------------------------------------------- the bare endpoint
@@ -113,7 +114,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def _gunicorn(
+    target: str,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    extra: tuple[str, ...] = ("--worker-class", "sync"),
+    **popen: object,
+) -> subprocess.Popen:
+    """gunicorn serving ``target`` on 127.0.0.1:``port``; ``extra``: its worker class and any
+    further options; ``popen``: for ``subprocess.Popen`` (a session of its own, to be killed whole)."""
     command = [
         sys.executable,
         "-m",
@@ -122,8 +132,7 @@ def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subp
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "sync",
+        *extra,
         "--log-level",
         "warning",
         # Two servers run side by side; gunicorn 27's control socket would be shared otherwise.
@@ -134,7 +143,7 @@ def _gunicorn(target: str, port: int, workers: int, env: dict[str, str]) -> subp
         f"{REPO},{REPO / 'bench'}",
         target,
     ]
-    return subprocess.Popen(command, env=env)
+    return subprocess.Popen(command, env=env, **popen)  # type: ignore[call-overload]
 
 
 def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -150,8 +159,28 @@ def _wait_ready(port: int, process: subprocess.Popen, timeout: float = 30.0) -> 
     raise SystemExit(f"gunicorn did not listen on {port} within {timeout} s")
 
 
-def _client(port: int, path: str, body: bytes, n: int) -> tuple[list[float], int]:
-    """One client process: n requests one after another; returns latencies and failures."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) so far of a process and its children (a gunicorn master and its
+    workers), from /proc: the cost of a request whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, IndexError, ValueError):
+            continue
+        pending.extend(int(c) for c in children)
+    return total
+
+
+def _client(port: int, path: str, body: bytes, n: int) -> tuple[list[float], int, float]:
+    """One client process: n requests one after another; returns latencies, failures and the
+    client's own CPU seconds."""
+    cpu = time.process_time()
     latencies: list[float] = []
     failures = 0
     headers = {"Content-Type": "application/json"}
@@ -167,10 +196,12 @@ def _client(port: int, path: str, body: bytes, n: int) -> tuple[list[float], int
         finally:
             connection.close()
         latencies.append(time.perf_counter() - started)
-    return latencies, failures
+    return latencies, failures, time.process_time() - cpu
 
 
-def _load(port: int, path: str, body: bytes, requests: int, concurrency: int) -> dict[str, float]:
+def _load(
+    port: int, path: str, body: bytes, requests: int, concurrency: int, server: int
+) -> dict[str, float]:
     share = [requests // concurrency + (1 if k < requests % concurrency else 0) for k in range(concurrency)]
     with ProcessPoolExecutor(max_workers=concurrency) as pool:
         # warm-up: imports, first connections, page cache
@@ -179,14 +210,18 @@ def _load(port: int, path: str, body: bytes, requests: int, concurrency: int) ->
                 _client, [port] * concurrency, [path] * concurrency, [body] * concurrency, [20] * concurrency
             )
         )
+        server_cpu = _cpu_seconds(server)
         started = time.perf_counter()
         results = list(
             pool.map(_client, [port] * concurrency, [path] * concurrency, [body] * concurrency, share)
         )
         elapsed = time.perf_counter() - started
-    latencies = sorted(x for lat, _ in results for x in lat)
-    failures = sum(f for _, f in results)
+        server_cpu = _cpu_seconds(server) - server_cpu
+    latencies = sorted(x for lat, _, _ in results for x in lat)
+    failures = sum(f for _, f, _ in results)
     return {
+        "server_cpu_ms": 1000 * server_cpu / len(latencies),
+        "client_cpu_ms": 1000 * sum(c for _, _, c in results) / len(latencies),
         "requests": len(latencies),
         "failures": failures,
         "seconds": elapsed,
@@ -247,7 +282,16 @@ def main() -> None:
             for _ in range(args.rounds):
                 for name in ("bare", "app"):
                     port = servers[name][0]
-                    rounds[name].append(_load(port, targets[name][1], body, args.requests, args.concurrency))
+                    rounds[name].append(
+                        _load(
+                            port,
+                            targets[name][1],
+                            body,
+                            args.requests,
+                            args.concurrency,
+                            servers[name][1].pid,
+                        )
+                    )
         finally:
             for _, process in servers.values():
                 process.terminate()
@@ -259,13 +303,16 @@ def main() -> None:
             _prepare_bare(bare_url)  # leave no benchmark table behind in a real database
 
     print()
-    print(f"{'round':<8}{'target':<28}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'failed':>8}")
+    print(
+        f"{'round':<8}{'target':<28}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'failed':>8}"
+        f"{'server CPU ms':>15}{'client CPU ms':>15}"
+    )
     for n in range(args.rounds):
         for name, label in (("bare", "bare insert-one-row"), ("app", "POST /api/v1/assessments")):
             r = rounds[name][n]
             print(
                 f"{n + 1:<8}{label:<28}{r['per_second']:>10.0f}{r['p50_ms']:>10.1f}"
-                f"{r['p95_ms']:>10.1f}{r['failures']:>8}"
+                f"{r['p95_ms']:>10.1f}{r['failures']:>8}{r['server_cpu_ms']:>15.2f}{r['client_cpu_ms']:>15.2f}"
             )
     ratios = [a["per_second"] / b["per_second"] for a, b in zip(rounds["app"], rounds["bare"], strict=True)]
     best = {name: max(rs, key=lambda r: r["per_second"]) for name, rs in rounds.items()}
@@ -281,9 +328,21 @@ def main() -> None:
         f"median {statistics.median(ratios):.2f}"
     )
     print(f"p95 ratio, best rounds (submission / bare): {best['app']['p95_ms'] / best['bare']['p95_ms']:.2f}")
+    # CPU per request does not depend on what else runs on the machine: on cores of its own the
+    # throughput ratio is the ratio of the CPU each request costs (server and client together).
+    cost = {
+        name: statistics.median(r["server_cpu_ms"] + r["client_cpu_ms"] for r in rs)
+        for name, rs in rounds.items()
+    }
+    server = {name: statistics.median(r["server_cpu_ms"] for r in rs) for name, rs in rounds.items()}
+    print(
+        f"CPU per request (median of rounds): server bare {server['bare']:.2f} ms, submission "
+        f"{server['app']:.2f} ms; with the clients' share the CPU-bound ratio is "
+        f"{cost['bare'] / cost['app']:.2f}"
+    )
     sent = sum(r["requests"] + r["warmup"] for r in rounds["app"])
     print(f"assessments saved: {saved} of {sent} sent; bare rows: {rows}")
-    print("within budget" if ratio >= BUDGET_RATIO else "OVER BUDGET")
+    print("within budget" if statistics.median(ratios) >= BUDGET_RATIO else "OVER BUDGET")
 
 
 if __name__ == "__main__":

@@ -151,8 +151,12 @@ def _csrf(html: bytes) -> str:
     return (match.group(1) or match.group(2)).decode()
 
 
-def _participant_web(port: int, code: str, role: str, answers: dict, pages: list[list[str]]) -> Phone:
-    phone = Phone(port)
+def _participant_web(
+    port: int, code: str, role: str, answers: dict, pages: list[list[str]], phone: Phone | None = None
+) -> Phone:
+    """A phone's walk through the workshop; ``phone``: one of the caller's (bench_scaleout's
+    retries on a server that went away)."""
+    phone = phone or Phone(port)
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     _, html = phone.request("page", "GET", f"/join/{code}")
     token = _csrf(html)

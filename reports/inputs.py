@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from assessment.domain.findings import Finding
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import Questionnaire
-from assessment.domain.result import score
+from assessment.domain.result import dimension_results
 from assessment.domain.scoring import UNSURE, Answer, item_score
 
 
@@ -96,7 +96,7 @@ def group_coverage(
 ) -> dict[str, GroupCoverage]:
     """Each dimension's coverage over the group, from each member's own rule-3 figures (so an
     item a member marked "not applicable" leaves that member's count exactly as rule 1 says)."""
-    per_member = [score(questionnaire, answers).dimensions for answers in answer_sets]
+    per_member = [dimension_results(questionnaire, answers) for answers in answer_sets]
     out = {}
     for n, d in enumerate(questionnaire.dimensions):
         rows = [dims[n] for dims in per_member]

@@ -233,3 +233,90 @@ def test_group_figures_are_withheld_below_k(app, v1):
     assert figures.rows == [
         ["Withheld: fewer than 3 responses are published (rule 13), so no group figure is shown."]
     ]
+
+
+TRICKY = ["a < b & c > d", " leading", "trailing ", "line\rbreak", "tab\there", "_x0041_ literal", "é ü 漢"]
+
+
+def test_responses_sheet_cells_are_the_xml_xlsxwriter_writes():
+    """The responses sheet's cells are written by exports itself: cell for cell the XML that
+    XlsxWriter's own write_number/write_string give in constant-memory mode."""
+    import re
+
+    import xlsxwriter
+
+    rows = [["respondent", "note", "score"], *[[n, text, 62.5 + n / 10] for n, text in enumerate(TRICKY)]]
+    rows.append([99, None, 7])
+    ours = to_xlsx(Table(rows[0], rows[1:]))
+    reference = io.BytesIO()
+    workbook = xlsxwriter.Workbook(reference, exports._WORKBOOK_OPTIONS)
+    sheet = workbook.add_worksheet("Responses")
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            elif value is not None:
+                sheet.write_number(r, c, value)
+    workbook.close()
+
+    def cells(package: bytes) -> list[str]:
+        with zipfile.ZipFile(io.BytesIO(package)) as z:
+            return re.findall(r"<c .*?</c>", z.read("xl/worksheets/sheet1.xml").decode())
+
+    assert cells(ours) == cells(reference.getvalue())
+
+
+def test_text_that_looks_like_markup_stays_text_in_the_xlsx():
+    table = Table(["respondent", "note"], [[1, "<r><t>x</t></r>"], [2, "</t></is></c><c><f>1+1</f>"]])
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    assert [c.value for c in sheet["B"]][1:] == ["<r><t>x</t></r>", "</t></is></c><c><f>1+1</f>"]
+    assert all(c.data_type == "s" for c in sheet["B"])
+
+
+def test_exported_scores_are_rule_17s_figures(app, v1):
+    """Every overall and area score in the CSV and the XLSX is the figure rule 17 shows (one
+    decimal, never reaching a bound not reached), computed from the stored full precision."""
+    import random
+
+    from assessment.cli.facilitators import demo_answers
+    from assessment.db.models import Assessment, DimensionScoreRow
+    from assessment.domain.figures import score_bounds, shown_score
+
+    rng = random.Random(17)
+    with app.extensions["database"].session() as s:
+        user = accounts.create_user(s, "rule17@example.org", None)
+        version = current_version(s, "social-organisation")
+        group = workshops.create_workshop(s, user.id, version, name="Rule 17")
+        for k in range(12):
+            role = ("leadership", "manager", "staff")[k % 3]
+            self_assessment.submit(s, v1.id, demo_answers(v1, role, rng), role=role, group=group)
+        s.commit()
+        group_id = group.id
+    with app.extensions["database"].session() as s:
+        table = exports.response_table(s, s.get(Group, group_id))
+        s.commit()
+        stored = {
+            a.id: {"overall": a.overall, **{row.dimension: row.score for row in a.scores}}
+            for a in s.query(Assessment).filter(Assessment.group_id == group_id)
+        }
+        assert s.query(DimensionScoreRow).count() >= 12 * len(v1.dimensions)
+    bounds = score_bounds(v1)
+    columns = ["overall", *[d.id for d in v1.dimensions]]
+    # Rows are in (day, id) order and all on one day: the stored assessments sorted by id.
+    expected = [
+        [
+            None if stored[aid][c] is None else float(shown_score(stored[aid][c], bounds, 1).value)
+            for c in columns
+        ]
+        for aid in sorted(stored)
+    ]
+    start = table.ids.index("overall")
+    csv_rows = list(csv.reader(io.StringIO(to_csv(table), newline="")))[2:]
+    as_csv = [[float(v) if v else None for v in row[start : start + len(columns)]] for row in csv_rows]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(table)))["Responses"]
+    as_xlsx = [
+        list(row[start : start + len(columns)]) for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
+    assert len(expected) == 12
+    assert as_csv == expected
+    assert as_xlsx == expected

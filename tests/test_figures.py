@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment.domain.figures import change_text, shown_change, shown_difference, shown_score
+from assessment.domain.figures import change_text, shown_change, shown_difference, shown_score, shown_value
 
 BOUNDS = (0.0, 20.0, 40.0, 60.0, 80.0, 100.0)
 scores = st.floats(min_value=0, max_value=100, allow_nan=False)
@@ -62,3 +62,23 @@ def test_no_shown_change_differs_from_the_difference_of_the_shown_figures(a, b, 
     expected = Decimal(after) - Decimal(before)
     number = Decimal(change.replace("\u2212", "-").replace("\u00b1", "").lstrip("+"))
     assert number == expected
+
+
+near_ties = st.builds(
+    lambda k, tiny: k / 20 + tiny, st.integers(0, 2000), st.sampled_from([0.0, 1e-9, -1e-9, 1e-13])
+)
+near_bounds = st.builds(lambda b, d: b - d, st.sampled_from(BOUNDS), st.floats(min_value=0, max_value=0.2))
+
+
+@given(st.one_of(scores, near_ties, near_bounds), st.integers(0, 2))
+def test_shown_value_is_the_shown_figure_as_a_number(value, digits):
+    # Exports round in float arithmetic (shown_value); it must give rule 17's figure exactly.
+    shown = shown_score(value, BOUNDS, digits)
+    assert shown_value(value, BOUNDS, digits) == (None if shown.value is None else float(shown.value))
+
+
+def test_shown_value_at_the_rule_17_examples():
+    assert shown_value(39.95, BOUNDS, 1) == 39.9  # cut: 40.0 would reach a stage not reached
+    assert shown_value(79.96, BOUNDS, 0) == 79.9
+    assert shown_value(41.25, BOUNDS, 1) == 41.3  # half up, not to even
+    assert shown_value(None, BOUNDS, 1) is None

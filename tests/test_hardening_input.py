@@ -67,6 +67,20 @@ def test_unusable_text_in_an_answer_key_is_named(app, v1):
     assert problem["item"].startswith("answers.bad") and "surrogate" in problem["message"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le"])
+def test_unusable_text_in_a_wide_encoding_is_still_refused(app, v1, encoding):
+    # UTF-16 and UTF-32 bodies are checked like UTF-8 ones (the quick pass over UTF-8 bytes
+    # looks for a backslash-u escape, which these encodings spell differently).
+    import json
+
+    raw = json.dumps(_submission(v1, organisation="Ac\x00me")).encode(encoding)
+    response = app.test_client().post("/api/v1/assessments", data=raw, content_type="application/json")
+    assert response.status_code == 422
+    (problem,) = response.get_json()["errors"]
+    assert problem["item"] == "organisation" and "NUL" in problem["message"]
+    assert count_assessments(app) == 0
+
+
 @pytest.mark.parametrize("name", ["Away day \ud800", "Away\x00day"])
 def test_unusable_group_name_is_a_422(app, name):
     _, token = facilitator(app, "ann@example.org")

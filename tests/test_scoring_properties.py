@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.domain.questionnaire import Option, Questionnaire, load_questionnaire
-from assessment.domain.result import score
+from assessment.domain.result import dimension_results, score
 from assessment.domain.scoring import UNSURE, display_score
 from tests.conftest import DATA, V1
 
@@ -61,6 +61,14 @@ def test_all_scores_lie_between_0_and_100(case):
     if result.overall is not None:
         assert 0.0 <= result.overall <= 100.0
         assert result.stage is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(questionnaire_and_answers())
+def test_rule_3_alone_gives_the_full_results_dimensions(case):
+    # A group report's coverage table reads every member's rule-3 figures without the roadmap.
+    q, answers = case
+    assert dimension_results(q, answers) == score(q, answers).dimensions
 
 
 @settings(max_examples=150, deadline=None)

@@ -211,6 +211,9 @@ class Questionnaire:
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
+    _recommendations_by_stage: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # Frozen for safety; the look-up tables are derived once here.
@@ -218,6 +221,10 @@ class Questionnaire:
         object.__setattr__(self, "_dimension_index", {d.id: d for d in self.dimensions})
         by_dimension = {d.id: tuple(i for i in self.items if i.dimension == d.id) for d in self.dimensions}
         object.__setattr__(self, "_items_by_dimension", by_dimension)
+        by_stage: dict[tuple[str, str], list[Recommendation]] = {}
+        for r in self.recommendations:
+            by_stage.setdefault((r.dimension, r.stage), []).append(r)
+        object.__setattr__(self, "_recommendations_by_stage", {k: tuple(v) for k, v in by_stage.items()})
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self._item_index
@@ -235,7 +242,7 @@ class Questionnaire:
         return self._items_by_dimension.get(dimension_id, ())
 
     def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
-        return tuple(r for r in self.recommendations if r.dimension == dimension_id and r.stage == stage_id)
+        return self._recommendations_by_stage.get((dimension_id, stage_id), ())
 
     def stage_for(self, score: float) -> Stage:
         """SCORING.md rule 5: the last stage whose lower bound is <= the score."""

@@ -133,11 +133,26 @@ def result_from_scores(
     )
 
 
-def score(questionnaire: Questionnaire, answers: object, profile: Profile | None = None) -> Result:
-    """Validate and score one respondent's answers (raises InvalidAnswers)."""
+def _rule_3(
+    questionnaire: Questionnaire, answers: object
+) -> tuple[dict[str, Answer], dict[str, float | None], dict[str, float]]:
     clean = validate_answers(questionnaire, answers)
     scores: dict[str, float | None] = {}
     coverage: dict[str, float] = {}
     for d in questionnaire.dimensions:
         scores[d.id], coverage[d.id] = score_dimension(questionnaire, d.id, clean)
+    return clean, scores, coverage
+
+
+def score(questionnaire: Questionnaire, answers: object, profile: Profile | None = None) -> Result:
+    """Validate and score one respondent's answers (raises InvalidAnswers)."""
+    clean, scores, coverage = _rule_3(questionnaire, answers)
     return result_from_scores(questionnaire, scores, coverage, clean, profile)
+
+
+def dimension_results(questionnaire: Questionnaire, answers: object) -> tuple[DimensionScore, ...]:
+    """Rule 3 alone for one respondent: each dimension's score, coverage and answer counts, the
+    same as ``score(...).dimensions`` without rules 4-16 (a group's report needs only these,
+    for every member)."""
+    clean, scores, coverage = _rule_3(questionnaire, answers)
+    return dimension_scores(questionnaire, scores, coverage, clean)

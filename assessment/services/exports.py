@@ -20,6 +20,7 @@ import csv
 import io
 import math
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,9 +28,10 @@ from datetime import UTC, date, datetime
 import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from xlsxwriter.utility import xl_col_to_name
 
 from ..db.models import Assessment, DimensionScoreRow, Group
-from ..domain.figures import score_bounds, shown_score
+from ..domain.figures import score_bounds, shown_value
 from ..domain.groups import Member, dimension_agreement, dimension_stats, group_result
 from ..domain.questionnaire import Questionnaire
 from ..domain.snapshot import withheld_roles
@@ -89,7 +91,7 @@ def _day(moment: datetime | None) -> str | None:
 WITHHELD = "withheld"
 
 
-def response_table(session: Session, group: Group) -> Table:
+def response_table(session: Session, group: Group, *, sheets: bool = True) -> Table:
     """The published snapshot's assessments (SCORING.md rule 13), each as role, status, dates,
     overall index, area scores and answers: in-progress and not yet published responses are left
     out, and a role with fewer than k members in the snapshot is written as "withheld" (with
@@ -99,7 +101,8 @@ def response_table(session: Session, group: Group) -> Table:
     group's size.
 
     Rows are ordered by day and then at random-looking id, never by completion order, so the
-    order does not reveal who answered when (the export is anonymous)."""
+    order does not reveal who answered when (the export is anonymous). ``sheets=False`` leaves
+    out the workbook's further sheets (a CSV has none)."""
     state = refresh(session, group)
     k = state.k
     q = questionnaire_of(group.questionnaire)
@@ -152,17 +155,17 @@ def response_table(session: Session, group: Group) -> Table:
                 *[answers.get(item_id) for item_id in item_ids],
             ]
         )
+    if not sheets:
+        return Table(header, rows, ids=ids)
     members = [
         Member(role=r.role or "", scores=scores.get(r.id, {}), answers=r.answers or {}) for r in records
     ]
-    sheets = (questionnaire_sheet(q), figures_sheet(q, members, k))
-    return Table(header, rows, ids=ids, sheets=sheets)
+    return Table(header, rows, ids=ids, sheets=(questionnaire_sheet(q), figures_sheet(q, members, k)))
 
 
 def _score(value: float | None, bounds: tuple[float, ...], digits: int = 1) -> float | None:
     """A score as shown (rule 17, one decimal), as a number a spreadsheet can sum."""
-    shown = shown_score(value, bounds, digits)
-    return None if shown.value is None else float(shown.value)
+    return shown_value(value, bounds, digits)
 
 
 def questionnaire_sheet(q: Questionnaire) -> Sheet:
@@ -235,9 +238,19 @@ def to_csv(table: Table) -> str:
     writer.writerow([_text(h) for h in table.header])
     if table.ids is not None:
         writer.writerow([_text(h) for h in table.ids])
-    for row in table.rows:
-        writer.writerow([v if _is_number(v) else _text(v) for v in row])
+    writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
     return out.getvalue()
+
+
+def _csv_cell(value: Cell) -> Cell:
+    """``value`` if it is a number (``_is_number``), else its neutralised text: the same choice,
+    by the value's exact type first (a million cells in a large export)."""
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else _text(value)  # type: ignore[arg-type]
+    return "" if value is None else _text(value)
 
 
 # Characters XML 1.0 cannot carry at all (a spreadsheet program may refuse the file); dropped.
@@ -257,14 +270,88 @@ def to_xlsx(table: Table) -> bytes:
 
     XlsxWriter writes a package that Excel and LibreOffice open (a hand-written one risks a file
     they reject, which a consultant would only find out in front of a client); every text goes
-    through ``write_string`` with formula conversion off, so no cell can be a formula."""
+    through ``write_string`` with formula conversion off, so no cell can be a formula.
+
+    The responses sheet's cells (55,000 for 1,000 respondents) are the one part written here, in
+    the very XML XlsxWriter writes for them in constant-memory mode (``<v>`` numbers and inline
+    strings, never a formula): its per-cell calls took two thirds of an export's time. XlsxWriter
+    still writes the sheet itself, its frozen header and everything around it."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, _WORKBOOK_OPTIONS)
     heads = [table.header] if table.ids is None else [table.header, table.ids]
-    _write_sheet(workbook, "Responses", [*heads, *table.rows], len(heads))
+    responses = workbook.add_worksheet("Responses")
+    responses.freeze_panes(len(heads), 1)
     for extra in table.sheets:
         _write_sheet(workbook, extra.name, [extra.header, *extra.rows], 1)
     workbook.close()
+    return _with_sheet_data(out.getvalue(), "xl/worksheets/sheet1.xml", [*heads, *table.rows])
+
+
+_ESCAPE_OF_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")  # text that reads like Excel's own escape
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+
+
+def _xml_text(value: str) -> str:
+    """A text cell's inline string, escaped as XlsxWriter escapes it: Excel's ``_xHHHH_`` for a
+    control character (and for text that would read as one), XML entities for ``& < >``."""
+    text = _XML_ILLEGAL.sub("", neutralise(value))
+    if "_x" in text:
+        text = _ESCAPE_OF_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    preserve = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<is><t{preserve}>{text}</t></is>"
+
+
+def _sheet_data(rows: list[list[Cell]]) -> tuple[str, str]:
+    """(the ``<sheetData>`` element of ``rows``, its dimension such as ``A1:BC1002``). A cell's
+    XML after its reference is kept per value: answers, roles, days and rounded scores repeat."""
+    width = max((len(r) for r in rows), default=1) or 1
+    columns = [xl_col_to_name(c) for c in range(width)]
+    numbers: dict[float, str] = {}
+    texts: dict[str, str] = {}
+    parts = ["<sheetData>"]
+    append = parts.append
+    for r, values in enumerate(rows, start=1):
+        append(f'<row r="{r}">')
+        for column, value in zip(columns, values, strict=False):
+            if value is None:
+                continue
+            kind = type(value)
+            if (kind is int or kind is float) and math.isfinite(value):  # type: ignore[arg-type]
+                cell = numbers.get(value)  # type: ignore[arg-type]
+                if cell is None:
+                    cell = numbers[value] = f"><v>{value:.16G}</v></c>"  # type: ignore[index]
+            else:
+                text = str(value)
+                cell = texts.get(text)
+                if cell is None:
+                    cell = texts[text] = f' t="inlineStr">{_xml_text(text)}</c>'
+            append(f'<c r="{column}{r}"{cell}')
+        append("</row>")
+    append("</sheetData>")
+    return "".join(parts), f"A1:{columns[-1]}{max(len(rows), 1)}"
+
+
+def _with_sheet_data(package: bytes, member: str, rows: list[list[Cell]]) -> bytes:
+    """The package with ``member``'s empty ``<sheetData/>`` filled with ``rows``."""
+    data, dimension = _sheet_data(rows)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == member:
+                xml = body.decode("utf-8")
+                if xml.count("<sheetData/>") != 1:
+                    raise ValueError(f"{member} has no empty sheetData to fill")
+                xml = xml.replace('<dimension ref="A1"/>', f'<dimension ref="{dimension}"/>', 1)
+                body = xml.replace("<sheetData/>", data, 1).encode("utf-8")
+            # The filled sheet at level 1: a tenth of the export's time less, a third larger.
+            level = 1 if info.filename == member else 6
+            target.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
     return out.getvalue()
 
 

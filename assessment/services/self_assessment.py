@@ -198,8 +198,10 @@ def submit(
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the
     # roadmap together (DESIGN.md's submission budget; bench/bench_submit.py measures it).
-    session.execute(_INSERT_ASSESSMENT, values)
-    session.execute(
+    # On the session's connection: the ORM's execute() adds its own layers to each.
+    connection = session.connection()
+    connection.execute(_INSERT_ASSESSMENT, values)
+    connection.execute(
         _INSERT_SCORES,
         [
             {"assessment_id": values["id"], "dimension": d.id, "score": d.score, "coverage": d.coverage}

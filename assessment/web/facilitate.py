@@ -446,7 +446,7 @@ def export(group_id: str, fmt: str) -> Response:
     group = _owned(group_id)
     if fmt not in ("csv", "xlsx"):
         abort(404, description="Exports are available as .csv and .xlsx.")
-    table = exports.response_table(db(), group)
+    table = exports.response_table(db(), group, sheets=fmt == "xlsx")  # a CSV has one sheet
     db().commit()
     return table_response(table, exports.filename(group, fmt), fmt)
 

@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
 from reports import bounded
@@ -89,6 +89,20 @@ def parse_json_body(raw: bytes) -> Any:
         raise ValueError(f"the request body is not valid JSON: {exc}") from None
 
 
+def _may_hold_problems(raw: bytes) -> bool:
+    """Whether a body that parsed can hold a NUL, a lone surrogate or too deep a nesting. In
+    UTF-8 a NUL or a surrogate can only come from a ``\\u`` escape (JSON refuses raw control
+    characters, UTF-8 has no surrogates); a UTF-16 or UTF-32 body has NUL bytes, so it is always
+    walked. Nesting needs an opening bracket per level. A body with none of these (a submission)
+    skips the walk over every key and text."""
+    return b"\\u" in raw or b"\x00" in raw or raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH
+
+
+def parsed_body() -> Any:
+    """The request's JSON body as parsed by the check below (AttributeError when it was not)."""
+    return g.parsed_json_body
+
+
 def _check_json_body() -> Response | tuple[Response, int] | None:
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
         abort(413, description=f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
@@ -103,6 +117,9 @@ def _check_json_body() -> Response | tuple[Response, int] | None:
         if "nested" in str(exc):
             abort(400, description=str(exc))
         return None  # a plain syntax error: the view says so in its own words
+    g.parsed_json_body = body  # the view reads it from here: parsed once
+    if not _may_hold_problems(raw):
+        return None
     try:
         problems = json_problems(body)
     except ValueError as exc:

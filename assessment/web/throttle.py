@@ -1,5 +1,5 @@
-"""Wrong join codes, limited per address across every worker and machine: Flask-Limiter's
-fixed-window strategy on shared storage, Redis when ``REDIS_URL`` is set, otherwise the app's
+"""Wrong join codes, limited per address across every worker and machine: the ``limits``
+library's fixed-window strategy on shared storage, Redis when ``REDIS_URL`` is set, otherwise the app's
 own database (the ``limits`` library has no SQL storage, so ``DatabaseStorage`` below is a small
 one on the ``rate_limits`` table: one upserted row per address and window).
 
@@ -12,6 +12,10 @@ being answered with "no such workshop" at any rate above 60 a minute per address
 
 Behind a reverse proxy the address is the client's only when ``TRUSTED_PROXIES`` is set
 (security.py), otherwise every participant would share the proxy's address.
+
+The library is used directly, not through Flask-Limiter: no route carries a limit, so that
+extension's before/after-request hooks found nothing to do on every request, at a tenth of a
+submission's own time (bench/bench_submit.py).
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ import time
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
 from limits import RateLimitItem, parse
-from limits.storage import Storage
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -100,10 +104,18 @@ def _address() -> str:
     return request.remote_addr or "unknown"
 
 
+class Limits:
+    """A storage and the fixed-window strategy on it (the shape the callers below use)."""
+
+    def __init__(self, storage: Storage):
+        self.storage = storage
+        self.limiter = FixedWindowRateLimiter(storage)
+
+
 class JoinCodeThrottle:
     """The app's limit on wrong join codes, shared by the join pages and the API."""
 
-    def __init__(self, limiter: Limiter, limit: str = WRONG_CODES):
+    def __init__(self, limiter: Limits, limit: str = WRONG_CODES):
         self.limiter = limiter
         self.item: RateLimitItem = parse(limit)
 
@@ -130,13 +142,4 @@ def register(app: Flask) -> None:
         uri, options = redis_url, {}
     else:
         uri, options = "appdb://", {"engine": app.extensions["database"].engine}
-    limiter = Limiter(
-        key_func=_address,
-        storage_uri=uri,
-        storage_options=options,
-        strategy="fixed-window",
-        default_limits=[],
-        key_prefix="assessment",
-    )
-    limiter.init_app(app)
-    app.extensions["join_code_throttle"] = JoinCodeThrottle(limiter)
+    app.extensions["join_code_throttle"] = JoinCodeThrottle(Limits(storage_from_string(uri, **options)))
