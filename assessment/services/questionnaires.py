@@ -279,3 +279,15 @@ def translated(questionnaire: Questionnaire, language: str | None) -> Questionna
 def languages(questionnaire: Questionnaire) -> list[str]:
     """The languages ``questionnaire`` can be answered in: its own first, e.g. ["en", "de"]."""
     return active_registry().languages(questionnaire)
+
+
+def language_for(questionnaire: Questionnaire, wanted: str | None) -> str:
+    """The language to answer in: ``wanted`` (the reader's, "de" or "de_AT") when the
+    questionnaire has it, else its own."""
+    offered = languages(questionnaire)
+    if wanted:
+        tag = wanted.replace("_", "-")
+        for candidate in (tag, base_language(tag)):
+            if candidate in offered:
+                return candidate
+    return offered[0]
