@@ -142,6 +142,8 @@ LANG_QUERY = {
     "getQuestionnaire",
     "A questionnaire's definition: dimensions, items, stages, scale and thresholds",
     query=LANG_QUERY,
+    description="Its languages are listed in `languages`. Refused with 422 although the schema allows "
+    "it: a lang the questionnaire has no complete translation into (the 422 names its languages).",
     responses={
         200: ("The definition", Questionnaire),
         404: ("No such questionnaire", Error),
