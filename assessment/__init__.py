@@ -11,12 +11,12 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, appcontext_pushed
 
 from . import i18n
 from .db import Database
 from .services import push
-from .services.questionnaires import QuestionnaireRegistry
+from .services.questionnaires import QuestionnaireRegistry, use_registry
 from .web.extensions import csrf, login_manager
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,6 +42,10 @@ def _host_list(value: str) -> list[str] | None:
     """'a.example, .b.example' -> ['a.example', '.b.example']; None (no check) when empty."""
     hosts = [h.strip() for h in value.split(",") if h.strip()]
     return hosts or None
+
+
+def _use_questionnaires(app: Flask, **_: Any) -> None:
+    use_registry(app.extensions["questionnaires"])
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -135,6 +139,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import queue
 
     queue.install(app)
+    # Questionnaire translations come from this app's folder wherever its context is active.
+    appcontext_pushed.connect(_use_questionnaires, app)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -161,10 +161,23 @@ def pseudo_catalogues(tmp_path_factory) -> str:
     return build_catalogues(tmp_path_factory.mktemp("pseudo-locale"))
 
 
+@pytest.fixture(scope="session")
+def pseudo_questionnaires(tmp_path_factory) -> Path:
+    """The shipped questionnaires with a complete pseudo-locale translation of each beside it
+    (every text "⟦marked⟧"; tests/pseudo_locale.py), built once per run: not to be edited."""
+    from .pseudo_locale import write_pseudo_questionnaires
+
+    folder = tmp_path_factory.mktemp("pseudo-questionnaires") / "questionnaires"
+    shutil.copytree(REPO / "questionnaires", folder, ignore=shutil.ignore_patterns("*.json", "*.md"))
+    write_pseudo_questionnaires(folder)
+    return folder
+
+
 @pytest.fixture
-def pseudo_app(database_url: str, questionnaire_dir: Path, pseudo_catalogues: str) -> Iterator[Flask]:
+def pseudo_app(database_url: str, pseudo_questionnaires: Path, pseudo_catalogues: str) -> Iterator[Flask]:
     """The app with every message of its catalogues marked (tests/pseudo_locale.py), in that
-    locale by default: text a page shows unmarked escaped translation."""
+    locale by default, and its questionnaires' pseudo translation: text a page shows unmarked
+    escaped translation."""
     from .pseudo_locale import PSEUDO
 
     app = create_app(
@@ -172,7 +185,7 @@ def pseudo_app(database_url: str, questionnaire_dir: Path, pseudo_catalogues: st
             "TESTING": True,
             "SECRET_KEY": "test",
             "DATABASE_URL": database_url,
-            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
+            "QUESTIONNAIRE_DIR": str(pseudo_questionnaires),
             "WTF_CSRF_ENABLED": False,
             "BABEL_TRANSLATION_DIRECTORIES": pseudo_catalogues,
             "DEFAULT_LOCALE": PSEUDO,

@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -56,6 +57,31 @@ def build_catalogues(folder: Path) -> str:
             write_mo(handle, catalog)
         directories.append(str(folder / name))
     return ";".join(directories)
+
+
+def write_translations(folder: Path, language: str, change: Callable[[str], str]) -> list[Path]:
+    """Beside each questionnaire file of ``folder``, a complete translation into ``language``
+    whose every text is its source's passed through ``change`` (questionnaires/FORMAT.md)."""
+    from assessment.domain.questionnaire import load_questionnaire, questionnaire_files, translation_template
+
+    written = []
+    for path in questionnaire_files(folder):
+        questionnaire = load_questionnaire(path)
+        data = translation_template(questionnaire, language, change)
+        target = path.with_name(f"{path.stem}.{language}{path.suffix}")
+        # libyaml's dumper where PyYAML has it: the pure-Python one takes about a second per file.
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def write_pseudo_questionnaires(folder: Path) -> list[Path]:
+    """The pseudo-locale's questionnaire translation: every item, option, dimension and stage
+    name and recommendation between the markers, so that questionnaire text a page or report
+    shows unmarked was not passed through ``translated()``."""
+    return write_translations(folder, PSEUDO, _marked)
 
 
 def unmarked(text: str, allowed: Iterable[str] = ()) -> list[str]:

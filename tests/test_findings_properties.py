@@ -23,13 +23,13 @@ from assessment.domain.findings import (
     group_findings,
 )
 from assessment.domain.lift import most_social
-from assessment.domain.questionnaire import Questionnaire, load_questionnaire
+from assessment.domain.questionnaire import Questionnaire, load_questionnaire, questionnaire_files
 from assessment.domain.result import Result, score
 from assessment.domain.roadmap import contradicts, in_place
 from assessment.domain.scoring import NOT_APPLICABLE, UNSURE, item_scores, score_dimension
 from tests.conftest import DATA, REPO
 
-FILES = sorted((REPO / "questionnaires").glob("*.yaml")) + [DATA / "seven-point.yaml"]
+FILES = questionnaire_files(REPO / "questionnaires") + [DATA / "seven-point.yaml"]
 POOL = {path.name: load_questionnaire(path) for path in FILES}
 
 

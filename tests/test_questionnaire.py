@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.domain.questionnaire import QuestionnaireError, load_questionnaire, parse_questionnaire
+from assessment.domain.questionnaire import (
+    QuestionnaireError,
+    load_questionnaire,
+    load_translations,
+    parse_questionnaire,
+    questionnaire_files,
+)
 from tests.conftest import DATA, REPO
 
 SEVEN = (DATA / "seven-point.yaml").read_text(encoding="utf-8")
-SHIPPED = sorted((REPO / "questionnaires").glob("*.yaml"))
+SHIPPED = questionnaire_files(REPO / "questionnaires")
 
 
 def line_of(text: str, fragment: str) -> int:
@@ -21,6 +27,7 @@ def line_of(text: str, fragment: str) -> int:
 def test_every_shipped_questionnaire_validates(path):
     q = load_questionnaire(path)
     assert q.items and q.dimensions
+    load_translations(path, q)  # and so does every translation beside it (questionnaires/FORMAT.md)
 
 
 def test_v1_meets_the_content_brief(v1):

@@ -20,11 +20,12 @@ from assessment.domain.questionnaire import (
     Recommendation,
     load_questionnaire,
     parse_questionnaire,
+    questionnaire_files,
 )
 from tests.conftest import DATA, REPO
 from tests.test_rules_11_12 import questionnaire_text
 
-FILES = sorted((REPO / "questionnaires").glob("*.yaml")) + [DATA / "seven-point.yaml"]
+FILES = questionnaire_files(REPO / "questionnaires") + [DATA / "seven-point.yaml"]
 POOL = {path.name: load_questionnaire(path) for path in FILES}
 LINKED = sorted(name for name, q in POOL.items() if any(r.addresses or r.requires for r in q.recommendations))
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from ..domain.questionnaire import QuestionnaireError, load_questionnaire
+from ..domain.questionnaire import (
+    QuestionnaireError,
+    load_questionnaire,
+    load_translation,
+    load_translations,
+    sidecar_language,
+    translated_file,
+)
 from ..domain.result import score
 from ..domain.roadmap import Profile
 from ..domain.scoring import InvalidAnswers
@@ -20,20 +28,29 @@ questionnaire_cli = AppGroup("questionnaire", help="Work with questionnaire file
 @questionnaire_cli.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate_command(files: tuple[str, ...]) -> None:
-    """Check questionnaire FILES against the schema and the rules; print OK or every error."""
+    """Check questionnaire FILES and their translations (or translation files themselves)
+    against the schema and the rules; print OK or every error as file:line: reason."""
     failed = False
     for name in files:
+        language = sidecar_language(name)
+        questionnaire_file = translated_file(name) if language else Path(name)
         try:
-            q = load_questionnaire(name)
+            q = load_questionnaire(questionnaire_file)
+            if language:
+                translations = [load_translation(name, q)]
+            else:
+                click.echo(
+                    f"OK {name}: {q.id} {q.version}, {len(q.dimensions)} dimensions, "
+                    f"{len(q.items)} items, {len(q.recommendations)} recommendations"
+                )
+                translations = load_translations(name, q)
         except QuestionnaireError as exc:
             failed = True
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
-        else:
-            click.echo(
-                f"OK {name}: {q.id} {q.version}, {len(q.dimensions)} dimensions, "
-                f"{len(q.items)} items, {len(q.recommendations)} recommendations"
-            )
+            continue
+        for translation in translations:
+            click.echo(f"OK {translation.source}: {q.id} {q.version} in {translation.language}, complete")
     if failed:
         sys.exit(1)
 

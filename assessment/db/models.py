@@ -188,6 +188,9 @@ class Assessment(Base):
     completion_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Rule 18: the respondent opted in to adding this series' anonymous scores to the benchmark.
     benchmark: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The language the questionnaire was answered in ("en", "de"): its individual report's. Scores
+    # never depend on it, so a group answered in several languages is aggregated as one.
+    language: Mapped[str] = mapped_column(String(20), default="en", server_default="en")
 
     questionnaire: Mapped[QuestionnaireVersion] = relationship()
     group: Mapped[Group | None] = relationship(back_populates="assessments")

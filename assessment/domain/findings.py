@@ -205,20 +205,21 @@ def item_finding(questionnaire: Questionnaire, item: Item, value: Answer) -> Fin
 
 
 # A finding depends only on the file, the item and the answer: each is built once per process.
-# Keyed by the file's content hash (a questionnaire is immutable), bounded like the parse cache.
-_CACHE: dict[tuple[str, str, Answer], Finding | None] = {}
+# Keyed by the file's content hash (a questionnaire is immutable) and the language of its text (a
+# translation keeps the hash, the scoring identity, and changes the words), bounded like the parse cache.
+_CACHE: dict[tuple[str, str, str, Answer], Finding | None] = {}
 _CACHE_LIMIT = 20_000
 
 
 def item_findings(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> tuple[Finding, ...]:
     """One finding per answered or unsure item, in the file's order."""
     out = []
-    digest = questionnaire.content_hash
+    digest, language = questionnaire.content_hash, questionnaire.language
     for item in questionnaire.items:
         if item.id not in answers:
             continue
         value = answers[item.id]
-        key = (digest, item.id, value)
+        key = (digest, language, item.id, value)
         if key in _CACHE:
             finding = _CACHE[key]
         else:

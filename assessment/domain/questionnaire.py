@@ -9,11 +9,12 @@ fix a file in one pass.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,10 @@ class Questionnaire:
     format: int = 1
     # Rule 18: earlier versions whose benchmark entries count in this version's pool.
     comparable_with: tuple[str, ...] = ()
+    # The parsed file, kept so a translation can replace its texts and build the copy the same way.
+    data: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # A translated copy's questionnaire as written (None for the file itself).
+    original: Questionnaire | None = field(default=None, repr=False, compare=False)
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
@@ -452,7 +457,12 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 
 
 def questionnaire_files(directory: str | Path) -> list[Path]:
-    return sorted(p for p in Path(directory).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    """The questionnaire files of a folder (its translations, ``<stem>.<lang>.yaml``, are not)."""
+    return sorted(
+        p
+        for p in Path(directory).glob("*.y*ml")
+        if p.suffix in (".yaml", ".yml") and sidecar_language(p) is None
+    )
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -869,4 +879,347 @@ def _build(data: dict[str, Any], digest: str, source: str) -> Questionnaire:
         source=source,
         format=int(data.get("format", 1)),
         comparable_with=tuple(str(v) for v in data.get("comparable_with", ())),
+        data=data,
     )
+
+
+# --------------------------------------------------------------------------- translations
+#
+# A translation is a sidecar file beside the questionnaire file (``social-organisation.de.yaml``
+# beside ``social-organisation.yaml``) holding the texts only, keyed by id (FORMAT.md, "Translations").
+# It never holds ids, values, weights or thresholds, so a translated questionnaire scores exactly
+# as the file it translates; it can be added to a published version without changing it.
+
+# The language part of a translation's file name: a BCP 47 tag's shape ("de", "pt-BR").
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+TRANSLATION_HEADER = ("translation_of", "version", "language")
+# The text fields of each part of a questionnaire, under the same names in a translation.
+TEXT_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "": ("title", "description"),
+    "poles": ("label", "description"),
+    "classifications": ("label", "summary"),
+    "stages": ("label", "description"),
+    "roles": ("label",),
+    "dimensions": ("label", "summary", "description", "social", "broadcast"),
+    "items": ("text", "help", "practice", "period", "labels"),
+    "recommendations": ("title", "why", "actions", "name", "owner_small"),
+}
+# What one key of each mapping names, for messages.
+_KINDS = {
+    "poles": "pole",
+    "classifications": "classification",
+    "stages": "stage",
+    "roles": "role",
+    "dimensions": "dimension",
+    "items": "item",
+    "recommendations": "recommendation",
+}
+
+
+def base_language(tag: str) -> str:
+    """A language tag's language: "en-GB" -> "en" (what the app's locale choice names)."""
+    return tag.split("-")[0].lower()
+
+
+def sidecar_language(path: str | Path) -> str | None:
+    """The language of a translation file (``social-organisation.de.yaml`` -> "de"); None for a
+    questionnaire file (``social-organisation-1.1.yaml``)."""
+    stem = Path(path).stem
+    if "." not in stem:
+        return None
+    tag = stem.rsplit(".", 1)[1]
+    return tag if _LANGUAGE_TAG.match(tag) else None
+
+
+def sidecar_files(path: str | Path) -> list[Path]:
+    """The translation files beside a questionnaire file, by name."""
+    path = Path(path)
+    return sorted(
+        p
+        for p in path.parent.glob(f"*{path.suffix}")
+        if sidecar_language(p) is not None and Path(p.stem).stem == path.stem
+    )
+
+
+def translated_file(sidecar: str | Path) -> Path:
+    """The questionnaire file a translation file sits beside (``x.de.yaml`` -> ``x.yaml``)."""
+    sidecar = Path(sidecar)
+    return sidecar.with_name(Path(sidecar.stem).stem + sidecar.suffix)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """One text a translation must give: where the questionnaire's data has it, and for a list of
+    texts (scale labels, actions) how many."""
+
+    source: tuple[Any, ...]
+    count: int | None = None
+
+
+def _text_tree(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The shape a translation of ``data`` must have: lists of things with ids become mappings by
+    id (choice options by value), and each text a _Text."""
+
+    def texts(entry: Mapping[str, Any], part: str, where: tuple[Any, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in TEXT_FIELDS[part]:
+            value = entry.get(name)
+            if isinstance(value, str):
+                out[name] = _Text(where + (name,))
+            elif isinstance(value, list):
+                out[name] = _Text(where + (name,), len(value))
+        return out
+
+    tree = texts(data, "", ())
+    labels = data.get("scale", {}).get("labels")
+    if labels:
+        tree["scale"] = {"labels": _Text(("scale", "labels"), len(labels))}
+    for part in ("poles", "classifications"):
+        tree[part] = {key: texts(value, part, (part, key)) for key, value in data[part].items()}
+    for part in ("stages", "roles", "dimensions", "items", "recommendations"):
+        entries = {}
+        for index, entry in enumerate(data.get(part, ())):
+            where = (part, index)
+            node = texts(entry, part, where)
+            if part == "dimensions" and entry.get("stages"):
+                node["stages"] = {stage: _Text(where + ("stages", stage)) for stage in entry["stages"]}
+            if part == "items" and entry.get("options"):
+                node["options"] = {
+                    str(option["value"]): _Text(where + ("options", n, "label"))
+                    for n, option in enumerate(entry["options"])
+                }
+            entries[entry["id"]] = node
+        if entries:
+            tree[part] = entries
+    return tree
+
+
+def _kind_of(path: tuple[str, ...]) -> str | None:
+    """What a key under ``path`` names when it is an id ("item"), None when it is a field."""
+    if len(path) == 1 and path[0] in _KINDS:
+        return _KINDS[path[0]]
+    if len(path) == 3 and path[0] == "dimensions" and path[2] == "stages":
+        return "stage"
+    if len(path) == 3 and path[0] == "items" and path[2] == "options":
+        return "option"
+    return None
+
+
+def _check_texts(
+    data: Mapping[str, Any], tree: Mapping[str, Any], lines: _LineMap, source: str, label: str
+) -> tuple[list[Problem], dict[tuple[Any, ...], Any]]:
+    """Every problem of a translation's texts against the shape the questionnaire asks, and the
+    texts found, by where the questionnaire has them."""
+    problems: list[Problem] = []
+    found: dict[tuple[Any, ...], Any] = {}
+
+    def problem(path: tuple[Any, ...], message: str) -> None:
+        where = ".".join(str(p) for p in path if p != "__key__") or "top level"
+        problems.append(Problem(source, lines.line(path), f"{where}: {message}"))
+
+    def text(value: Any, path: tuple[Any, ...]) -> bool:
+        if not isinstance(value, str):
+            problem(path, "must be text")
+            return False
+        if not value.strip():
+            problem(path, "must not be blank")
+            return False
+        return True
+
+    def walk(node: Any, expected: Any, path: tuple[str, ...]) -> None:
+        if isinstance(expected, _Text):
+            if expected.count is None:
+                if text(node, path):
+                    found[expected.source] = node
+            elif not isinstance(node, list):
+                problem(path, f"must be a list of {expected.count} texts, as in the source")
+            elif len(node) != expected.count:
+                problem(path, f"{len(node)} texts for the source's {expected.count} (same count and order)")
+            elif all([text(value, path + (n,)) for n, value in enumerate(node)]):
+                found[expected.source] = list(node)
+            return
+        kind = _kind_of(path)
+        if not isinstance(node, dict):
+            problem(path, f"must be a mapping of {kind} ids to their texts" if kind else "must be a mapping")
+            return
+        given = {str(key): value for key, value in node.items()}
+        for key in given:
+            if key in expected:
+                continue
+            if kind == "option":
+                problem(path + (key, "__key__"), f"item {path[1]!r} has no option with value {key}")
+            elif kind:
+                problem(path + (key, "__key__"), f"unknown {kind} {key!r} ({label} has none)")
+            elif not path:
+                problem(
+                    (key, "__key__"), f"unknown field {key!r}: a translation holds only the texts of {label}"
+                )
+            else:
+                problem(
+                    path + (key, "__key__"),
+                    f"unknown field {key!r}: the source has no such text here "
+                    f"(it has: {', '.join(expected) or 'none'})",
+                )
+        for key, sub in expected.items():
+            if key in given:
+                walk(given[key], sub, path + (key,))
+            elif kind == "option":
+                problem(path + ("__key__",), f"the label of option {key} is missing")
+            elif kind:
+                problem(
+                    path + ("__key__",),
+                    f"{kind} {key!r} is missing (every one of the source's needs its texts)",
+                )
+            else:
+                problem(path + ("__key__",), f"{key!r} is missing (the source has it)")
+
+    body = {k: v for k, v in data.items() if k not in TRANSLATION_HEADER}
+    walk(body, tree, ())
+    return problems, found
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A translation file checked against the questionnaire it translates."""
+
+    questionnaire_id: str
+    version: str
+    language: str
+    source: str
+    # The translated texts, by where the questionnaire's parsed file has them.
+    texts: Mapping[tuple[Any, ...], Any] = field(repr=False)
+    content_hash: str = ""  # of the questionnaire it was checked against
+
+    def apply(self, questionnaire: Questionnaire) -> Questionnaire:
+        """The questionnaire with every text replaced: ids, values, weights, thresholds and the
+        content hash (the scoring identity) are the original's, so every score is too."""
+        if questionnaire.original is not None:
+            questionnaire = questionnaire.original
+        if questionnaire.content_hash != self.content_hash:
+            raise ValueError(f"{self.source} was checked against another text of {questionnaire.id}")
+        data = copy.deepcopy(dict(questionnaire.data))
+        for path, value in self.texts.items():
+            target: Any = data
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = copy.copy(value)
+        data["language"] = self.language
+        built = _build(data, questionnaire.content_hash, questionnaire.source)
+        return replace(built, original=questionnaire)
+
+
+def parse_translation(
+    text: str, source: str, questionnaire: Questionnaire, language: str | None = None
+) -> Translation:
+    """Check a translation's text against ``questionnaire``; raise QuestionnaireError naming the
+    file, the line and the reason of every problem. ``language``: what the file's name says."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError([Problem(source, line, f"not valid YAML: {reason}")]) from None
+    lines = _LineMap(node)
+    problems = [
+        Problem(source, line, f"duplicate key {key!r} (the later one would silently win)")
+        for line, key in lines.duplicates
+    ]
+    if not isinstance(data, dict):
+        raise QuestionnaireError(problems + [Problem(source, 1, "the file must be a mapping")])
+    label = f"{questionnaire.id} {questionnaire.version}"
+
+    def header(key: str, message: str) -> None:
+        problems.append(Problem(source, lines.line((key,)) if key in data else 1, f"{key}: {message}"))
+
+    of, version, tag = data.get("translation_of"), data.get("version"), data.get("language")
+    if "translation_of" not in data:
+        header("translation_of", f"missing (this file translates {questionnaire.id!r})")
+    elif of != questionnaire.id:
+        header("translation_of", f"{of!r}, but the file beside it is {questionnaire.id!r}")
+    if "version" not in data:
+        header("version", f"missing (the file beside it is version {questionnaire.version!r})")
+    elif not isinstance(version, str):
+        header("version", f'write it as a quoted string ("{questionnaire.version}"), not {version!r}')
+    elif version != questionnaire.version:
+        header(
+            "version",
+            f"{version!r}, but the file beside it is version {questionnaire.version!r} "
+            "(a translation belongs to one version)",
+        )
+    if "language" not in data:
+        header("language", "missing")
+    elif not isinstance(tag, str) or not _LANGUAGE_TAG.match(tag):
+        header("language", f"{tag!r} is not a language tag (like de or pt-BR)")
+    elif language is not None and tag != language:
+        header("language", f"{tag!r}, but the file name says {language!r}")
+    elif base_language(tag) == base_language(questionnaire.language):
+        header("language", f"{tag!r} is the questionnaire's own language ({questionnaire.language})")
+
+    found_problems, texts = _check_texts(data, _text_tree(questionnaire.data), lines, source, label)
+    problems.extend(found_problems)
+    if problems:
+        raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
+    return Translation(
+        questionnaire.id, questionnaire.version, tag, source, texts, questionnaire.content_hash
+    )
+
+
+def load_translation(path: str | Path, questionnaire: Questionnaire) -> Translation:
+    """Load one translation file of ``questionnaire`` (QuestionnaireError: file, line, reason)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError([Problem(str(path), None, f"cannot read the file: {exc}")]) from None
+    return parse_translation(text, str(path), questionnaire, sidecar_language(path))
+
+
+def load_translations(path: str | Path, questionnaire: Questionnaire) -> list[Translation]:
+    """Every translation beside the questionnaire file ``path``; the problems of all of them at
+    once in one QuestionnaireError."""
+    out, problems = [], []
+    for sidecar in sidecar_files(path):
+        try:
+            out.append(load_translation(sidecar, questionnaire))
+        except QuestionnaireError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise QuestionnaireError(problems)
+    return out
+
+
+def translation_template(
+    questionnaire: Questionnaire, language: str, change: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """A complete translation of ``questionnaire`` as the data of a translation file, each text
+    its source's passed through ``change`` (as written when None): the start of a translator's
+    file, and the tests' pseudo translation."""
+    change = change or (lambda text: text)
+    data = questionnaire.data
+
+    def fill(node: Any) -> Any:
+        if isinstance(node, _Text):
+            value: Any = data
+            for part in node.source:
+                value = value[part]
+            return [change(v) for v in value] if node.count is not None else change(value)
+        return {key: fill(sub) for key, sub in node.items()}
+
+    out: dict[str, Any] = {
+        "translation_of": questionnaire.id,
+        "version": questionnaire.version,
+        "language": language,
+    }
+    for key, sub in _text_tree(data).items():
+        out[key] = fill(sub)
+    # Choice options are keyed by their integer value, as a translator writes them.
+    for entry in out.get("items", {}).values():
+        if "options" in entry:
+            entry["options"] = {int(k): v for k, v in entry["options"].items()}
+    return out

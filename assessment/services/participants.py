@@ -24,7 +24,7 @@ from ..db.models import Assessment, Group
 from ..domain.result import Result, score
 from ..domain.scoring import AnswerProblem, InvalidAnswers
 from . import NotFound, ensure_open
-from .questionnaires import questionnaire_of
+from .questionnaires import language_for, questionnaire_of, translated
 
 # The salt of the join cookie since it was introduced: existing cookies stay valid.
 SIGNING_SALT = "workshop-join"
@@ -118,9 +118,10 @@ def ensure_room(session: Session, group: Group | None, *, besides: str | None = 
         raise HeadcountReached(group, expected_headcount(group) or 0)
 
 
-def join(session: Session, group: Group, role: str) -> Assessment:
-    """A participant joins: one new in-progress response with the chosen role. Raises
-    GroupClosed, HeadcountReached, or InvalidAnswers naming a role the workshop does not offer."""
+def join(session: Session, group: Group, role: str, language: str | None = None) -> Assessment:
+    """A participant joins: one new in-progress response with the chosen role, answered in
+    ``language`` where the questionnaire has it (else its own). Raises GroupClosed,
+    HeadcountReached, or InvalidAnswers naming a role the workshop does not offer."""
     from .self_assessment import check_role, start_assessment
 
     ensure_open(group)
@@ -128,21 +129,34 @@ def join(session: Session, group: Group, role: str) -> Assessment:
     check_role(q, role, group)
     ensure_room(session, group)
     return start_assessment(
-        session, group.questionnaire, organisation=group.organisation, role=role, group=group
+        session,
+        group.questionnaire,
+        organisation=group.organisation,
+        role=role,
+        group=group,
+        language=language_for(q, language),
     )
 
 
-def submit(session: Session, assessment: Assessment, answers: object, *, role: str | None = None) -> Result:
+def submit(
+    session: Session,
+    assessment: Assessment,
+    answers: object,
+    *,
+    role: str | None = None,
+    language: str | None = None,
+) -> Result:
     """The participant's complete answers in one go (the API): validated and scored, stored on
     their response and completed. Raises AlreadyAnswered, GroupClosed, HeadcountReached, or
-    InvalidAnswers (nothing changed). ``role``, when given, must be the one chosen at join."""
+    InvalidAnswers (nothing changed). ``role``, when given, must be the one chosen at join;
+    ``language``, when given, is the one answered in (a language of the questionnaire)."""
     from .self_assessment import complete_assessment
 
     group = assessment.group
     if assessment.status == "complete":
         raise AlreadyAnswered(group)
     ensure_open(group)
-    q = questionnaire_of(assessment.questionnaire)
+    q = translated(questionnaire_of(assessment.questionnaire), language or assessment.language)
     problems: list[AnswerProblem] = []
     result: Result | None = None
     try:
@@ -156,5 +170,7 @@ def submit(session: Session, assessment: Assessment, answers: object, *, role: s
         raise InvalidAnswers(problems)
     assessment.answers = dict(result.answers)
     assessment.page = len(q.dimensions)
+    if language:
+        assessment.language = language
     complete_assessment(session, assessment, result)
     return result

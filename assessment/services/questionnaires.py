@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 import weakref
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +14,23 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import QuestionnaireVersion
-from ..domain.questionnaire import Questionnaire, load_all, parse_questionnaire, version_key
+from ..domain.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    base_language,
+    load_all,
+    load_questionnaire,
+    load_translation,
+    load_translations,
+    parse_questionnaire,
+    questionnaire_files,
+    sidecar_files,
+    sidecar_language,
+    version_key,
+)
 from . import NotFound
+
+log = logging.getLogger(__name__)
 
 _BY_HASH: dict[str, Questionnaire] = {}
 
@@ -35,6 +53,10 @@ class QuestionnaireRegistry:
 
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
+        # (the folder's listing when read, (id, version) -> {language: translation file})
+        self._sidecars: tuple[tuple[Any, ...], dict[tuple[str, str], dict[str, Path]]] | None = None
+        # (content hash, file, its mtime and size) -> the translated copy, None when it is broken
+        self._translated: dict[tuple[Any, ...], Questionnaire | None] = {}
 
     def files(self) -> list[Questionnaire]:
         """Every file of the folder, oldest version first per id; a broken file, or two files with
@@ -73,9 +95,83 @@ class QuestionnaireRegistry:
                 session.add(row)
             row.is_current = True
             out.append((row, added))
+            load_translations(q.source, q)  # a broken translation is refused as a broken file is
         session.flush()
         _CURRENT_REFS.clear()
         return out
+
+    # ----------------------------------------------------------------- translations
+
+    def _listing(self) -> tuple[Any, ...]:
+        try:
+            with os.scandir(self.directory) as entries:
+                return tuple(
+                    sorted(
+                        (e.name, e.stat().st_mtime_ns, e.stat().st_size)
+                        for e in entries
+                        if e.name.endswith((".yaml", ".yml"))
+                    )
+                )
+        except OSError:
+            return ()
+
+    def sidecars(self, questionnaire: Questionnaire) -> dict[str, Path]:
+        """The translation files of a questionnaire's id and version in the folder, by language.
+
+        Looked up by (id, version), not by file: a questionnaire read from the database (the text
+        an assessment was answered on) finds the translation added to the folder since. The
+        folder is read again only when its listing changes (a file added, edited or removed)."""
+        listing = self._listing()
+        if self._sidecars is None or self._sidecars[0] != listing:
+            index: dict[tuple[str, str], dict[str, Path]] = {}
+            for path in questionnaire_files(self.directory):
+                try:
+                    q = load_questionnaire(path)
+                except QuestionnaireError:
+                    continue  # refused by `flask init` and `validate`; its translations are moot
+                found = index.setdefault((q.id, q.version), {})
+                for sidecar in sidecar_files(path):
+                    found[str(sidecar_language(sidecar))] = sidecar
+            self._sidecars = (listing, index)
+        return self._sidecars[1].get((questionnaire.id, questionnaire.version), {})
+
+    def translation(self, questionnaire: Questionnaire, language: str) -> Questionnaire | None:
+        """The questionnaire in ``language`` from its translation file; None when it has none or
+        that file is broken (logged: `flask questionnaire validate` names the problems)."""
+        base = questionnaire.original or questionnaire
+        files = self.sidecars(base)
+        path = files.get(language) or next(
+            (p for tag, p in sorted(files.items()) if base_language(tag) == base_language(language)), None
+        )
+        if path is None:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (base.content_hash, str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._translated:
+            try:
+                self._translated[key] = load_translation(path, base).apply(base)
+            except QuestionnaireError as exc:
+                log.warning("translation not used, it is broken:\n%s", exc)
+                self._translated[key] = None
+            if len(self._translated) > 64:  # edited files leave stale entries behind
+                self._translated.pop(next(iter(self._translated)))
+        return self._translated[key]
+
+    def languages(self, questionnaire: Questionnaire) -> list[str]:
+        """Its own language first, then those it has a complete translation in, e.g. ["en", "de"]."""
+        base = questionnaire.original or questionnaire
+        own = base_language(base.language)
+        others = [tag for tag in sorted(self.sidecars(base)) if self.translation(base, tag) is not None]
+        return [own, *(tag for tag in others if base_language(tag) != own)]
+
+    def translated(self, questionnaire: Questionnaire, language: str | None) -> Questionnaire:
+        base = questionnaire.original or questionnaire
+        if not language or base_language(language) == base_language(base.language):
+            return base
+        return self.translation(base, language) or base
 
 
 def version_named(session: Session, questionnaire_id: str, version: str) -> QuestionnaireVersion:
@@ -151,8 +247,47 @@ def current_ref(session: Session, questionnaire_id: str) -> tuple[int, Questionn
     return version.pk, questionnaire_of(version)
 
 
-def translated(questionnaire: Questionnaire, language: str) -> Questionnaire:
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "questionnaires"
+# The registry of the app whose context is active (set by create_app's app-context hook), so that
+# ``translated`` finds the translations of the app's own questionnaire folder.
+_ACTIVE: ContextVar[QuestionnaireRegistry | None] = ContextVar("questionnaire_registry", default=None)
+_LAST: list[QuestionnaireRegistry] = []
+
+
+def use_registry(registry: QuestionnaireRegistry) -> None:
+    """Make ``registry`` the one ``translated`` and ``languages`` consult (in this context, and
+    where no context has chosen one)."""
+    _ACTIVE.set(registry)
+    _LAST[:] = [registry]
+
+
+def active_registry() -> QuestionnaireRegistry:
+    registry = _ACTIVE.get() or (_LAST[0] if _LAST else None)
+    if registry is None:
+        registry = QuestionnaireRegistry(DEFAULT_DIRECTORY)
+        _LAST[:] = [registry]
+    return registry
+
+
+def translated(questionnaire: Questionnaire, language: str | None) -> Questionnaire:
     """The questionnaire with its text in ``language`` ("de"), from the sidecar translation beside
     its file; as written when that language is its own or it has no such translation. Ids, values
     and weights never change, so scores never depend on the language."""
-    return questionnaire
+    return active_registry().translated(questionnaire, language)
+
+
+def languages(questionnaire: Questionnaire) -> list[str]:
+    """The languages ``questionnaire`` can be answered in: its own first, e.g. ["en", "de"]."""
+    return active_registry().languages(questionnaire)
+
+
+def language_for(questionnaire: Questionnaire, wanted: str | None) -> str:
+    """The language to answer in: ``wanted`` (the reader's, "de" or "de_AT") when the
+    questionnaire has it, else its own."""
+    offered = languages(questionnaire)
+    if wanted:
+        tag = wanted.replace("_", "-")
+        for candidate in (tag, base_language(tag)):
+            if candidate in offered:
+                return candidate
+    return offered[0]

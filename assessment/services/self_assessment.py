@@ -16,7 +16,14 @@ from ..domain.roadmap import Profile
 from ..domain.scoring import AnswerProblem, InvalidAnswers, validate_answers
 from . import NotFound, benchmarks, ensure_changeable, ensure_open, push, snapshots
 from .participants import ensure_room
-from .questionnaires import current_ref, current_version, questionnaire_of, version_named
+from .questionnaires import (
+    current_ref,
+    current_version,
+    language_for,
+    questionnaire_of,
+    translated,
+    version_named,
+)
 from .retention import stamp
 from .snapshots import next_completion_seq
 
@@ -35,9 +42,11 @@ def start_assessment(
     wave: str | None = None,
     respondent_hash: str | None = None,
     benchmark: bool = False,
+    language: str = "en",
 ) -> Assessment:
     """A new in-progress assessment. ``flush=False`` leaves the INSERT to the caller's next flush
-    (one round trip fewer when the caller completes it straight away)."""
+    (one round trip fewer when the caller completes it straight away). ``language``: the one it is
+    answered in (``questionnaires.language_for``), which its report follows."""
     assessment = Assessment(
         questionnaire=version,
         questionnaire_pk=version.pk,
@@ -50,6 +59,7 @@ def start_assessment(
         wave=wave,
         respondent_hash=respondent_hash,
         benchmark=benchmark and group is None,
+        language=language,
     )
     if group is not None:
         # Workshop participants' times are kept to the day only (docs/privacy.md).
@@ -87,9 +97,12 @@ def _in_group(assessment: Assessment) -> bool:
     return assessment.group_id is not None or assessment.group is not None
 
 
-def result_of(assessment: Assessment) -> Result:
+def result_of(assessment: Assessment, language: str | None = None) -> Result:
+    """The assessment's result; its texts in ``language`` ("de") where the questionnaire has it,
+    else as written. The figures are the same in every language."""
     profile = Profile(size_band=assessment.size_band or "", sector=assessment.sector or "")
-    return score(questionnaire_of(assessment.questionnaire), assessment.answers or {}, profile)
+    q = translated(questionnaire_of(assessment.questionnaire), language)
+    return score(q, assessment.answers or {}, profile)
 
 
 def complete_assessment(session: Session, assessment: Assessment, result: Result | None = None) -> Result:
@@ -142,10 +155,13 @@ def submit(
     wave: str | None = None,
     respondent_hash: str | None = None,
     benchmark: bool = False,
+    language: str = "en",
 ) -> tuple[Assessment, Result]:
     """One complete submission (the API): validated first, so bad input saves nothing.
     InvalidAnswers names every bad answer and a bad role together. ``version`` picks a registered
-    version (NotFound when there is none); without it the newest is used."""
+    version (NotFound when there is none); without it the newest is used. ``language``: the one
+    it was answered in, a language of the questionnaire (the caller checks): the result's texts
+    are in it, its figures the same in every language."""
     ensure_open(group)
     if group is None and version is not None:
         row = version_named(session, questionnaire_id, version)
@@ -154,6 +170,7 @@ def submit(
         questionnaire_pk, q = current_ref(session, questionnaire_id)
     else:
         questionnaire_pk, q = group.questionnaire_pk, questionnaire_of(group.questionnaire)
+    q = translated(q, language)
     problems: list[AnswerProblem] = []
     result: Result | None = None
     try:
@@ -195,6 +212,7 @@ def submit(
         "completed_at": now,
         "completion_seq": completion_seq,
         "benchmark": benchmark and group is None,
+        "language": language,
     }
     # Two plain INSERTs: the ORM's unit of work cost more than validation, scoring and the
     # roadmap together (DESIGN.md's submission budget; bench/bench_submit.py measures it).
@@ -284,6 +302,7 @@ def retake(session: Session, previous: Assessment) -> Assessment:
         role=previous.role,
         series=previous.series,
         benchmark=previous.benchmark,  # the series' choice, changeable at the end and on the results
+        language=language_for(questionnaire_of(version), previous.language),
     )
 
 
@@ -299,6 +318,7 @@ def payload(assessment: Assessment, result: Result, report_url: str) -> dict[str
             "group": assessment.group_id,
             "created_at": _iso(assessment.created_at),
             "completed_at": _iso(assessment.completed_at),
+            "language": assessment.language,
             "report_url": report_url,
         }
     )

@@ -29,10 +29,14 @@ from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
 from ..services import cohorts, idempotency, participants, plans, self_assessment
 from ..services.questionnaires import (
+    current_ref,
     current_version,
     current_versions,
+    language_for,
+    languages,
     questionnaire_of,
     registered_versions,
+    translated,
     version_named,
 )
 from . import api_benchmarks, db
@@ -118,24 +122,51 @@ def list_questionnaires() -> Response:
                 "estimated_minutes": q.estimated_minutes,
                 "dimensions": len(q.dimensions),
                 "items": len(q.items),
+                "languages": languages(q),
                 "url": external_url("api.get_questionnaire", questionnaire_id=q.id),
             }
         )
     return jsonify({"questionnaires": out})
 
 
+LANG_QUERY = {
+    "lang": {
+        "schema": {"type": "string", "examples": ["de"]},
+        "description": "One of the questionnaire's languages: every text (titles, items, options, "
+        "stages, dimensions, recommendations) in it, ids, values and weights unchanged. Default: "
+        "the questionnaire's own.",
+    }
+}
+
+
 @bp.get("/questionnaires/<questionnaire_id>")
 @operation(
     "getQuestionnaire",
     "A questionnaire's definition: dimensions, items, stages, scale and thresholds",
-    responses={200: ("The definition", Questionnaire), 404: ("No such questionnaire", Error)},
+    query=LANG_QUERY,
+    description="Its languages are listed in `languages`. Refused with 422 although the schema allows "
+    "it: a lang the questionnaire has no complete translation into (the 422 names its languages).",
+    responses={
+        200: ("The definition", Questionnaire),
+        404: ("No such questionnaire", Error),
+        422: ("lang is not one of the questionnaire's languages (named)", ValidationErrors),
+    },
 )
 def get_questionnaire(questionnaire_id: str) -> Response | tuple[Response, int]:
     try:
         version = current_version(db(), questionnaire_id)
     except services.NotFound:
         return error(404, f"no questionnaire {questionnaire_id!r}")
-    return jsonify(questionnaire_of(version).to_dict())
+    q = questionnaire_of(version)
+    offered = languages(q)
+    wanted = request.args.get("lang")
+    if wanted is not None and wanted not in offered:
+        return invalid(
+            [AnswerProblem("lang", f"no {wanted!r} text of {q.id!r} (its languages: {', '.join(offered)})")]
+        )
+    body = translated(q, wanted).to_dict()
+    body["languages"] = offered
+    return jsonify(body)
 
 
 def _json_body(req: Request) -> Any:
@@ -161,7 +192,8 @@ class MalformedJSON(ValueError):
     body=Submission,
     description="Refused with 422 although the schema allows it (every problem named at once, "
     "nothing saved): a questionnaire or version that is not registered; an answer that is not "
-    "an item of it, off the item's scale, or 'unsure' where the item does not allow it; a role "
+    "an item of it, off the item's scale, or 'unsure' where the item does not allow it; a language "
+    "the questionnaire has no translation into (GET /api/v1/questionnaires/{id} lists its languages); a role "
     "the questionnaire (or group) does not offer; a group_code no workshop or cohort has; a "
     "workshop's answers without the participant_token of POST /api/v1/groups/join (or the "
     "facilitator's Bearer token), or with a role other than the one chosen at join; a cohort's "
@@ -277,6 +309,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     version = body.get("version")
     if isinstance(questionnaire_id, str) and isinstance(version, str):
         problems.extend(_version_problems(questionnaire_id, version, group))
+    language = _language(s, body, bad, group, participant, problems)
     entry = _cohort_entry(s, group, body, problems)
     if isinstance(entry, tuple) and isinstance(entry[0], Response):
         return entry
@@ -290,7 +323,9 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
     try:
         if participant is not None:
             assessment = participant
-            result = participants.submit(s, participant, body["answers"], role=text["role"] or None)
+            result = participants.submit(
+                s, participant, body["answers"], role=text["role"] or None, language=language
+            )
         else:
             assessment, result = self_assessment.submit(
                 s,
@@ -301,6 +336,7 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
                 wave=wave,
                 respondent_hash=code_hash,
                 benchmark=body.get("benchmark") is True,
+                language=language or "en",
                 **text,
             )
         if code_hash is not None:
@@ -366,6 +402,44 @@ def _participant(
         if user is None or user.id != group.owner_id:
             problems.append(AnswerProblem("participant_token", JOIN_FIRST))
     return None, group
+
+
+def _language(
+    s: Any, body: dict[str, Any], bad: set[str], group: Any, participant: Any, problems: list[AnswerProblem]
+) -> str | None:
+    """The language the answers are in: the body's, when the questionnaire has it (else a problem
+    naming it), or by default the installation's where the questionnaire has it; None for a
+    participant who sends none (they keep the language they joined in), or when the
+    questionnaire is unknown (reported on its own)."""
+    wanted = body.get("language")
+    if "language" in bad or (participant is not None and not wanted):
+        return None
+    try:
+        if participant is not None:
+            q = questionnaire_of(participant.questionnaire)
+        elif group is not None:
+            q = questionnaire_of(group.questionnaire)
+        elif isinstance(body.get("version"), str):
+            q = questionnaire_of(version_named(s, body.get("questionnaire"), body["version"]))
+        elif isinstance(body.get("questionnaire"), str):
+            q = current_ref(s, body["questionnaire"])[1]
+        else:
+            return None
+    except services.NotFound:
+        return None
+    if not wanted:
+        return language_for(q, current_app.config["DEFAULT_LOCALE"])
+    offered = languages(q)
+    chosen = language_for(q, wanted)
+    if chosen.split("-")[0] != wanted.replace("_", "-").split("-")[0].lower():
+        problems.append(
+            AnswerProblem(
+                "language",
+                f"{q.id!r} {q.version} has no {wanted!r} translation (its languages: {', '.join(offered)})",
+            )
+        )
+        return None
+    return chosen
 
 
 WRONG_WORKSHOP = "this participant token is for another workshop than group_code's"
@@ -450,7 +524,7 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
         assessment = self_assessment.get_assessment(db(), assessment_id)
     except services.NotFound:
         return error(404, "no assessment with this id")
-    result = self_assessment.result_of(assessment)
+    result = self_assessment.result_of(assessment, assessment.language)
     body = _with_benchmark(
         self_assessment.payload(assessment, result, report_url(assessment.id)), assessment, result
     )

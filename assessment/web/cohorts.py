@@ -30,8 +30,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import services
 from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
+from ..i18n import current_language
 from ..services import cohorts, comparison_report, exports, self_assessment
-from ..services.questionnaires import current_versions
+from ..services.questionnaires import current_versions, language_for, questionnaire_of
 from . import db, jobs, pdf_response, table_response
 from .auth import current_user_id
 from .facilitate import join_url, qr_svg
@@ -437,6 +438,7 @@ def join(code: str) -> Any:
                 group=group,
                 wave=wave_id,
                 respondent_hash=code_hash,
+                language=language_for(questionnaire_of(group.questionnaire), current_language()),
             )
             s.commit()
             remember(assessment)

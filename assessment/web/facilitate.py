@@ -43,6 +43,7 @@ from .. import services
 from ..db.models import Assessment, Group
 from ..domain import limits
 from ..domain.groups import MIN_GROUP_SIZE
+from ..i18n import current_language
 from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, jobs, pdf_response, room, table_response
@@ -572,7 +573,7 @@ def join_code(code: str) -> Any:
         return render_template("facilitate/join_role.html", group=group, form=form, full=True), 409
     if form.validate_on_submit():
         try:
-            assessment = participants.join(s, group, form.role.data or "")
+            assessment = participants.join(s, group, form.role.data or "", current_language())
         except self_assessment.InvalidAnswers as exc:
             s.rollback()
             form.role.errors = [p.message for p in exc.problems]

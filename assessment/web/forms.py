@@ -68,15 +68,16 @@ def _choices(item: Item) -> list[SelectChoice]:
     return choices
 
 
-_FORM_CLASSES: dict[tuple[str, str], type[FlaskForm]] = {}
+_FORM_CLASSES: dict[tuple[str, str, str], type[FlaskForm]] = {}
 
 
 def page_form_class(questionnaire: Questionnaire, dimension_id: str) -> type[FlaskForm]:
     """A form class for one dimension's page: one radio group per item, in file order.
 
-    Cached per questionnaire version (content hash) and dimension: the class depends on nothing else.
+    Cached per questionnaire version (content hash), language of its text and dimension: the class
+    depends on nothing else.
     """
-    key = (questionnaire.content_hash, dimension_id)
+    key = (questionnaire.content_hash, questionnaire.language, dimension_id)
     if key in _FORM_CLASSES:
         return _FORM_CLASSES[key]
     attrs: dict[str, Any] = {}

@@ -27,8 +27,9 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment, QuestionnaireVersion
 from ..domain.questionnaire import Questionnaire
+from ..i18n import current_language
 from ..services import participants, self_assessment
-from ..services.questionnaires import current_version, questionnaire_of
+from ..services.questionnaires import current_version, language_for, questionnaire_of
 from . import db
 from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
 from .room import external_url
@@ -90,6 +91,7 @@ def start() -> Response | tuple[str, int]:
         size_band=form.size_band.data or "",
         role=form.role.data or "",
         benchmark=bool(form.benchmark.data),
+        language=language_for(q, current_language()),
     )
     s.commit()
     remember(assessment)

@@ -41,6 +41,16 @@ class Scale(TypedDict):
 # --------------------------------------------------------------------------- questionnaires
 
 
+LanguageList = Annotated[
+    list[str],
+    Field(
+        description='The languages it can be answered in, its own first (e.g. ["en", "de"]): a '
+        "translation is listed only when it is complete (an incomplete one is refused at load).",
+        examples=[["en", "de"]],
+    ),
+]
+
+
 class QuestionnaireSummary(TypedDict):
     id: str
     version: str
@@ -51,6 +61,7 @@ class QuestionnaireSummary(TypedDict):
     estimated_minutes: NotRequired[int | None]
     dimensions: NotRequired[Annotated[int, Field(description="How many dimensions.")]]
     items: NotRequired[Annotated[int, Field(description="How many items.")]]
+    languages: NotRequired[LanguageList]
 
 
 class QuestionnaireList(TypedDict):
@@ -138,7 +149,15 @@ class Questionnaire(TypedDict):
     dimensions: list[Dimension]
     items: list[Item]
     description: NotRequired[str]
-    language: NotRequired[str]
+    language: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="The language of these texts: the file's own tag (en-GB), or the ?lang asked for."
+            ),
+        ]
+    ]
+    languages: NotRequired[LanguageList]
     estimated_minutes: NotRequired[int | None]
     content_hash: NotRequired[str]
     poles: NotRequired[dict[str, Any]]
@@ -174,6 +193,17 @@ class Submission(TypedDict):
                 examples=["1.1"],
             ),
         ]
+        | None
+    ]
+    language: NotRequired[
+        text(
+            20,
+            "The language the answers were given in, one of the questionnaire's languages (GET "
+            "/api/v1/questionnaires/{id}); the result's texts and the report are in it, the scores the "
+            "same in every language. Default: the installation's (DEFAULT_LOCALE), or the "
+            "questionnaire's own where it has no translation into that one; a workshop participant "
+            "keeps the language chosen when joining.",
+        )
         | None
     ]
     # Optional texts may be null too: null, "" and leaving them out all mean "not given".
@@ -365,6 +395,12 @@ class Assessment(TypedDict):
     ]
     answers: NotRequired[dict[str, Answer]]
     status: Literal["in_progress", "complete"]
+    language: NotRequired[
+        Annotated[
+            str,
+            Field(description="The language it was answered in: the texts of this result and its report."),
+        ]
+    ]
     organisation: NotRequired[str]
     role: NotRequired[str | None]
     group: NotRequired[str | None]
