@@ -87,9 +87,12 @@ def _in_group(assessment: Assessment) -> bool:
     return assessment.group_id is not None or assessment.group is not None
 
 
-def result_of(assessment: Assessment) -> Result:
+def result_of(assessment: Assessment, questionnaire: Questionnaire | None = None) -> Result:
+    """The assessment scored; ``questionnaire``: its own questionnaire in the words to show (a
+    page's translation), which never changes a score."""
     profile = Profile(size_band=assessment.size_band or "", sector=assessment.sector or "")
-    return score(questionnaire_of(assessment.questionnaire), assessment.answers or {}, profile)
+    q = questionnaire or questionnaire_of(assessment.questionnaire)
+    return score(q, assessment.answers or {}, profile)
 
 
 def complete_assessment(session: Session, assessment: Assessment, result: Result | None = None) -> Result:

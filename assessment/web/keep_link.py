@@ -12,6 +12,8 @@ from limits import parse
 from werkzeug.wrappers import Response
 
 from .. import services
+from ..domain.text import N_
+from ..i18n import _
 from ..services import mail, self_assessment
 from . import db, room
 from .throttle import throttle
@@ -20,19 +22,22 @@ bp = Blueprint("keep_link", __name__)
 
 ADDRESS = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PER_ADDRESS = parse("5/hour")  # a form that mails a link must not become a way to send spam
-SUBJECT = "Your private link to the self-assessment"
-BODY = """Here is the private link to your self-assessment{organisation}:
+# The e-mail is written in the language of the page that asked for it (the recipient's).
+SUBJECT = N_("Your private link to the self-assessment")
+OPENING = N_("Here is the private link to your self-assessment:")
+OPENING_FOR = N_("Here is the private link to your self-assessment for %(organisation)s:")
+BODY = N_("""%(opening)s
 
-{link}
+%(link)s
 
 It takes you back to your answers (and, once you have finished, your results) on any device.
 Anyone who has this link can see and change your answers, so keep it to yourself.
 
 You asked for this e-mail on the assessment's page; your address has not been kept.
-"""
-SENT = "The link is on its way to {to}. Check your spam folder if it does not arrive."
-BAD_ADDRESS = "That does not look like an e-mail address. Please check it and try again."
-TOO_MANY = "Too many links have been sent from this network; please copy the link instead."
+""")
+SENT = N_("The link is on its way to %(to)s. Check your spam folder if it does not arrive.")
+BAD_ADDRESS = N_("That does not look like an e-mail address. Please check it and try again.")
+TOO_MANY = N_("Too many links have been sent from this network; please copy the link instead.")
 
 
 def mail_enabled() -> bool:
@@ -50,32 +55,32 @@ def _sender() -> str:
 @bp.post("/a/<token>/send-link")
 def send_link(token: str) -> Response:
     if not mail_enabled():
-        abort(404, description="This installation does not send e-mail.")
+        abort(404, description=_("This installation does not send e-mail."))
     try:
         assessment = self_assessment.assessment_by_token(db(), token)
     except services.NotFound:
-        abort(404, description="This private link does not match any assessment.")
+        abort(404, description=_("This private link does not match any assessment."))
     page = request.form.get("page", "1")
     back = url_for("respond.page", token=token, number=int(page) if page.isdigit() else 1)
     if assessment.status == "complete":
         back = url_for("results.show", assessment_id=assessment.id)
     if not FlaskForm().validate_on_submit():
-        flash("The page had expired, so nothing was sent. Please try again.", "warning")
+        flash(_("The page had expired, so nothing was sent. Please try again."), "warning")
         return redirect(back)
     to = (request.form.get("email") or "").strip()
     if len(to) > 254 or not ADDRESS.match(to):
-        flash(BAD_ADDRESS, "error")
+        flash(_(BAD_ADDRESS), "error")
         return redirect(back)
     if not throttle().limiter.limiter.hit(PER_ADDRESS, "link-mail", request.remote_addr or "unknown"):
-        flash(TOO_MANY, "error")
+        flash(_(TOO_MANY), "error")
         return redirect(back)
     server = mail.MailServer.from_url(current_app.config["MAIL_URL"])
-    organisation = f" for {assessment.organisation}" if assessment.organisation else ""
+    opening = _(OPENING_FOR, organisation=assessment.organisation) if assessment.organisation else _(OPENING)
     link = room.absolute(url_for("respond.resume", token=token))
     try:
-        mail.send(server, _sender(), to, SUBJECT, BODY.format(organisation=organisation, link=link))
+        mail.send(server, _sender(), to, _(SUBJECT), _(BODY, opening=opening, link=link))
     except mail.MailError as exc:
-        flash(str(exc), "error")
+        flash(_(str(exc)), "error")
         return redirect(back)
-    flash(SENT.format(to=to), "success")
+    flash(_(SENT, to=to), "success")
     return redirect(back)
