@@ -94,3 +94,58 @@ def test_every_respondent_page_has_its_text_through_gettext(pseudo_app, v1):
         for name, html in _pages(pseudo_app, v1).items()
     }
     assert {name: lines for name, lines in found.items() if lines} == {}
+
+
+GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
+
+
+def _lang(html: str) -> str:
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_with_a_german_browser_the_respondent_reads_german(client, v1):
+    landing = client.get("/", headers=GERMAN).get_data(as_text=True)
+    assert _lang(landing) == "de"
+    assert "Selbstbewertung beginnen" in landing and "So funktioniert es" in landing
+    assert "An einem Workshop teilnehmen" in landing and "Keine Angabe" in landing
+    assert "Start now" not in landing and "Start the assessment" not in landing
+
+    token = start(client, organisation=ORGANISATION)
+    page = client.get(f"/a/{token}/1", headers=GERMAN).get_data(as_text=True)
+    assert _lang(page) == "de"
+    assert "Speichern und weiter" in page and f"Seite 1 von {len(v1.dimensions)}" in page
+    assert "Unsicher / weiß nicht" in page and "Diesen Link aufbewahren" in page
+    assert "Save and continue" not in page and ">Next<" not in page
+
+    results = client.get(finish(client, v1, token, answers(v1, low=[v1.dimensions[0].id])), headers=GERMAN)
+    html = results.get_data(as_text=True)
+    assert _lang(html) == "de"
+    assert f"Ergebnisse für \u2068{ORGANISATION}\u2069" in html
+    assert (
+        "Gesamtindex" in html
+        and "Womit Sie anfangen: Ihr Fahrplan" in html
+        and "Bericht herunterladen" in html
+    )
+    assert "Jetzt (0–3 Monate)" in html  # the roadmap's horizon, a domain label marked with N_
+    assert "100\xa0%" in html  # German puts a space before the percent sign
+    for english in ("Your own results", "Overall index", "Where you stand", "Download PDF", "Your plan"):
+        assert english not in html
+
+
+def test_a_score_shown_with_a_decimal_has_a_decimal_comma_in_german(app, v1):
+    """Rule 17 decides the digits (39.6 under a floor of 40 is not rounded up onto it); the
+    language decides only the separator."""
+    from flask import render_template_string
+
+    template = "{{ 39.6|score(q) }} · {{ '−3.4'|decimal }} · {{ 45|score(q) }}"
+    with app.test_request_context("/", headers=GERMAN):
+        assert render_template_string(template, q=v1) == "39,6 · −3,4 · 45"
+    with app.test_request_context("/"):
+        assert render_template_string(template, q=v1) == "39.6 · −3.4 · 45"
+
+
+def test_the_roadmap_words_for_effort_and_owner_are_all_translatable():
+    from assessment.domain.questionnaire import EFFORTS, OWNERS
+    from assessment.web.results import VOCABULARY
+
+    assert set(EFFORTS) | set(OWNERS) == set(VOCABULARY)

@@ -230,7 +230,7 @@ def vocabulary_text(word: str | None) -> str:
 @bp.app_template_filter("percent")
 def percent_text(share: float | None) -> str:
     """A share (0.8) as a whole percentage in the locale's way ("80%", German "80 %")."""
-    return "–" if share is None else format_percent(share, "#,##0%")
+    return "–" if share is None else format_percent(share)
 
 
 @bp.app_template_filter("decimal")
