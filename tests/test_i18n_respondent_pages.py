@@ -11,6 +11,7 @@ import yaml
 from flask import Flask
 
 from .pseudo_locale import page_text, unmarked
+from .test_room_messages import smtp_server  # noqa: F401 (a fixture)
 from .web_helpers import answers, finish, start
 
 ORGANISATION = "Kestrel Trust"
@@ -149,3 +150,25 @@ def test_the_roadmap_words_for_effort_and_owner_are_all_translatable():
     from assessment.web.results import VOCABULARY
 
     assert set(EFFORTS) | set(OWNERS) == set(VOCABULARY)
+
+
+def test_the_private_link_mail_is_written_in_the_language_of_the_page_that_asked(app, request):
+    import email
+    import time
+    from email import policy
+
+    controller, inbox = request.getfixturevalue("smtp_server")  # test_room_messages' own SMTP inbox
+    app.config.update(MAIL_URL=f"smtp://127.0.0.1:{controller.port}", MAIL_FROM="assess@example.org")
+    client = app.test_client()
+    token = start(client, organisation=ORGANISATION)
+    sent = client.post(f"/a/{token}/send-link", data={"email": "md@example.org", "page": "1"}, headers=GERMAN)
+    deadline = time.monotonic() + 5
+    while not inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    message = email.message_from_string(inbox.messages[0][2], policy=policy.default)
+    assert message["Subject"] == "Ihr privater Link zur Selbstbewertung"
+    body = message.get_content()
+    assert f"Hier ist der private Link zu Ihrer Selbstbewertung für {ORGANISATION}:" in body
+    assert f"/a/{token}" in body and "Ihre Adresse wurde nicht gespeichert" in body
+    shown = client.get(sent.location, headers=GERMAN).get_data(as_text=True)
+    assert "Der Link ist unterwegs an md@example.org" in shown
