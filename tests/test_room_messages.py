@@ -27,7 +27,8 @@ def test_a_closed_workshop_disables_the_answers_and_says_so(app, v1):
     page = phone.get(f"/a/{token}/1").get_data(as_text=True)
     # Open: the note is there for the script, hidden; the controls work; the stream is named.
     assert re.search(r'id="closed-note" hidden>Board away-day is closed', page)
-    assert f'data-events-url="/join/{code}/events"' in page and " disabled" not in page
+    answers_form = page[page.index('class="questions') : page.index("</form>")]  # not the footer's switch
+    assert f'data-events-url="/join/{code}/events"' in page and " disabled" not in answers_form
 
     owner.post(f"/workshops/{group_id}/open", data={"open": "0"})
     page = phone.get(f"/a/{token}/1").get_data(as_text=True)
