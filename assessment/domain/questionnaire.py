@@ -22,11 +22,17 @@ from typing import Any
 import jsonschema
 import yaml
 
+from .text import N_
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema.json"
 
 EFFORTS = ("low", "medium", "high")
 HORIZONS = ("now", "next", "later")
-HORIZON_LABELS = {"now": "Now (0-3 months)", "next": "Next (3-12 months)", "later": "Later (12+ months)"}
+HORIZON_LABELS = {
+    "now": N_("Now (0-3 months)"),
+    "next": N_("Next (3-12 months)"),
+    "later": N_("Later (12+ months)"),
+}
 
 # Who may own a recommendation (format 2), and whether that owner exists in a small organisation
 # (a 20-person charity has a director and someone who runs its accounts, seldom an HR, IT, legal or

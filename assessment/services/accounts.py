@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db.models import ApiToken, User
+from ..domain.text import N_
 
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the e-mail is unknown, so a login takes as long either way.
@@ -26,7 +27,12 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(ValueError):
-    """A sign-up or login problem, with a message fit to show the person."""
+    """A sign-up or login problem, with a message fit to show the person: in English as
+    ``str()`` (the API), and as ``template`` and ``values`` for a page to translate."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template % values)
+        self.template, self.values = template, values
 
 
 def normalise_email(email: str) -> str:
@@ -36,13 +42,13 @@ def normalise_email(email: str) -> str:
 def check_email(email: str) -> str:
     cleaned = normalise_email(email)
     if not EMAIL.match(cleaned) or len(cleaned) > 320:
-        raise AccountError(f"{email.strip()!r} does not look like an e-mail address")
+        raise AccountError(N_("%(email)r does not look like an e-mail address"), email=email.strip())
     return cleaned
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("the password must have at least %(n)s characters"), n=MIN_PASSWORD)
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -54,7 +60,7 @@ def create_user(session: Session, email: str, password: str | None, name: str = 
     ``password`` None makes an account that can use API tokens but not log in until one is set."""
     address = check_email(email)
     if user_by_email(session, address) is not None:
-        raise AccountError(f"an account for {address} already exists")
+        raise AccountError(N_("an account for %(address)s already exists"), address=address)
     user = User(email=address, name=name.strip()[:200])
     if password is not None:
         set_password(user, password)

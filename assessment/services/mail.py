@@ -16,9 +16,12 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
 
+from ..domain.text import N_
+
 
 class MailError(RuntimeError):
-    """The mail could not be handed to the server; the message is fit to show."""
+    """The mail could not be handed to the server; the message is fit to show (translated by
+    the page that shows it)."""
 
 
 @dataclass(frozen=True)
@@ -66,4 +69,4 @@ def send(server: MailServer, sender: str, to: str, subject: str, body: str, time
                 client.login(server.user, server.password)
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailError("The e-mail could not be sent just now. Copy the link instead.") from exc
+        raise MailError(N_("The e-mail could not be sent just now. Copy the link instead.")) from exc

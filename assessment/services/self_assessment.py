@@ -97,11 +97,14 @@ def _in_group(assessment: Assessment) -> bool:
     return assessment.group_id is not None or assessment.group is not None
 
 
-def result_of(assessment: Assessment, language: str | None = None) -> Result:
+def result_of(
+    assessment: Assessment, language: str | None = None, questionnaire: Questionnaire | None = None
+) -> Result:
     """The assessment's result; its texts in ``language`` ("de") where the questionnaire has it,
-    else as written. The figures are the same in every language."""
+    else as written, or in the words of ``questionnaire`` (its own questionnaire as a page shows
+    it). The figures are the same in every language."""
     profile = Profile(size_band=assessment.size_band or "", sector=assessment.sector or "")
-    q = translated(questionnaire_of(assessment.questionnaire), language)
+    q = questionnaire or translated(questionnaire_of(assessment.questionnaire), language)
     return score(q, assessment.answers or {}, profile)
 
 

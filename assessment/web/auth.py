@@ -16,6 +16,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..db.models import User
+from ..i18n import _, _l
 from ..services import accounts
 from . import db
 from .extensions import login_manager
@@ -43,7 +44,7 @@ class Facilitator(UserMixin):
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> Facilitator | None:
-    user_id, _, generation = session_id.partition(".")
+    user_id, _dot, generation = session_id.partition(".")
     if not (user_id.isdigit() and generation.isdigit()):
         return None  # includes sessions from before generations existed: log in again
     user = db().get(User, int(user_id))
@@ -53,35 +54,43 @@ def _load_user(session_id: str) -> Facilitator | None:
 
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see your workshops."
+login_manager.login_message = _l("Please log in to see your workshops.")
 login_manager.login_message_category = "info"
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(message="Please enter your e-mail address.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Please enter your password.")])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(message=_l("Please enter your e-mail address."))]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_l("Please enter your password."))]
+    )
 
 
 class SignupForm(FlaskForm):
     name = StringField(
-        "Your name", validators=[Length(max=200)], description="Optional. Shown as the consultant on reports."
+        _l("Your name"),
+        validators=[Length(max=200)],
+        description=_l("Optional. Shown as the consultant on reports."),
     )
-    email = EmailField("E-mail", validators=[DataRequired(message="Please enter your e-mail address.")])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(message=_l("Please enter your e-mail address."))]
+    )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired(message="Please choose a password."),
+            DataRequired(message=_l("Please choose a password.")),
             Length(
                 min=accounts.MIN_PASSWORD,
                 max=200,
-                message=f"Please use at least {accounts.MIN_PASSWORD} characters.",
+                message=_l("Please use at least %(n)s characters.", n=accounts.MIN_PASSWORD),
             ),
         ],
-        description=f"At least {accounts.MIN_PASSWORD} characters.",
+        description=_l("At least %(n)s characters.", n=accounts.MIN_PASSWORD),
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[EqualTo("password", message="The two passwords are not the same.")],
+        _l("Repeat the password"),
+        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
     )
 
 
@@ -109,11 +118,12 @@ def signup() -> Any:
         try:
             user = accounts.create_user(s, form.email.data or "", form.password.data, form.name.data or "")
         except accounts.AccountError as exc:
-            form.email.errors.append(str(exc)[0].upper() + str(exc)[1:] + ".")
+            text = _(exc.template, **exc.values)
+            form.email.errors.append(text[0].upper() + text[1:] + ".")
         else:
             s.commit()
             _start_session(user)
-            flash("Your account is ready. Create your first workshop below.", "success")
+            flash(_("Your account is ready. Create your first workshop below."), "success")
             return redirect(url_for("facilitate.workshops"))
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
@@ -125,7 +135,7 @@ def login() -> Any:
         s = db()
         user = accounts.authenticate(s, form.email.data or "", form.password.data or "")
         if user is None:
-            form.password.errors.append("The e-mail address or the password is not right.")
+            form.password.errors.append(_("The e-mail address or the password is not right."))
         else:
             s.commit()  # a rehashed password is saved
             target = _safe_next(request.args.get("next"))
@@ -146,7 +156,7 @@ def logout() -> Any:
     db().commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -156,7 +166,7 @@ def logout() -> Any:
 def bearer_user() -> User | None:
     """The user of an ``Authorization: Bearer TOKEN`` header, or None."""
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return accounts.user_for_token(db(), token.strip())

@@ -12,6 +12,8 @@ from typing import Any
 
 from reports.charts import label_centre, label_rows, wrap_words
 
+from ..i18n import _
+
 INK = "#1b2a41"
 PRIMARY = "#1d4e89"
 ACCENT = "#b4530a"
@@ -39,9 +41,10 @@ def radar_figure(
     scores: Sequence[float | None],
     targets: Sequence[float | None],
     *,
-    name: str = "Your scores",
+    name: str | None = None,
 ) -> dict[str, Any]:
-    """Scores against next-stage targets, one spoke per dimension; a null score leaves a gap."""
+    """Scores against next-stage targets, one spoke per dimension; a null score leaves a gap.
+    ``name``: the scores' legend entry (by default "Your scores", in the request's language)."""
     wrapped = [wrap_label(label) for label in labels]
     closed_labels = [*wrapped, wrapped[0]] if wrapped else []
 
@@ -55,17 +58,17 @@ def radar_figure(
                 "type": "scatterpolar",
                 "r": closed(targets),
                 "theta": closed_labels,
-                "name": "Next-stage target",
+                "name": _("Next-stage target"),
                 "mode": "lines+markers",
                 "line": {"color": TARGET, "dash": "dash", "width": 2},
                 "marker": {"size": 5},
-                "hovertemplate": "%{theta}: target %{r:.0f}<extra></extra>",
+                "hovertemplate": "%{theta}: " + _("target %(score)s", score="%{r:.0f}") + "<extra></extra>",
             },
             {
                 "type": "scatterpolar",
                 "r": closed(scores),
                 "theta": closed_labels,
-                "name": name,
+                "name": name or _("Your scores"),
                 "mode": "lines+markers",
                 "fill": "toself",
                 "fillcolor": "rgba(29, 78, 137, 0.18)",
@@ -107,7 +110,7 @@ def history_figure(
             "mode": "lines+markers",
             "x": list(dates),
             "y": [None if v is None else round(v, 1) for v in overall],
-            "name": "Overall index",
+            "name": _("Overall index"),
             "line": {"color": INK, "width": 4},
             "marker": {"size": 8},
         }
@@ -127,7 +130,7 @@ def history_figure(
         "data": data,
         "layout": _layout(
             xaxis={"type": "category", "gridcolor": GRID},
-            yaxis={"range": [0, 100], "gridcolor": GRID, "title": {"text": "Score (0-100)"}},
+            yaxis={"range": [0, 100], "gridcolor": GRID, "title": {"text": _("Score (0-100)")}},
             legend={"orientation": "h", "y": -0.2},
             margin={"l": 56, "r": 16, "t": 16, "b": 40},
         ),

@@ -31,6 +31,7 @@ from .. import services
 from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
 from ..i18n import current_language
+from ..i18n import _, _l
 from ..services import cohorts, comparison_report, exports, self_assessment
 from ..services.questionnaires import current_versions, language_for, questionnaire_of
 from . import db, jobs, pdf_response, table_response
@@ -81,14 +82,14 @@ class WaveForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     respondent_code = PasswordField(
-        "Your code",
-        validators=[DataRequired(message="Please make up a code and type it here.")],
-        description="At least 4 letters or digits. Capitals and spaces do not matter.",
+        _l("Your code"),
+        validators=[DataRequired(message=_l("Please make up a code and type it here."))],
+        description=_l("At least 4 letters or digits. Capitals and spaces do not matter."),
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
     confirm = PasswordField(
-        "The same code again",
-        validators=[DataRequired(message="Please type your code a second time.")],
+        _l("The same code again"),
+        validators=[DataRequired(message=_l("Please type your code a second time."))],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
 
@@ -96,7 +97,7 @@ class CodeForm(FlaskForm):
         # Compared as matched later: capitals and spaces do not matter here either.
         first = cohorts.normalise_respondent_code(self.respondent_code.data or "")
         if cohorts.normalise_respondent_code(field.data or "") != first:
-            raise ValidationError("The two codes differ; please type the same code twice.")
+            raise ValidationError(_("The two codes differ; please type the same code twice."))
 
 
 def _owned(group_id: str) -> Group:
@@ -406,7 +407,10 @@ def join(code: str) -> Any:
         # Only wrong codes count, shared by every worker: a right one always gets in (throttle.py).
         wait = throttle().wrong_code()
         if wait:
-            abort(429, description=f"Too many wrong codes from this network. Please wait {wait} seconds.")
+            abort(
+                429,
+                description=_("Too many wrong codes from this network. Please wait %(n)s seconds.", n=wait),
+            )
         return redirect(url_for("facilitate.join"))
     if group.kind != "cohort":
         return redirect(url_for("facilitate.join_code", code=group.join_code))
@@ -420,14 +424,24 @@ def join(code: str) -> Any:
             wave_id, code_hash = cohorts.entry_for(
                 s, group, current_app.config["SECRET_KEY"], form.respondent_code.data or ""
             )
-        except cohorts.CohortError as exc:
-            form.respondent_code.errors.append(str(exc)[0].upper() + str(exc)[1:] + ".")
+        except cohorts.CohortError:
+            # The service's reason is the API's (English); the page says what a code needs.
+            form.respondent_code.errors.append(
+                _(
+                    "Please use %(min)s to %(max)s letters or digits, so the code is hard to guess.",
+                    min=cohorts.CODE_MIN,
+                    max=cohorts.CODE_MAX,
+                )
+            )
             status = 422
         except cohorts.DuplicateResponse:
             form.respondent_code.errors.append(
-                f"Someone has already answered “{wave.label}” with this code, and that answer is kept. "
-                "If it was you, there is nothing more to do. If not, please choose a different code "
-                "(and use that one in every wave)."
+                _(
+                    "Someone has already answered “%(wave)s” with this code, and that answer is kept. "
+                    "If it was you, there is nothing more to do. If not, please choose a different code "
+                    "(and use that one in every wave).",
+                    wave=wave.label,
+                )
             )
             status = 409
         else:

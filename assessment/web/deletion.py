@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_wtf import FlaskForm
 
 from .. import services
+from ..i18n import _
 from ..services import retention, self_assessment
 from . import db
 from .respond import OWNED_KEY
@@ -22,18 +23,20 @@ def delete_own(token: str) -> Any:
     try:
         assessment = self_assessment.assessment_by_token(s, token)
     except services.NotFound:
-        abort(404, description="This private link does not match any assessment. It may have been deleted.")
+        abort(
+            404, description=_("This private link does not match any assessment. It may have been deleted.")
+        )
     group = assessment.group
     form = FlaskForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            flash("The form expired; please confirm again.", "error")
+            flash(_("The form expired; please confirm again."), "error")
             return render_template("respond/delete.html", assessment=assessment, group=group, form=form), 400
         owned = dict(session.get(OWNED_KEY, {}))
         owned.pop(assessment.id, None)
         session[OWNED_KEY] = owned
         retention.delete_assessment(s, assessment)
         s.commit()
-        flash("Your answers have been deleted. The private link no longer works.", "success")
+        flash(_("Your answers have been deleted. The private link no longer works."), "success")
         return redirect(url_for("respond.landing"))
     return render_template("respond/delete.html", assessment=assessment, group=group, form=form)

@@ -44,6 +44,7 @@ from ..db.models import Assessment, Group
 from ..domain import limits
 from ..domain.groups import MIN_GROUP_SIZE
 from ..i18n import current_language
+from ..i18n import _, _l
 from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
 from . import db, jobs, pdf_response, room, table_response
@@ -132,15 +133,15 @@ class CommentaryForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     code = StringField(
-        "Workshop code",
-        validators=[DataRequired(message="Please type the code shown on the screen.")],
-        description="Six letters and digits, as shown on the screen.",
+        _l("Workshop code"),
+        validators=[DataRequired(message=_l("Please type the code shown on the screen."))],
+        description=_l("Six letters and digits, as shown on the screen."),
     )
 
 
 class RoleForm(FlaskForm):
     role = RadioField(
-        "Your role", validators=[InputRequired(message="Please choose the role closest to yours.")]
+        _l("Your role"), validators=[InputRequired(message=_l("Please choose the role closest to yours."))]
     )
 
 
@@ -493,7 +494,9 @@ def delete(group_id: str) -> Any:
 
 def _too_many(wait: int) -> tuple[str, int, dict[str, str]]:
     form = JoinForm()
-    form.code.errors = [f"Too many wrong codes from this network. Please wait {wait} seconds and try again."]
+    form.code.errors = [
+        _("Too many wrong codes from this network. Please wait %(n)s seconds and try again.", n=wait)
+    ]
     return render_template("facilitate/join.html", form=form), 429, {"Retry-After": str(wait)}
 
 
@@ -536,7 +539,7 @@ def join() -> Any:
             if wait:
                 return _too_many(wait)
             form.code.errors.append(
-                "There is no workshop with this code. Check the code on the screen and try again."
+                _("There is no workshop with this code. Check the code on the screen and try again.")
             )
             return render_template("facilitate/join.html", form=form), 404
         return redirect(url_for("facilitate.join_code", code=group.join_code))
@@ -556,7 +559,7 @@ def join_code(code: str) -> Any:
         form = JoinForm()
         form.code.data = code[:20]
         form.code.errors = [
-            "There is no workshop with this code. Check the code on the screen and try again."
+            _("There is no workshop with this code. Check the code on the screen and try again.")
         ]
         return render_template("facilitate/join.html", form=form), 404
     if group.kind == "cohort":  # one join address and QR code for both kinds of group
@@ -574,9 +577,9 @@ def join_code(code: str) -> Any:
     if form.validate_on_submit():
         try:
             assessment = participants.join(s, group, form.role.data or "", current_language())
-        except self_assessment.InvalidAnswers as exc:
+        except self_assessment.InvalidAnswers:
             s.rollback()
-            form.role.errors = [p.message for p in exc.problems]
+            form.role.errors = [_("Please choose the role closest to yours.")]
             return render_template("facilitate/join_role.html", group=group, form=form, closed=False), 422
         except participants.HeadcountReached:
             s.rollback()

@@ -13,13 +13,16 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..domain import organisation
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import NOT_APPLICABLE, UNSURE
+from ..i18n import _l
 
-UNSURE_LABEL = "Unsure / don't know"
-NOT_APPLICABLE_LABEL = "Not applicable: we don't have this"
-NO_ANSWER = "Prefer not to say"
-ANSWER_REQUIRED = "Please choose an answer before you go on."
-BENCHMARK_LABEL = "Add our anonymous scores to the comparison for organisations like ours"
-BENCHMARK_NEEDS = "To be compared with organisations like yours, choose your sector and number of employees."
+UNSURE_LABEL = _l("Unsure / don't know")
+NOT_APPLICABLE_LABEL = _l("Not applicable: we don't have this")
+NO_ANSWER = _l("Prefer not to say")
+ANSWER_REQUIRED = _l("Please choose an answer before you go on.")
+BENCHMARK_LABEL = _l("Add our anonymous scores to the comparison for organisations like ours")
+BENCHMARK_NEEDS = _l(
+    "To be compared with organisations like yours, choose your sector and number of employees."
+)
 
 # Describing the respondent's organisation, not the questionnaire (domain.organisation).
 SECTORS, SIZE_BANDS = organisation.SECTORS, organisation.SIZE_BANDS
@@ -30,21 +33,22 @@ class StartForm(FlaskForm):
 
     questionnaire = HiddenField()
     organisation = StringField(
-        "Organisation name",
-        validators=[Optional(), Length(max=200, message="Please keep the name under 200 characters.")],
-        description="Optional. Shown on your results and report.",
+        _l("Organisation name"),
+        validators=[Optional(), Length(max=200, message=_l("Please keep the name under 200 characters."))],
+        description=_l("Optional. Shown on your results and report."),
     )
     sector = SelectField(
-        "Sector",
-        choices=[SelectChoice("", NO_ANSWER)] + [SelectChoice(s, s) for s in SECTORS],
+        _l("Sector"),
+        # The stored value stays the English name (rule 18 compares like with like); the label is shown.
+        choices=[SelectChoice("", NO_ANSWER)] + [SelectChoice(s, _l(s)) for s in SECTORS],
         validators=[Optional()],
     )
     size_band = SelectField(
-        "Number of employees",
-        choices=[SelectChoice("", NO_ANSWER)] + [SelectChoice(v, label) for v, label in SIZE_BANDS],
+        _l("Number of employees"),
+        choices=[SelectChoice("", NO_ANSWER)] + [SelectChoice(v, _l(label)) for v, label in SIZE_BANDS],
         validators=[Optional()],
     )
-    role = SelectField("Your role", validators=[Optional()])
+    role = SelectField(_l("Your role"), validators=[Optional()])
     benchmark = BooleanField(BENCHMARK_LABEL, default=False)  # rule 18: off unless ticked
 
     def validate_benchmark(self, field: Field) -> None:
@@ -68,20 +72,22 @@ def _choices(item: Item) -> list[SelectChoice]:
     return choices
 
 
-_FORM_CLASSES: dict[tuple[str, str, str], type[FlaskForm]] = {}
+_FORM_CLASSES: dict[tuple[object, ...], type[FlaskForm]] = {}
 
 
 def page_form_class(questionnaire: Questionnaire, dimension_id: str) -> type[FlaskForm]:
     """A form class for one dimension's page: one radio group per item, in file order.
 
-    Cached per questionnaire version (content hash), language of its text and dimension: the class
-    depends on nothing else.
+    Cached per questionnaire version (content hash), dimension and the text shown: a translation
+    (services.questionnaires.translated) keeps the ids and the hash but not the words.
     """
-    key = (questionnaire.content_hash, questionnaire.language, dimension_id)
+    items = questionnaire.items_of(dimension_id)
+    words = tuple((i.text, i.help, tuple(o.label for o in i.options)) for i in items)
+    key = (questionnaire.content_hash, questionnaire.language, dimension_id, words)
     if key in _FORM_CLASSES:
         return _FORM_CLASSES[key]
     attrs: dict[str, Any] = {}
-    for item in questionnaire.items_of(dimension_id):
+    for item in items:
         attrs[item.id] = RadioField(
             item.text,
             choices=_choices(item),

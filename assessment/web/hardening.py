@@ -26,6 +26,8 @@ from reports import bounded
 from reports.bounded import RenderLimitExceeded
 
 from ..services.jobs import JobFailed, JobPending
+from ..domain.text import N_
+from ..i18n import _
 
 # No request of this API nests deeper than 3 levels; 32 leaves room for any future body.
 MAX_JSON_DEPTH = 32
@@ -196,9 +198,48 @@ def job_failed(exc: JobFailed) -> Any:
     if _is_api():
         return jsonify({"error": str(exc)}), 503
     return render_template("error.html", error=ServiceUnavailable(str(exc))), 503
+# The error page's words (werkzeug's own names and descriptions are English). A description a
+# view gave (``abort(404, description=_(...))``) is already in the reader's language and shown
+# as it is; werkzeug's default one gives way to the plain sentence here.
+ERROR_NAMES = {
+    400: N_("Bad request"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Not allowed this way"),
+    409: N_("Conflict"),
+    413: N_("Too large"),
+    422: N_("Cannot be used"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Not available just now"),
+}
+ERROR_DESCRIPTIONS = {
+    400: N_("The request could not be understood. Please go back and try again."),
+    403: N_("You are not allowed to see this page."),
+    404: N_("There is nothing at this address. Check the link was copied whole."),
+    405: N_("This address does not take that kind of request."),
+    413: N_("What was sent is larger than this site accepts."),
+    429: N_("Too many requests in a short time. Please wait a moment and try again."),
+    500: N_("The server could not complete this request. Please try again later."),
+    503: N_("This is not available just now. Please try again in a moment."),
+}
+EXPIRED = N_("The page had expired. Please go back, reload it and try again.")
+
+
+def error_texts(exc: HTTPException) -> tuple[str, str]:
+    """The error page's heading and sentence, in the reader's language."""
+    code = exc.code or 500
+    name = _(ERROR_NAMES[code]) if code in ERROR_NAMES else str(exc.name)
+    if type(exc).__name__ == "CSRFError":  # Flask-WTF's reasons are English and technical
+        return name, _(EXPIRED)
+    default = getattr(type(exc), "description", None)
+    if not exc.description or exc.description == default or isinstance(exc, InternalServerError):
+        return name, _(ERROR_DESCRIPTIONS[code]) if code in ERROR_DESCRIPTIONS else str(exc.description or "")
+    return name, str(exc.description)
 
 
 def register(app: Flask) -> None:
+    app.add_template_global(error_texts, "error_texts")
     bounded.configure(app.config.get("REPORT_RENDER_SECONDS"), app.config.get("REPORT_RENDER_MEMORY_MB"))
     app.register_error_handler(RenderLimitExceeded, render_limit)
     app.register_error_handler(JobPending, job_pending)

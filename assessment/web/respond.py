@@ -7,6 +7,7 @@ role and redirect the participant to ``respond.resume``.
 
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -27,9 +28,10 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment, QuestionnaireVersion
 from ..domain.questionnaire import Questionnaire
-from ..i18n import current_language
+from ..domain.text import N_
+from ..i18n import _, current_language, get_locale
 from ..services import participants, self_assessment
-from ..services.questionnaires import current_version, language_for, questionnaire_of
+from ..services.questionnaires import current_version, language_for, questionnaire_of, translated
 from . import db
 from .forms import StartForm, answers_from, initial_data, item_fields, only_missing, page_form_class
 from .room import external_url
@@ -58,8 +60,14 @@ def _questionnaire_for_start(questionnaire_id: str | None) -> tuple[Questionnair
     try:
         version = current_version(db(), wanted)
     except services.NotFound:
-        abort(404, description="This questionnaire is not available.")
-    return version, questionnaire_of(version)
+        abort(404, description=_("This questionnaire is not available."))
+    return version, translated(questionnaire_of(version), current_language())
+
+
+@bp.app_template_filter("join_list")
+def join_list(items: list[str]) -> str:
+    """Names as a list in the reader's language ("A, B and C", "A, B und C")."""
+    return format_list(list(items), locale=str(get_locale() or "en"))
 
 
 def _start_form(q: Questionnaire) -> StartForm:
@@ -72,7 +80,7 @@ def _start_form(q: Questionnaire) -> StartForm:
 
 @bp.get("/")
 def landing() -> str:
-    _, q = _questionnaire_for_start(request.args.get("questionnaire"))
+    _version, q = _questionnaire_for_start(request.args.get("questionnaire"))
     return render_template("respond/landing.html", q=q, form=_start_form(q))
 
 
@@ -102,7 +110,9 @@ def _by_token(token: str, *, for_update: bool = False) -> Assessment:
     try:
         return self_assessment.assessment_by_token(db(), token, for_update=for_update)
     except services.NotFound:
-        abort(404, description="This private link does not match any assessment. Check it was copied whole.")
+        abort(
+            404, description=_("This private link does not match any assessment. Check it was copied whole.")
+        )
 
 
 @bp.get("/a/<token>")
@@ -120,17 +130,19 @@ def resume(token: str) -> Response:
 def page(token: str, number: int) -> Response | str | tuple[str, int]:
     s = db()
     assessment = _by_token(token, for_update=request.method == "POST")
-    q = questionnaire_of(assessment.questionnaire)
+    q = translated(questionnaire_of(assessment.questionnaire), current_language())
     total = len(q.dimensions)
     if not 1 <= number <= total:
-        abort(404, description=f"This questionnaire has pages 1 to {total}.")
+        abort(404, description=_("This questionnaire has pages 1 to %(total)s.", total=total))
     dimension = q.dimensions[number - 1]
     form_class = page_form_class(q, dimension.id)
     remember(assessment)
     if assessment.group is not None and assessment.status == "complete":
         flash(
-            "Your answers are part of the workshop's figures and can no longer be changed. "
-            "You can still delete them.",
+            _(
+                "Your answers are part of the workshop's figures and can no longer be changed. "
+                "You can still delete them."
+            ),
             "info",
         )
         return redirect(url_for("results.show", assessment_id=assessment.id))
@@ -145,7 +157,7 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
         action = "next"
     valid = form.validate()
     if not valid and not (action == "back" and only_missing(form, q, dimension.id)):
-        flash("Some answers on this page need your attention; see the messages below.", "error")
+        flash(_("Some answers on this page need your attention; see the messages below."), "error")
         return _render_page(assessment, q, number, form), 422
 
     target = {"next": number + 1, "back": number - 1, "finish": number}[action]
@@ -154,8 +166,11 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
     except services.GroupClosed as closed:
         s.rollback()
         flash(
-            f"{closed.group.name} has been closed by its facilitator, so answers can no longer be "
-            "saved. Everything you saved before it closed is kept.",
+            _(
+                "%(name)s has been closed by its facilitator, so answers can no longer be saved. "
+                "Everything you saved before it closed is kept.",
+                name=closed.group.name,
+            ),
             "error",
         )
         return _render_page(assessment, q, number, form), 409
@@ -163,7 +178,10 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
         s.rollback()
         for problem in invalid.problems:
             if problem.item in form:
-                form[problem.item].errors = [problem.message]
+                # The domain's reason is for the API (English); the page says what to do.
+                form[problem.item].errors = [
+                    _("This answer cannot be saved: please choose one of the options.")
+                ]
         return _render_page(assessment, q, number, form), 422
 
     if action == "finish" and assessment.group is None:
@@ -172,20 +190,23 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
         problem = end_choice(assessment, request.form)  # rule 18's opt-in at the end
         if problem:
             s.commit()  # the answers stay saved; only finishing waits for the choice
-            flash(problem, "error")
+            flash(_(problem), "error")
             return _render_page(assessment, q, number, form), 422
     if action == "finish":
         if _answered_with_this_code(assessment):
             s.commit()  # the answers stay saved (in progress); only completing is refused
             flash(
-                "Someone has already finished this wave with the same code, and that answer is kept; "
-                "this one cannot be counted as well. If that was you on another device, you are done.",
+                _(
+                    "Someone has already finished this wave with the same code, and that answer is "
+                    "kept; this one cannot be counted as well. If that was you on another device, you "
+                    "are done."
+                ),
                 "error",
             )
             return _render_page(assessment, q, number, form), 409
         if assessment.group is not None and participants.is_full(s, assessment.group, besides=assessment.id):
             s.commit()  # the answers stay saved (in progress); only completing is refused
-            flash(WORKSHOP_FULL, "error")
+            flash(_(WORKSHOP_FULL), "error")
             return _render_page(assessment, q, number, form), 409
         try:
             self_assessment.complete_assessment(s, assessment)
@@ -193,7 +214,7 @@ def page(token: str, number: int) -> Response | str | tuple[str, int]:
         except participants.HeadcountReached:
             # Another phone took the last place at this very moment: nothing of this page is kept.
             s.rollback()
-            flash(WORKSHOP_FULL, "error")
+            flash(_(WORKSHOP_FULL), "error")
             return _render_page(assessment, q, number, form), 409
         except IntegrityError:
             # A second submission of the last page raced this one and already completed it.
@@ -214,7 +235,7 @@ def autosave(token: str) -> tuple[Response, int]:
     assessment = _by_token(token, for_update=True)
     if assessment.status == "complete":
         # A finished response changes only through its pages, which score it again.
-        return jsonify({"error": "This assessment is finished; use the page's Save button."}), 409
+        return jsonify({"error": _("This assessment is finished; use the page's Save button.")}), 409
     item, value = request.form.get("item", ""), request.form.get("value", "")
     answer: int | str = value
     if value.lstrip("-").isdigit():
@@ -227,19 +248,19 @@ def autosave(token: str) -> tuple[Response, int]:
         return jsonify({"error": message, "closed": True}), 409
     except self_assessment.InvalidAnswers as invalid:
         s.rollback()
-        errors = [{"item": p.item, "message": p.message} for p in invalid.problems]
+        errors = [{"item": p.item, "message": p.message} for p in invalid.problems]  # for the script
         return jsonify({"errors": errors}), 422
     s.commit()
     answered = sum(1 for v in (assessment.answers or {}).values() if v is not None)
     return jsonify({"saved": {item: answer}, "answered": answered}), 200
 
 
-WORKSHOP_FULL = (
+WORKSHOP_FULL = N_(
     "This workshop already has every answer its facilitator expected, so yours cannot be counted. "
     "Your answers are saved; ask your facilitator, who can raise the expected number."
 )
 
-STALE_FORM = (
+STALE_FORM = N_(
     "This page had been open a long time or the browser was restarted, so your answers were not "
     "saved yet. They are still ticked below: check them and press the button again."
 )
@@ -252,28 +273,30 @@ def stale_form(exc: CSRFError) -> Response | tuple[str | Response, int]:
     posted (nothing is saved from a request whose origin is unproven) instead of a bare 400."""
     args = request.view_args or {}
     if request.endpoint == "respond.autosave":
-        return jsonify({"error": "The page has expired; reload it to keep saving as you go."}), 400
+        return jsonify({"error": _("The page has expired; reload it to keep saving as you go.")}), 400
     if request.endpoint == "respond.page":
         # An error handler cannot abort() into another handler: answer a 404 page itself.
         try:
             assessment = self_assessment.assessment_by_token(db(), args["token"])
         except services.NotFound:
-            missing = NotFound("This private link does not match any assessment. Check it was copied whole.")
+            missing = NotFound(
+                _("This private link does not match any assessment. Check it was copied whole.")
+            )
             return render_template("error.html", error=missing), 404
-        q = questionnaire_of(assessment.questionnaire)
+        q = translated(questionnaire_of(assessment.questionnaire), current_language())
         number = args["number"]
         if not 1 <= number <= len(q.dimensions):
-            missing = NotFound(f"This questionnaire has pages 1 to {len(q.dimensions)}.")
+            missing = NotFound(_("This questionnaire has pages 1 to %(total)s.", total=len(q.dimensions)))
             return render_template("error.html", error=missing), 404
         form = page_form_class(q, q.dimensions[number - 1].id)()  # not validated; renders a fresh token
         remember(assessment)
-        flash(STALE_FORM, "warning")
+        flash(_(STALE_FORM), "warning")
         # Still 400 (nothing was accepted), but a whole page that keeps the posted answers.
         return _render_page(assessment, q, number, form), 400
     if request.endpoint == "respond.start":
-        _, q = _questionnaire_for_start(request.form.get("questionnaire"))
+        _version, q = _questionnaire_for_start(request.form.get("questionnaire"))
         form = _start_form(q)
-        flash("The page had expired, so nothing was started yet. Please press Start again.", "warning")
+        flash(_("The page had expired, so nothing was started yet. Please press Start again."), "warning")
         return render_template("respond/landing.html", q=q, form=form), 400
     return render_template("error.html", error=exc), 400
 
@@ -312,12 +335,12 @@ def _render_page(assessment: Assessment, q: Questionnaire, number: int, form: ob
     )
 
 
-CLOSED_WORKSHOP = "{name} is closed, so no more answers can be saved. Your saved answers are kept."
-CLOSED_COHORT = "{name} is closed for answers, so no more can be saved. Your saved answers are kept."
+CLOSED_WORKSHOP = N_("%(name)s is closed, so no more answers can be saved. Your saved answers are kept.")
+CLOSED_COHORT = N_("%(name)s is closed for answers, so no more can be saved. Your saved answers are kept.")
 
 
 def closed_message(group: object) -> str:
     """What a question page says once its workshop or cohort closes (in the group's wording)."""
     kind = getattr(group, "kind", "workshop")
     template = CLOSED_COHORT if kind == "cohort" else CLOSED_WORKSHOP
-    return template.format(name=getattr(group, "name", ""))
+    return _(template, name=getattr(group, "name", ""))

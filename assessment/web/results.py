@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
+from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
@@ -21,7 +22,10 @@ from ..domain.findings import STRENGTH_KINDS, WEAK, Finding
 from ..domain.questionnaire import HORIZON_LABELS, Questionnaire
 from ..domain.result import Result
 from ..domain.scoring import display_score, score_boundaries
+from ..domain.text import N_
+from ..i18n import _, current_language, format_date, format_percent, format_time, get_locale
 from ..services import plans, self_assessment
+from ..services.questionnaires import questionnaire_of, translated
 from . import charts, db, jobs
 from .editions import method_url
 from .forms import RetakeForm
@@ -52,16 +56,21 @@ class Point:
 
     id: str
     date: str
+    day: str  # the date alone, as the history chart's axis shows it
     overall: float | None
     dimensions: dict[str, float | None]
 
 
 def _point(assessment: Assessment) -> Point:
     moment = assessment.completed_at or assessment.created_at
+    day = format_date(moment, "medium")
     return Point(
         id=assessment.id,
         # A workshop participant's time is stored to the day only: no made-up "00:00".
-        date=moment.strftime("%-d %b %Y" if assessment.group_id else "%-d %b %Y, %H:%M"),
+        date=day
+        if assessment.group_id
+        else _("%(date)s, %(time)s", date=day, time=format_time(moment, "short")),
+        day=day,
         overall=assessment.overall,
         dimensions={row.dimension: row.score for row in assessment.scores},
     )
@@ -71,13 +80,15 @@ def _change(now: float | None, before: float | None, q: Questionnaire) -> str | 
     """Rule 17: the change as the difference of the two figures shown ("+14", "−3", "±0")."""
     if now is None or before is None:
         return None
-    return change_text(before, now, score_bounds(q))[2]
+    return decimal_text(change_text(before, now, score_bounds(q))[2])
 
 
 def _to_go(score: float | None, target: float | None, q: Questionnaire) -> str:
     """The gap to the next stage as the difference of the two figures shown (45 to 60: 15)."""
     bounds = score_bounds(q)
-    return shown_change(shown_score(score, bounds), shown_score(target, bounds)).text.lstrip("+")
+    return decimal_text(
+        shown_change(shown_score(score, bounds), shown_score(target, bounds)).text.lstrip("+")
+    )
 
 
 def _finding_rows(result: Result, findings: Iterable[Finding]) -> list[dict[str, Any]]:
@@ -98,7 +109,7 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
     if len(series_so_far) >= HISTORY_FROM:
         history_chart = charts.history_figure(
             # Numbered, so two assessments in the same minute stay two points.
-            [f"{n}. {p.date.split(',')[0]}" for n, p in enumerate(series_so_far, start=1)],
+            [f"{n}. {p.day}" for n, p in enumerate(series_so_far, start=1)],
             [p.overall for p in series_so_far],
             {d.label: [p.dimensions.get(d.id) for p in series_so_far] for d in q.dimensions},
         )
@@ -128,9 +139,11 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "radar_svg": print_charts.radar_svg(
             marks=[print_charts.Mark(d.id, d.label, d.score, d.target) for d in result.dimensions],
             rings=[*(s.min for s in q.stages[1:]), 100.0],
+            score_label=_("Score"),
+            target_label=_("Next-stage target"),
         ),
         "history_svg": print_charts.history_svg(
-            [f"{n}. {p.date.split(',')[0]}" for n, p in enumerate(series_so_far, start=1)],
+            [f"{n}. {p.day}" for n, p in enumerate(series_so_far, start=1)],
             [p.overall for p in series_so_far],
             [(d.id, d.label, [p.dimensions.get(d.id) for p in series_so_far]) for d in q.dimensions],
         )
@@ -148,7 +161,7 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
             result,
             result.findings,
             result.strongest,
-            assessment.organisation or DEFAULT_ORGANISATION,
+            assessment.organisation or _(DEFAULT_ORGANISATION),
             _first_step(result),
         ),
         "strengths": _finding_rows(
@@ -161,12 +174,12 @@ def results_context(assessment: Assessment, result: Result, history: list[Assess
         "practice_preview": PRACTICE_PREVIEW,
         "roadmap": result.roadmap[:ROADMAP_PREVIEW],
         "roadmap_total": len(result.roadmap),
-        "horizon_labels": HORIZON_LABELS,
+        "horizon_labels": {h: _(label) for h, label in HORIZON_LABELS.items()},
         "dimension_labels": {d.id: d.label for d in q.dimensions},
     }
 
 
-DEFAULT_ORGANISATION = "Your organisation"
+DEFAULT_ORGANISATION = N_("Your organisation")
 
 
 def _first_step(result: Result) -> tuple[str, str, str] | None:
@@ -174,31 +187,75 @@ def _first_step(result: Result) -> tuple[str, str, str] | None:
         return None
     entry = result.roadmap[0]
     rec = entry.recommendation
-    owner = rec.owner[:1].upper() + rec.owner[1:] if rec.owner and not rec.owner.isupper() else rec.owner
-    return rec.title, HORIZON_LABELS.get(entry.horizon or rec.horizon, rec.horizon), owner
+    shown = vocabulary_text(rec.owner)
+    owner = shown[:1].upper() + shown[1:] if shown and not shown.isupper() else shown
+    horizon = entry.horizon or rec.horizon
+    return rec.title, _(HORIZON_LABELS[horizon]) if horizon in HORIZON_LABELS else horizon, owner
 
 
 @bp.app_template_filter("score")
 def score_filter(value: float | None, q: Questionnaire) -> str:
     """A score rounded for the page, never up onto a bound of ``q`` it has not reached (as in
     the PDF): ``{{ d.score|score(q) }}``."""
-    return display_score(value, score_boundaries(q))
+    return decimal_text(display_score(value, score_boundaries(q)))
+
+
+# The roadmap's words for effort and owner (domain.questionnaire.EFFORTS and OWNERS): the file's
+# vocabulary, shown in the reader's language. A free-text owner (``owner_small``) is the
+# questionnaire's own text and comes translated with it.
+VOCABULARY = (
+    N_("low"),
+    N_("medium"),
+    N_("high"),
+    N_("leadership"),
+    N_("communications"),
+    N_("team leaders"),
+    N_("customer service"),
+    N_("operations"),
+    N_("community manager"),
+    N_("HR"),
+    N_("IT"),
+    N_("legal"),
+    N_("compliance"),
+    N_("finance"),
+)
+
+
+@bp.app_template_filter("vocabulary")
+def vocabulary_text(word: str | None) -> str:
+    """An effort or owner word in the reader's language (others as they are)."""
+    return _(word) if word in VOCABULARY else (word or "")
+
+
+@bp.app_template_filter("percent")
+def percent_text(share: float | None) -> str:
+    """A share (0.8) as a whole percentage in the locale's way ("80%", German "80 %")."""
+    return "–" if share is None else format_percent(share)
+
+
+@bp.app_template_filter("decimal")
+def decimal_text(text: str) -> str:
+    """A figure as rule 17 writes it ("45.5", "−3.4") with the locale's decimal sign ("45,5"):
+    figures.py decides the digits, the language only the separator."""
+    locale = get_locale()
+    return text.replace(".", get_decimal_symbol(locale)) if locale else text
 
 
 def _complete(assessment_id: str) -> Assessment:
     try:
         assessment = self_assessment.get_assessment(db(), assessment_id)
     except services.NotFound:
-        abort(404, description="There are no results at this address. Check the link was copied whole.")
+        abort(404, description=_("There are no results at this address. Check the link was copied whole."))
     if assessment.status != "complete":
-        abort(404, description="These results are not ready: the assessment has not been finished yet.")
+        abort(404, description=_("These results are not ready: the assessment has not been finished yet."))
     return assessment
 
 
 @bp.get("/results/<assessment_id>")
 def show(assessment_id: str) -> str:
     assessment = _complete(assessment_id)
-    result = self_assessment.result_of(assessment)
+    words = translated(questionnaire_of(assessment.questionnaire), current_language())
+    result = self_assessment.result_of(assessment, questionnaire=words)
     context = results_context(assessment, result, self_assessment.series_history(db(), assessment))
     if assessment.group_id is None and current_app.config["REPORT_PRERENDER"]:
         # A job of its own (one per assessment at a time): the worker queues the renders.
@@ -240,17 +297,17 @@ def retake(assessment_id: str) -> Response | tuple[str, int]:
     assessment = _complete(assessment_id)
     form = RetakeForm()
     if not form.validate():
-        abort(400, description="The form had expired. Please try again.")
+        abort(400, description=_("The form had expired. Please try again."))
     if owned_token(assessment.id) is None and not _proves_link(
         assessment, request.form.get("private_link", "")
     ):
-        flash("To retake, open your private link first: only its holder can add to this series.", "error")
+        flash(_("To retake, open your private link first: only its holder can add to this series."), "error")
         return redirect(url_for("results.show", assessment_id=assessment.id))
     if assessment.group_id is not None:
-        abort(403, description="Workshop assessments are retaken in a new workshop.")
+        abort(403, description=_("Workshop assessments are retaken in a new workshop."))
     s = db()
     new = self_assessment.retake(s, assessment)
     s.commit()
     remember(new)
-    flash("A new assessment has started. Your earlier results stay as they were.", "info")
+    flash(_("A new assessment has started. Your earlier results stay as they were."), "info")
     return redirect(url_for("respond.page", token=new.token, number=1))

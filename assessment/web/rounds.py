@@ -15,8 +15,9 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment
 from ..domain.figures import score_text
+from ..i18n import current_language
 from ..services import rounds, self_assessment, workshops
-from ..services.questionnaires import questionnaire_of
+from ..services.questionnaires import questionnaire_of, translated
 from . import charts, db
 from .facilitate import _owned
 from .respond import owned_token
@@ -161,7 +162,7 @@ def end_screen(assessment: Assessment) -> dict[str, Any] | None:
     else:
         room = workshops.room_means(s, group)
     s.commit()
-    q = questionnaire_of(assessment.questionnaire)
+    q = translated(questionnaire_of(assessment.questionnaire), current_language())
     mine = {row.dimension: row.score for row in assessment.scores}
     token = owned_token(assessment.id)
     round_ = rounds.open_round_of(s, group.id) if token and not cohort else None

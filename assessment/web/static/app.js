@@ -7,9 +7,11 @@
     button.addEventListener("click", function () {
       var field = document.querySelector(button.getAttribute("data-copy"));
       if (!field) return;
+      // The words come from the page (in its language): the button's own text and data-copied.
+      var label = button.textContent;
       var done = function () {
-        button.textContent = "Copied";
-        setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+        button.textContent = button.getAttribute("data-copied") || label;
+        setTimeout(function () { button.textContent = label; }, 2000);
       };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
@@ -59,6 +61,8 @@
       var question = input.closest(".question");
       var status = question && question.querySelector(".autosave-status");
       var body = new URLSearchParams({ item: input.name, value: input.value });
+      // Every status is worded by the page (data-* on the form, in the page's language).
+      var say = function (name) { return form.getAttribute("data-" + name) || ""; };
       var show = function (text, bad) {
         if (!status) return;
         status.textContent = text;
@@ -77,22 +81,25 @@
         body: body
       }).then(function (r) {
         if (r.ok) {
-          show("Saved");
+          show(say("saved"));
           r.json().then(function (saved) {
             var counter = document.getElementById("answered-count");
-            if (counter && typeof saved.answered === "number") { counter.textContent = String(saved.answered); }
+            if (counter && typeof saved.answered === "number") {
+              // The whole phrase, from the page's own wording (data-template, in its language).
+              counter.textContent = (counter.getAttribute("data-template") || "{n}").replace("{n}", String(saved.answered));
+            }
           }, function () {});
         } else if (r.status === 409) {
           r.json().then(function (refused) {
             var text = (refused && refused.error) || form.getAttribute("data-closed-message");
-            show("Not saved: " + text, true);
+            show(say("not-saved").replace("{reason}", text), true);
             if (refused && refused.closed) { window.closeAnswers("closed", text); }
-          }, function () { show("Not saved.", true); });
+          }, function () { show(say("not-saved-short"), true); });
         } else {
-          show("Not saved yet: it will be saved when you press the button below.", true);
+          show(say("not-saved-yet"), true);
         }
       }, function () {
-        show("Offline: your answer will be saved when you press the button below.", true);
+        show(say("offline"), true);
       });
     });
   }

@@ -1,7 +1,7 @@
 """assessments.language: the language an assessment was answered in (its report's language)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 import sqlalchemy as sa
