@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .figures import Shown
+from .text import N_
 
 # Cohen's benchmarks for a standardised difference, and the points that match them at a spread
 # of about 12 points (0.2, 0.5 and 0.8 of 12, rounded to steps a reader can hold in mind).
@@ -50,6 +51,54 @@ IMPROVEMENT, DECLINE, NO_CHANGE = "a {size} improvement", "a {size} decline", "n
 DIFFERENCE, NO_DIFFERENCE = "a {size} difference", "no meaningful difference"
 CHANCE = "{words} that could be chance"
 UNDEFINED = "no spread to compare with: every score was the same"
+
+# The same words marked for translation, as whole phrases: a translation never builds "a small
+# improvement" from "small" and "improvement" (German adjectives follow the noun's gender). The
+# layer that shows a comparison translates ``EffectWords.head`` with ``head_message`` and
+# ``EffectWords.tail`` as it is (every tail is below), then joins them with the marked pattern.
+WORDS_PATTERN = N_("%(head)s, %(tail)s")
+HEAD_MESSAGES = {
+    UP: N_("up %(points)s points"),
+    DOWN: N_("down %(points)s points"),
+    SAME: N_("no change in points"),
+    STARTED_HIGHER: N_("started %(points)s points higher"),
+    STARTED_LOWER: N_("started %(points)s points lower"),
+    STARTED_SAME: N_("started level"),
+    HIGHER: N_("scored %(points)s points higher"),
+    LOWER: N_("scored %(points)s points lower"),
+    LEVEL: N_("scored level"),
+}
+TAILS = (
+    N_("a small improvement"),
+    N_("a medium improvement"),
+    N_("a large improvement"),
+    N_("a small decline"),
+    N_("a medium decline"),
+    N_("a large decline"),
+    N_("a small difference"),
+    N_("a medium difference"),
+    N_("a large difference"),
+    N_("a small improvement that could be chance"),
+    N_("a medium improvement that could be chance"),
+    N_("a large improvement that could be chance"),
+    N_("a small decline that could be chance"),
+    N_("a medium decline that could be chance"),
+    N_("a large decline that could be chance"),
+    N_("a small difference that could be chance"),
+    N_("a medium difference that could be chance"),
+    N_("a large difference that could be chance"),
+    N_("no meaningful change"),
+    N_("no meaningful difference"),
+    N_("no spread to compare with: every score was the same"),
+)
+
+
+def head_message(head: str, points: str) -> str:
+    """The marked message (``%(points)s`` placeholder) that ``head`` was made from."""
+    for template, message in HEAD_MESSAGES.items():
+        if template.format(points=points) == head:
+            return message
+    return head
 
 
 @dataclass(frozen=True)

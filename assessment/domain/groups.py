@@ -31,6 +31,7 @@ from .findings import Finding, group_findings, strongest_area
 from .questionnaire import Item, Questionnaire
 from .result import Result, result_from_scores
 from .scoring import UNSURE, Answer
+from .text import N_
 
 MIN_GROUP_SIZE = 3  # rule 9: a subgroup smaller than this is never shown on its own
 HIGH_AGREEMENT = 0.7
@@ -232,19 +233,20 @@ def dimension_agreement(
     """
     items: list[Item] = [i for i in questionnaire.items_of(dimension_id) if i.type == "likert"]
     if not items:
-        return Agreement(None, None, 0, 0, None, None, "this dimension has no scale questions")
+        return Agreement(None, None, 0, 0, None, None, N_("this dimension has no scale questions"))
     points = {i.hi - i.lo + 1 for i in items}
     if len(points) > 1:
         raise ValueError(f"dimension {dimension_id!r} mixes likert scales of {sorted(points)} points")
     scale_points = points.pop()
     respondents = sum(1 for answers in answer_sets if any(_scored(answers.get(i.id)) for i in items))
     if respondents < 2:
-        return Agreement(None, None, 0, respondents, None, None, "needs at least 2 respondents")
+        return Agreement(None, None, 0, respondents, None, None, N_("needs at least 2 respondents"))
     columns = [[a for a in (answers.get(i.id) for answers in answer_sets) if _scored(a)] for i in items]
     least = max(2, min_answers)
     usable = [c for c in columns if len(c) >= least]
     if not usable:
-        return Agreement(None, None, 0, respondents, None, None, f"no question has {least} answers yet")
+        # No number in the words, so the one message reads right for any k (rule 13).
+        return Agreement(None, None, 0, respondents, None, None, N_("no question has enough answers yet"))
     sigma_eu2 = (scale_points**2 - 1) / 12
     s2 = mean([sample_variance([float(a) for a in c]) for c in usable])
     value = rwg_j(usable, scale_points)  # type: ignore[arg-type]
@@ -252,7 +254,7 @@ def dimension_agreement(
 
 
 WITHHELD_AGREEMENT = Agreement(
-    None, None, 0, 0, None, None, "withheld: fewer than the minimum group size have a score here"
+    None, None, 0, 0, None, None, N_("withheld: fewer than the minimum group size have a score here")
 )
 
 
@@ -261,6 +263,23 @@ def _scored(value: object) -> bool:
 
 
 # --------------------------------------------------------------------------- perception gap
+
+
+# Whole sentences per case, so that a translation never glues "leaders" and "others" together.
+_TOO_FEW = {
+    ("leaders",): N_(
+        "Withheld: fewer than %(k)s leaders have answered. The comparison appears once each side has "
+        "at least %(k)s people, so that no one's answers can be singled out."
+    ),
+    ("others",): N_(
+        "Withheld: fewer than %(k)s others have answered. The comparison appears once each side has "
+        "at least %(k)s people, so that no one's answers can be singled out."
+    ),
+    ("leaders", "others"): N_(
+        "Withheld: fewer than %(k)s leaders and others have answered. The comparison appears once each "
+        "side has at least %(k)s people, so that no one's answers can be singled out."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -273,6 +292,8 @@ class PerceptionGap:
     leaders: int  # subgroup sizes are shown even when withheld: they are counts, not answers
     others: int
     dimensions: Mapping[str, Mapping[str, float | None]]  # dim -> {"leaders","others","gap"}
+    # ``reason`` as an English message marked for translation and its values (a page translates).
+    reason_message: tuple[str, Mapping[str, int]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -314,16 +335,14 @@ def perception_gap(
     leaders = [m for m in members if m.role in leadership_roles]
     others = [m for m in members if m.role not in leadership_roles]
     if not leadership_roles:
-        reason = "Withheld: no role counts as leadership in this group, so there is nothing to compare."
-        return PerceptionGap(True, reason, size, 0, len(others), {})
+        reason = N_("Withheld: no role counts as leadership in this group, so there is nothing to compare.")
+        return PerceptionGap(True, reason, size, 0, len(others), {}, (reason, {}))
     too_small = [name for name, sub in (("leaders", leaders), ("others", others)) if len(sub) < size]
     if too_small:
-        who = " and ".join(too_small)
-        reason = (
-            f"Withheld: fewer than {size} {who} have answered. The comparison appears once each "
-            f"side has at least {size} people, so that no one's answers can be singled out."
+        message = _TOO_FEW[tuple(too_small)]
+        return PerceptionGap(
+            True, message % {"k": size}, size, len(leaders), len(others), {}, (message, {"k": size})
         )
-        return PerceptionGap(True, reason, size, len(leaders), len(others), {})
     rows: dict[str, dict[str, float | None]] = {}
     for d in questionnaire.dimensions:
         lead = [m.scores[d.id] for m in leaders if m.scores.get(d.id) is not None]
@@ -369,7 +388,7 @@ def answer_distribution(item: Item, answers: Iterable[Answer | None]) -> tuple[t
         (str(o.value), o.label, sum(1 for a in values if _scored(a) and a == o.value)) for o in item.options
     ]
     if item.allow_unsure:
-        rows.append((UNSURE, "Unsure", sum(1 for a in values if a == UNSURE)))
+        rows.append((UNSURE, N_("Unsure"), sum(1 for a in values if a == UNSURE)))
     return tuple(rows)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from .text import N_
 
+# Marked for translation: the pages show them in their language with _(label); ids and the
+# English stay what the API and the stored answers use.
 SECTORS = (
     N_("Business and professional services"),
     N_("Charity and non-profit"),

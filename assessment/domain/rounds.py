@@ -17,8 +17,9 @@ from typing import Any
 from .groups import answer_distribution, sample_variance
 from .questionnaire import Item
 from .scoring import UNSURE, Answer
+from .text import N_
 
-AGREEMENT_NOTE = (
+AGREEMENT_NOTE = N_(
     "Agreement is the spread of the answers (sample standard deviation on the question's scale): "
     "the smaller the spread, the more alike the room answers."
 )

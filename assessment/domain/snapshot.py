@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .scoring import UNSURE
+from .text import N_
 
 MIN_K = 3
 LEADERS = "leaders"
@@ -298,55 +299,111 @@ class SnapshotState:
     @property
     def close_warning(self) -> str | None:
         """What the close control says when closing would publish fewer than k new responses."""
+        message = self.close_warning_message
+        return None if message is None else message[0] % message[1]
+
+    @property
+    def close_warning_message(self) -> tuple[str, dict[str, int | str]] | None:
+        """``close_warning`` as an English message marked for translation and its values (a page
+        translates the message, then fills it in)."""
         if self.closed:
             return None
         if self.held:
+            if self.unpublished:
+                return (
+                    N_(
+                        "A response was withdrawn since the figures were last shown. Closing now shows "
+                        "the figures without it and with %(more)s more: comparing them with the earlier "
+                        "figures could reveal the withdrawn answers."
+                    ),
+                    {"more": self.unpublished},
+                )
             return (
-                "A response was withdrawn since the figures were last shown. Closing now shows the "
-                f"figures without it{f' and with {self.unpublished} more' if self.unpublished else ''}: "
-                "comparing them with the earlier figures could reveal the withdrawn answers."
+                N_(
+                    "A response was withdrawn since the figures were last shown. Closing now shows the "
+                    "figures without it: comparing them with the earlier figures could reveal the "
+                    "withdrawn answers."
+                ),
+                {},
             )
         if self.unpublished >= self.k and self.revealing:
             count = len(self.revealing)
-            return (
-                f"Closing now publishes {self.unpublished} responses, but in {count} "
-                f"{'figure' if count == 1 else 'figures'} ({', '.join(self.revealing)}) fewer than "
-                f"{self.k} of them have a score or an answer: anyone who compares the figures before "
-                "and after could work out those people's scores or answers."
+            message = (
+                N_(
+                    "Closing now publishes %(n)s responses, but in %(count)s figure (%(figures)s) fewer "
+                    "than %(k)s of them have a score or an answer: anyone who compares the figures "
+                    "before and after could work out those people's scores or answers."
+                )
+                if count == 1
+                else N_(
+                    "Closing now publishes %(n)s responses, but in %(count)s figures (%(figures)s) fewer "
+                    "than %(k)s of them have a score or an answer: anyone who compares the figures "
+                    "before and after could work out those people's scores or answers."
+                )
             )
+            values = {
+                "n": self.unpublished,
+                "count": count,
+                "k": self.k,
+                "figures": ", ".join(self.revealing),
+            }
+            return message, values
         if not 0 < self.unpublished < self.k:
             return None
-        people = "response" if self.unpublished == 1 else "responses"
-        return (
-            f"Closing now publishes {self.unpublished} {people} not yet shown, fewer than {self.k}: "
-            "anyone who compares the figures before and after could work out "
-            f"{'that person' if self.unpublished == 1 else 'those people'}'s scores."
-        )
+        if self.unpublished == 1:
+            message = N_(
+                "Closing now publishes %(n)s response not yet shown, fewer than %(k)s: anyone who "
+                "compares the figures before and after could work out that person's scores."
+            )
+        else:
+            message = N_(
+                "Closing now publishes %(n)s responses not yet shown, fewer than %(k)s: anyone who "
+                "compares the figures before and after could work out those people's scores."
+            )
+        return message, {"n": self.unpublished, "k": self.k}
 
     @property
     def note(self) -> str:
         """A plain sentence for the pages about what is shown."""
+        message, values = self.note_message
+        return message % values
+
+    @property
+    def note_message(self) -> tuple[str, dict[str, int]]:
+        """``note`` as an English message marked for translation and its values."""
         if self.held:
             return (
-                "A response was withdrawn, so the figures are held back until "
-                f"{self.k} more people have finished or the workshop is closed."
+                N_(
+                    "A response was withdrawn, so the figures are held back until %(k)s more people "
+                    "have finished or the workshop is closed."
+                ),
+                {"k": self.k},
             )
         if not self.shows_numbers:
             return (
-                f"Figures appear once at least {self.k} people have finished "
-                f"({self.complete} so far), so no one's answers can be singled out."
+                N_(
+                    "Figures appear once at least %(k)s people have finished (%(complete)s so far), "
+                    "so no one's answers can be singled out."
+                ),
+                {"k": self.k, "complete": self.complete},
             )
         if self.unpublished >= self.k:
             # Enough people, but some figure (an area, a role's, a question's) would gain fewer
             # than k values: the snapshot waits for more, so say why it has not moved.
             return (
-                f"Showing {self.published} of {self.complete} finished responses. The figures move on "
-                f"when every area, role comparison and question they show would change by at least "
-                f"{self.k} people's answers, or when the workshop is closed."
+                N_(
+                    "Showing %(published)s of %(complete)s finished responses. The figures move on when "
+                    "every area, role comparison and question they show would change by at least %(k)s "
+                    "people's answers, or when the workshop is closed."
+                ),
+                {"published": self.published, "complete": self.complete, "k": self.k},
             )
         if self.unpublished:
             return (
-                f"Showing {self.published} of {self.complete} finished responses. The figures move on "
-                f"when {self.k} more have finished, or when the workshop is closed."
+                N_(
+                    "Showing %(published)s of %(complete)s finished responses. The figures move on "
+                    "when %(k)s more have finished, or when the workshop is closed."
+                ),
+                {"published": self.published, "complete": self.complete, "k": self.k},
             )
-        return f"Showing all {self.published} finished responses."
+        return N_("Showing all %(published)s finished responses."), {"published": self.published}

@@ -25,6 +25,7 @@ from ..db.models import Assessment, BenchmarkEntry, BenchmarkScore, BenchmarkSna
 from ..domain import benchmark as rule
 from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result, score
+from ..domain.text import N_
 from .questionnaires import questionnaire_of, version_named
 
 FILE_FORMAT = "social-organisation-benchmark"
@@ -285,10 +286,10 @@ def add_workshop(
             "benchmark", "close the workshop first: its means are added once, when it is closed"
         )
     if (group.settings or {}).get("benchmark_added"):
-        raise AlreadyAdded("this workshop's means are already in the comparison")
+        raise AlreadyAdded(N_("this workshop's means are already in the comparison"))
     if not sector or not size_band:
         raise BenchmarkError(
-            "sector" if not sector else "size_band", "choose the organisation's sector and size"
+            "sector" if not sector else "size_band", N_("choose the organisation's sector and size")
         )
     if overall is None or any(v is None for v in means.values()):
         raise BenchmarkError("benchmark", "every area needs a group score before the means can be added")

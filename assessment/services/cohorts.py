@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +26,10 @@ from ..db.models import Assessment, DimensionScoreRow, Group, QuestionnaireVersi
 from ..domain import stats
 from ..domain.groups import MIN_GROUP_SIZE
 from ..domain.questionnaire import Questionnaire
+from ..domain.text import N_
 from . import NotFound
 from .exports import Table
-from .questionnaires import questionnaire_of
+from .questionnaires import questionnaire_of, translated
 from .workshops import WorkshopError, check_settings, create_workshop, settings_of
 
 DEFAULT_WAVES = (("pre", "Before the course"), ("post", "After the course"))
@@ -70,20 +71,23 @@ def check_waves(waves: object) -> list[Wave]:
     if waves is None:
         return [Wave(i, label) for i, label in DEFAULT_WAVES]
     if not isinstance(waves, list) or not waves:
-        raise CohortError("waves", 'waves must be a non-empty list of {"id", "label"} objects')
+        raise CohortError("waves", N_('waves must be a non-empty list of {"id", "label"} objects'))
     out: list[Wave] = []
     for n, wave in enumerate(waves, start=1):
         if not isinstance(wave, dict) or set(wave) - {"id", "label"} or "id" not in wave:
-            raise CohortError("waves", f'wave {n} must be an object with "id" and "label"')
+            raise CohortError("waves", N_('wave %(n)s must be an object with "id" and "label"'), n=n)
         wave_id, label = wave.get("id"), wave.get("label", wave.get("id"))
         if not isinstance(wave_id, str) or not WAVE_ID.match(wave_id):
             raise CohortError(
-                "waves", f"wave {n}'s id must be 1-40 lower-case letters, digits, - or _ (got {wave_id!r})"
+                "waves",
+                N_("wave %(n)s's id must be 1-40 lower-case letters, digits, - or _ (got %(id)s)"),
+                n=n,
+                id=repr(wave_id),
             )
         if not isinstance(label, str) or not label.strip() or len(label) > 100:
-            raise CohortError("waves", f"wave {n}'s label must be a text of 1-100 characters")
+            raise CohortError("waves", N_("wave %(n)s's label must be a text of 1-100 characters"), n=n)
         if any(w.id == wave_id for w in out):
-            raise CohortError("waves", f"wave id {wave_id!r} is given twice")
+            raise CohortError("waves", N_("wave id %(id)s is given twice"), id=repr(wave_id))
         out.append(Wave(wave_id, label.strip()))
     return out
 
@@ -122,7 +126,7 @@ def create_cohort(
 ) -> Group:
     """A new cohort on the pinned ``version``; the first wave is open."""
     if not name.strip():
-        raise CohortError("name", "Please give the cohort a name.")
+        raise CohortError("name", N_("Please give the cohort a name."))
     waves = list(waves or check_waves(None))
     q = questionnaire_of(version)
     base = check_settings(q, [r.id for r in q.roles], [], min_group_size, trainer)
@@ -658,19 +662,28 @@ def pair_scores(
 # --------------------------------------------------------------------------- exports
 
 
-def export_table(session: Session, group: Group) -> Table:
+def export_table(
+    session: Session,
+    group: Group,
+    translate: Callable[[str], str] = lambda message: message,
+    language: str | None = None,
+) -> Table:
     """A row per complete response: wave, pair number (never the code), each item's answer, the
     dimension and overall scores. Two header rows: column ids, then each item's question text.
 
     Rule 13: a wave with fewer than k complete responses is written as one withheld row, so no
     one's answers can be read off a tiny wave. Pair numbers are given to codes answered in more
-    than one wave, in an order unrelated to the codes; three queries."""
+    than one wave, in an order unrelated to the codes; three queries. ``translate`` and
+    ``language``: the second row's texts and the withheld words in the reader's language (the
+    ids row stays the same in every language)."""
     q: Questionnaire = questionnaire_of(group.questionnaire)
+    if language:
+        q = translated(q, language)
     k = min_size(group)
     items = list(q.items)
     dims = [d.id for d in q.dimensions]
     header = ["response", "wave", "pair", *[i.id for i in items], *[f"score_{d}" for d in dims], "overall"]
-    texts = ["", "", "", *[i.text for i in items], *[d.label for d in q.dimensions], "Overall index"]
+    texts = ["", "", "", *[i.text for i in items], *[d.label for d in q.dimensions], translate(OVERALL_INDEX)]
     records = session.execute(
         select(
             Assessment.id, Assessment.wave, Assessment.respondent_hash, Assessment.answers, Assessment.overall
@@ -704,7 +717,7 @@ def export_table(session: Session, group: Group) -> Table:
         if per_wave[wave] < k:
             if wave not in withheld_done:
                 withheld_done.add(wave)
-                rows.append(["withheld", wave, None, f"fewer than {k} responses in this wave (rule 13)"])
+                rows.append([translate(WITHHELD_ROW), wave, None, translate(WITHHELD_WAVE) % {"k": k}])
             continue
         number += 1
         answers = r.answers or {}
@@ -720,6 +733,11 @@ def export_table(session: Session, group: Group) -> Table:
             ]
         )
     return Table(header, rows)  # type: ignore[arg-type]
+
+
+OVERALL_INDEX = N_("Overall index")
+WITHHELD_ROW = N_("withheld")
+WITHHELD_WAVE = N_("fewer than %(k)s responses in this wave (rule 13)")
 
 
 def _rounded(value: float | None) -> float | None:

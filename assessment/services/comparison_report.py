@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from reports.comparison import (
 from ..db.models import Group
 from ..domain import stats
 from ..domain.figures import score_bounds
+from ..domain.text import N_
 from . import cohorts
 from .jobs import Runner
 from .questionnaires import questionnaire_of
@@ -93,35 +95,62 @@ def wave_label(group: Group, wave_id: str) -> str:
     return cohorts.wave_of(group, wave_id).label
 
 
-# What the reader is told about the waves compared (templates print these as they are).
-LATEST_WAVE_NOTE = "Each cohort is shown at its latest wave with complete answers: {a} and {b}."
-ONE_LATEST_WAVE_NOTE = "{name} is shown at its latest wave with complete answers, {wave}."
-AT_START_NOTE = (
+# What the reader is told about the waves compared (templates print these as they are). English,
+# marked for translation: a caller passes ``translate`` (the page its gettext), which is applied
+# to each message before its values are filled in.
+LATEST_WAVE_NOTE = N_("Each cohort is shown at its latest wave with complete answers: %(a)s and %(b)s.")
+ONE_LATEST_WAVE_NOTE = N_("%(name)s is shown at its latest wave with complete answers, “%(wave)s”.")
+AT_START_NOTE = N_(
     "Both cohorts are compared at their first wave, so a difference says how they started, "
     "not what the course did."
 )
+SIDE = N_("%(name)s at “%(wave)s”")
+OVERALL = N_("Overall index")
+TITLE_INDEPENDENT = N_("%(second)s compared with %(first)s")
+TITLE_PAIRED = N_("%(cohort)s: %(first)s vs %(second)s")
+QUESTIONNAIRE = N_("%(title)s, version %(version)s")
+
+Translate = Callable[[str], str]
+
+
+def _as_is(message: str) -> str:
+    return message
 
 
 def _wave_notes(
-    a: Group, b: Group, wa: str, wb: str, defaulted_a: bool, defaulted_b: bool, at_start: bool
+    a: Group,
+    b: Group,
+    wa: str,
+    wb: str,
+    defaulted_a: bool,
+    defaulted_b: bool,
+    at_start: bool,
+    translate: Translate = _as_is,
 ) -> list[str]:
     notes: list[str] = []
-    side_a, side_b = f"{a.name} at “{wave_label(a, wa)}”", f"{b.name} at “{wave_label(b, wb)}”"
+    side_a = translate(SIDE) % {"name": a.name, "wave": wave_label(a, wa)}
+    side_b = translate(SIDE) % {"name": b.name, "wave": wave_label(b, wb)}
     if defaulted_a and defaulted_b:
-        notes.append(LATEST_WAVE_NOTE.format(a=side_a, b=side_b))
+        notes.append(translate(LATEST_WAVE_NOTE) % {"a": side_a, "b": side_b})
     elif defaulted_a or defaulted_b:
         group, wave = (a, wa) if defaulted_a else (b, wb)
-        notes.append(ONE_LATEST_WAVE_NOTE.format(name=group.name, wave=f"“{wave_label(group, wave)}”"))
+        notes.append(translate(ONE_LATEST_WAVE_NOTE) % {"name": group.name, "wave": wave_label(group, wave)})
     if at_start:
-        notes.append(AT_START_NOTE)
+        notes.append(translate(AT_START_NOTE))
     return notes
 
 
 def cohort_comparison(
-    session: Session, a: Group, b: Group, wave_a: str | None = None, wave_b: str | None = None
+    session: Session,
+    a: Group,
+    b: Group,
+    wave_a: str | None = None,
+    wave_b: str | None = None,
+    translate: Translate = _as_is,
 ) -> tuple[dict[str, Any], ComparisonContext]:
     """The API body and the report context of cohort B against cohort A. A wave not given is the
-    cohort's latest with complete answers, and the context says so."""
+    cohort's latest with complete answers, and the context says so. ``translate``: the words
+    this module adds (title, notes, "Overall index"), in the reader's language."""
     body = cohorts.compare_cohorts(session, a, b, wave_a, wave_b)
     wa, wb = body["a"]["wave"], body["b"]["wave"]
     # Two cohorts at their first waves are compared as they started: never an improvement.
@@ -135,16 +164,20 @@ def cohort_comparison(
         for d, item in body["dimensions"].items()
     ]
     overall = _row_independent(
-        "overall", "Overall index", body["overall"], values_a.get("overall", []), values_b.get("overall", [])
+        "overall",
+        translate(OVERALL),
+        body["overall"],
+        values_a.get("overall", []),
+        values_b.get("overall", []),
     )
     label_a = f"{a.name} ({wave_label(a, wa)})"
     label_b = f"{b.name} ({wave_label(b, wb)})"
     context = build_comparison(
-        title=f"{b.name} compared with {a.name}",
+        title=translate(TITLE_INDEPENDENT) % {"second": b.name, "first": a.name},
         design="independent",
         label_a=label_a,
         label_b=label_b,
-        questionnaire=f"{q.title}, version {q.version}",
+        questionnaire=translate(QUESTIONNAIRE) % {"title": q.title, "version": q.version},
         rows=rows,
         overall=overall,
         k=body["k"],
@@ -153,13 +186,13 @@ def cohort_comparison(
         prepared_by=settings_of(a).consultant,
         bounds=score_bounds(q),
         at_start=at_start,
-        notes=_wave_notes(a, b, wa, wb, wave_a is None, wave_b is None, at_start),
+        notes=_wave_notes(a, b, wa, wb, wave_a is None, wave_b is None, at_start, translate),
     )
     return body, context
 
 
 def change_comparison(
-    session: Session, group: Group, wave_from: str, wave_to: str
+    session: Session, group: Group, wave_from: str, wave_to: str, translate: Translate = _as_is
 ) -> tuple[dict[str, Any], ComparisonContext]:
     """The API body and the report context of one cohort's change between two waves."""
     body = cohorts.change(session, group, wave_from, wave_to)
@@ -168,14 +201,14 @@ def change_comparison(
     )
     q = questionnaire_of(group.questionnaire)
     rows = [_row_paired(d.id, d.label, body["dimensions"][d.id], pairs.get(d.id, [])) for d in q.dimensions]
-    overall = _row_paired("overall", "Overall index", body["overall"], pairs.get("overall", []))
+    overall = _row_paired("overall", translate(OVERALL), body["overall"], pairs.get("overall", []))
     label_a, label_b = wave_label(group, body["from"]), wave_label(group, body["to"])
     context = build_comparison(
-        title=f"{group.name}: {label_a} vs {label_b}",
+        title=translate(TITLE_PAIRED) % {"cohort": group.name, "first": label_a, "second": label_b},
         design="paired",
         label_a=label_a,
         label_b=label_b,
-        questionnaire=f"{q.title}, version {q.version}",
+        questionnaire=translate(QUESTIONNAIRE) % {"title": q.title, "version": q.version},
         rows=rows,
         overall=overall,
         k=body["k"],

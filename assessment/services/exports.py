@@ -8,6 +8,12 @@ question and a script still finds its column. The workbook adds a "Questionnaire
 question with its id, area, scale and answer labels) and a "Group figures" sheet (the published
 snapshot's figures per area, as on the dashboard).
 
+Language: the human labels (the first header row, the sheets' names and headers, the words
+"withheld", "yes", "no") are in the language the caller asks for (``translate``, the page's
+gettext; ``language`` for the questionnaire's own text). The second header row of ids, the role
+and status ids, the dates and every number stay the same in every language: scripts read those
+(docs/translations.md).
+
 Spreadsheet safety: a cell whose text begins with ``= + - @``, a tab or a carriage return could
 be run as a formula by a spreadsheet program; such cells get a leading apostrophe. In the XLSX
 every cell is written as a string (read back as ``data_type 's'``) or a number, never a formula.
@@ -22,6 +28,7 @@ import math
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -35,7 +42,8 @@ from ..domain.figures import score_bounds, shown_value
 from ..domain.groups import Member, dimension_agreement, dimension_stats, group_result
 from ..domain.questionnaire import Questionnaire
 from ..domain.snapshot import withheld_roles
-from .questionnaires import questionnaire_of
+from ..domain.text import N_
+from .questionnaires import questionnaire_of, translated
 from .snapshots import published_filter, refresh
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,20 +67,54 @@ class Table:
     rows: list[list[Cell]]
     ids: list[str] | None = None  # a second header row: the machine name of each column
     sheets: tuple[Sheet, ...] = ()
+    name: str = "Responses"  # the workbook's first sheet
 
 
-# Column titles (a translation layer comes later).
+# Column titles, English and marked for translation: ``translate`` turns each into the reader's
+# language (the ids row below them never changes).
 TITLES = {
-    "respondent": "Respondent",
-    "role": "Role",
-    "status": "Status",
-    "started": "Started",
-    "completed": "Completed",
-    "overall": "Overall index",
+    "respondent": N_("Respondent"),
+    "role": N_("Role"),
+    "status": N_("Status"),
+    "started": N_("Started"),
+    "completed": N_("Completed"),
+    "overall": N_("Overall index"),
 }
-QUESTIONNAIRE_HEADER = ["Item id", "Area", "Question", "Type", "Reverse-keyed", "Answers (value = label)"]
-FIGURES_HEADER = ["Area id", "Area", "n", "Mean", "Median", "SD", "Lowest", "Highest", "Agreement rwg(j)"]
-FIGURES_WITHHELD = "Withheld: fewer than {k} responses are published (rule 13), so no group figure is shown."
+QUESTIONNAIRE_HEADER = [
+    N_("Item id"),
+    N_("Area"),
+    N_("Question"),
+    N_("Type"),
+    N_("Reverse-keyed"),
+    N_("Answers (value = label)"),
+]
+FIGURES_HEADER = [
+    N_("Area id"),
+    N_("Area"),
+    "n",
+    N_("Mean"),
+    N_("Median"),
+    N_("SD"),
+    N_("Lowest"),
+    N_("Highest"),
+    N_("Agreement rwg(j)"),
+]
+FIGURES_WITHHELD = N_(
+    "Withheld: fewer than %(k)s responses are published (rule 13), so no group figure is shown."
+)
+SHEET_RESPONSES, SHEET_QUESTIONNAIRE, SHEET_FIGURES = (
+    N_("Responses"),
+    N_("Questionnaire"),
+    N_("Group figures"),
+)
+YES, NO = N_("yes"), N_("no")
+UNSURE_OPTION = N_("Unsure / don't know")
+
+Translate = Callable[[str], str]
+
+
+def _as_is(message: str) -> str:
+    return message
 
 
 def neutralise(value: str) -> str:
@@ -88,10 +130,17 @@ def _day(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).date().isoformat()
 
 
-WITHHELD = "withheld"
+WITHHELD = N_("withheld")
 
 
-def response_table(session: Session, group: Group, *, sheets: bool = True) -> Table:
+def response_table(
+    session: Session,
+    group: Group,
+    translate: Translate = _as_is,
+    language: str | None = None,
+    *,
+    sheets: bool = True,
+) -> Table:
     """The published snapshot's assessments (SCORING.md rule 13), each as role, status, dates,
     overall index, area scores and answers: in-progress and not yet published responses are left
     out, and a role with fewer than k members in the snapshot is written as "withheld" (with
@@ -102,16 +151,20 @@ def response_table(session: Session, group: Group, *, sheets: bool = True) -> Ta
 
     Rows are ordered by day and then at random-looking id, never by completion order, so the
     order does not reveal who answered when (the export is anonymous). ``sheets=False`` leaves
-    out the workbook's further sheets (a CSV has none)."""
+    out the workbook's further sheets (a CSV has none).
+
+    ``translate`` and ``language``: the human labels in the reader's language (module docstring)."""
     state = refresh(session, group)
     k = state.k
     q = questionnaire_of(group.questionnaire)
+    if language:
+        q = translated(q, language)
     bounds = score_bounds(q)
     item_ids = [i.id for i in q.items]
     dimension_ids = [d.id for d in q.dimensions]
     ids = ["respondent", "role", "status", "started", "completed", "overall", *dimension_ids, *item_ids]
     header = [
-        *(TITLES[c] for c in ids[:6]),
+        *(translate(TITLES[c]) for c in ids[:6]),
         *(d.label for d in q.dimensions),
         *(i.text for i in q.items),
     ]
@@ -146,7 +199,7 @@ def response_table(session: Session, group: Group, *, sheets: bool = True) -> Ta
         rows.append(
             [
                 number,
-                WITHHELD if (record.role or "") in withheld else (record.role or ""),
+                translate(WITHHELD) if (record.role or "") in withheld else (record.role or ""),
                 record.status,
                 _day(record.created_at),
                 _day(record.completed_at),
@@ -156,11 +209,12 @@ def response_table(session: Session, group: Group, *, sheets: bool = True) -> Ta
             ]
         )
     if not sheets:
-        return Table(header, rows, ids=ids)
+        return Table(header, rows, ids=ids, name=translate(SHEET_RESPONSES))
     members = [
         Member(role=r.role or "", scores=scores.get(r.id, {}), answers=r.answers or {}) for r in records
     ]
-    return Table(header, rows, ids=ids, sheets=(questionnaire_sheet(q), figures_sheet(q, members, k)))
+    sheets_ = (questionnaire_sheet(q, translate), figures_sheet(q, members, k, translate))
+    return Table(header, rows, ids=ids, sheets=sheets_, name=translate(SHEET_RESPONSES))
 
 
 def _score(value: float | None, bounds: tuple[float, ...], digits: int = 1) -> float | None:
@@ -168,32 +222,34 @@ def _score(value: float | None, bounds: tuple[float, ...], digits: int = 1) -> f
     return shown_value(value, bounds, digits)
 
 
-def questionnaire_sheet(q: Questionnaire) -> Sheet:
+def questionnaire_sheet(q: Questionnaire, translate: Translate = _as_is) -> Sheet:
     """Every question with its id, area, type, keying and the labels of its answers."""
     labels = {d.id: d.label for d in q.dimensions}
     rows: list[list[Cell]] = []
     for item in q.items:
         options = "; ".join(f"{o.value} = {o.label}" for o in item.options)
         if getattr(item, "allow_unsure", False):
-            options += "; unsure = Unsure / don't know"
+            options += "; unsure = " + translate(UNSURE_OPTION)
         rows.append(
             [
                 item.id,
                 labels.get(item.dimension, item.dimension),
                 item.text,
                 item.type,
-                "yes" if item.reverse else "no",
+                translate(YES) if item.reverse else translate(NO),
                 options,
             ]
         )
-    return Sheet("Questionnaire", QUESTIONNAIRE_HEADER, rows)
+    return Sheet(translate(SHEET_QUESTIONNAIRE), [translate(h) for h in QUESTIONNAIRE_HEADER], rows)
 
 
-def figures_sheet(q: Questionnaire, members: list[Member], k: int) -> Sheet:
+def figures_sheet(q: Questionnaire, members: list[Member], k: int, translate: Translate = _as_is) -> Sheet:
     """The published snapshot's figures per area and overall (the dashboard's), or a line saying
     they are withheld while fewer than k are published."""
+    header = [h if h == "n" else translate(h) for h in FIGURES_HEADER]
+    name = translate(SHEET_FIGURES)
     if len(members) < k:
-        return Sheet("Group figures", FIGURES_HEADER, [[FIGURES_WITHHELD.format(k=k)]])
+        return Sheet(name, header, [[translate(FIGURES_WITHHELD) % {"k": k}]])
     # Rule 9's figures that the sheet shows, without the prompts and gaps it does not (those
     # would cost most of an export of a large group).
     stats = dimension_stats(q, members, k)  # fewer than k scores: withheld, as on the dashboard
@@ -216,8 +272,8 @@ def figures_sheet(q: Questionnaire, members: list[Member], k: int) -> Sheet:
                 None if rwg is None else round(rwg, 2),
             ]
         )
-    rows.append(["overall", TITLES["overall"], len(members), _score(overall, bounds)])
-    return Sheet("Group figures", FIGURES_HEADER, rows)
+    rows.append(["overall", translate(TITLES["overall"]), len(members), _score(overall, bounds)])
+    return Sheet(name, header, rows)
 
 
 def _text(value: object) -> str:
@@ -279,7 +335,7 @@ def to_xlsx(table: Table) -> bytes:
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, _WORKBOOK_OPTIONS)
     heads = [table.header] if table.ids is None else [table.header, table.ids]
-    responses = workbook.add_worksheet("Responses")
+    responses = workbook.add_worksheet(table.name)
     responses.freeze_panes(len(heads), 1)
     for extra in table.sheets:
         _write_sheet(workbook, extra.name, [extra.header, *extra.rows], 1)

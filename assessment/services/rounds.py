@@ -19,27 +19,39 @@ from ..db.models import Assessment, DiscussionRound, Group, RoundVote
 from ..domain import rounds as domain
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import Answer, validate_answers
+from ..domain.text import N_
 from . import NotFound, push
 from .questionnaires import questionnaire_of
 from .workshops import settings_of, workshop_view
 
 
 class RoundError(ValueError):
-    """A round cannot be opened or voted in; the message is fit to show."""
+    """A round cannot be opened or voted in; the message is fit to show. English, marked for
+    translation, ``%(name)s`` placeholders filled from ``params`` (a page translates
+    ``template`` first; the API shows ``str(exc)``)."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 def _item(q: Questionnaire, item_id: str) -> Item:
     try:
         return q.item(item_id)
     except KeyError:
-        raise RoundError(f"There is no question {item_id!r} in this workshop's questionnaire.") from None
+        raise RoundError(
+            N_("There is no question %(item)s in this workshop's questionnaire."), item=repr(item_id)
+        ) from None
 
 
 def open_round(session: Session, group: Group, item_id: str) -> DiscussionRound:
     """Open a re-vote of one item; any other open round of the group closes first."""
     view = workshop_view(session, group)
     if not view.snapshot.shows_numbers:
-        raise RoundError(f"A round needs published results first (at least {view.snapshot.k} finished).")
+        raise RoundError(
+            N_("A round needs published results first (at least %(k)s finished)."), k=view.snapshot.k
+        )
     item = _item(view.questionnaire, item_id)
     counts: dict[str, int] = {}
     for member in view.members:
@@ -84,15 +96,15 @@ def open_round_of(session: Session, group_id: str) -> DiscussionRound | None:
 def vote(session: Session, round_: DiscussionRound, assessment: Assessment, raw: str) -> Answer:
     """Record (or replace) this participant's answer in an open round."""
     if not round_.is_open:
-        raise RoundError("This round has been closed; thank you.")
+        raise RoundError(N_("This round has been closed; thank you."))
     if assessment.group_id != round_.group_id or assessment.status != "complete":
-        raise RoundError("Only participants who finished this workshop's questionnaire can vote.")
+        raise RoundError(N_("Only participants who finished this workshop's questionnaire can vote."))
     q = questionnaire_of(assessment.questionnaire)
     answer: object = int(raw) if raw.lstrip("-").isdigit() else raw
     try:
         clean = validate_answers(q, {round_.item_id: answer})
     except Exception as exc:  # InvalidAnswers names the problem
-        raise RoundError("Please choose one of the answers shown.") from exc
+        raise RoundError(N_("Please choose one of the answers shown.")) from exc
     value = clean[round_.item_id]
     existing = session.get(RoundVote, (round_.id, assessment.id))
     if existing is None:

@@ -30,6 +30,7 @@ from ..domain.groups import (
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
+from ..domain.text import N_
 from . import NotFound, push
 from .logos import LogoError, check_raster, sanitise_svg
 from .questionnaires import questionnaire_of
@@ -47,11 +48,17 @@ LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jp
 
 
 class WorkshopError(ValueError):
-    """Bad workshop settings, with a message fit to show the facilitator."""
+    """Bad workshop settings, with a message fit to show the facilitator.
 
-    def __init__(self, field: str, message: str):
+    ``message`` is English, marked for translation, with ``%(name)s`` placeholders filled from
+    ``params``: the API shows it as it is (``str(exc)``), a page translates ``template`` first.
+    """
+
+    def __init__(self, field: str, message: str, **params: Any):
         self.field = field
-        super().__init__(message)
+        self.template = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 def new_join_code() -> str:
@@ -67,8 +74,9 @@ def prepare_logo(data: bytes) -> tuple[bytes, str]:
     if len(data) > LOGO_MAX_BYTES:
         raise WorkshopError(
             "logo",
-            f"The logo is {len(data) // 1024} KB; "
-            f"please use an image of at most {LOGO_MAX_BYTES // 1024} KB.",
+            N_("The logo is %(size)s KB; please use an image of at most %(limit)s KB."),
+            size=len(data) // 1024,
+            limit=LOGO_MAX_BYTES // 1024,
         )
     for signature, mime in LOGO_SIGNATURES.items():
         if data.startswith(signature):
@@ -82,7 +90,7 @@ def prepare_logo(data: bytes) -> tuple[bytes, str]:
             return sanitise_svg(data), "image/svg+xml"
         except LogoError as exc:
             raise WorkshopError("logo", str(exc)) from None
-    raise WorkshopError("logo", "The logo must be a PNG, JPEG or SVG image.")
+    raise WorkshopError("logo", N_("The logo must be a PNG, JPEG or SVG image."))
 
 
 @dataclass(frozen=True)
@@ -117,14 +125,21 @@ def check_settings(
     chosen = [r for r in known if r in chosen] + [r for r in chosen if r not in known]
     unknown = [r for r in chosen if r not in known]
     if unknown:
-        raise WorkshopError("roles", f"Unknown role(s): {', '.join(unknown)} (one of: {', '.join(known)}).")
+        raise WorkshopError(
+            "roles",
+            N_("Unknown role(s): %(unknown)s (one of: %(known)s)."),
+            unknown=", ".join(unknown),
+            known=", ".join(known),
+        )
     if not chosen:
-        raise WorkshopError("roles", "Offer at least one role for participants to choose from.")
+        raise WorkshopError("roles", N_("Offer at least one role for participants to choose from."))
     lead = list(DEFAULT_LEADERSHIP if leadership_roles is None else leadership_roles)
     stray = [r for r in lead if r not in chosen]
     if stray:
         raise WorkshopError(
-            "leadership_roles", f"Leadership role(s) {', '.join(stray)} must also be among the roles offered."
+            "leadership_roles",
+            N_("Leadership role(s) %(roles)s must also be among the roles offered."),
+            roles=", ".join(stray),
         )
     size = MIN_GROUP_SIZE if min_group_size is None else min_group_size
     try:
@@ -137,7 +152,7 @@ def check_settings(
         or not 1 <= expected_headcount <= 10000
     ):
         raise WorkshopError(
-            "expected_headcount", "The expected headcount must be a whole number from 1 to 10,000."
+            "expected_headcount", N_("The expected headcount must be a whole number from 1 to 10,000.")
         )
     return WorkshopSettings(tuple(chosen), tuple(lead), size, consultant.strip()[:200], expected_headcount)
 
@@ -156,7 +171,7 @@ def create_workshop(
 ) -> Group:
     name = name.strip()
     if not name:
-        raise WorkshopError("name", "Please give the workshop a name.")
+        raise WorkshopError("name", N_("Please give the workshop a name."))
     q = questionnaire_of(version)
     settings = settings or check_settings(q, None, None, None)
     logo, logo_mime = prepare_logo(logo) if logo else (None, None)

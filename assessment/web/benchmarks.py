@@ -21,8 +21,9 @@ from ..domain import benchmark as rule
 from ..domain.figures import score_text, shown_number
 from ..domain.questionnaire import Questionnaire
 from ..domain.result import Result
+from ..i18n import _, _l
 from ..services import benchmarks, self_assessment, workshops
-from . import charts, db
+from . import charts, db, local
 from .forms import SECTORS, SIZE_BANDS
 
 bp = Blueprint("benchmarks", __name__)
@@ -42,7 +43,7 @@ NOT_ELIGIBLE = (
     "These results cannot be added: every area needs a score (answer more questions in the areas "
     "marked \u201cnot enough answers\u201d)."
 )
-WORKSHOP_ADDED = "The workshop's mean scores will join the comparison when it is next updated."
+WORKSHOP_ADDED = _l("The workshop's mean scores will join the comparison when it is next updated.")
 
 
 def _rank_text(value: float | None) -> str:
@@ -262,28 +263,29 @@ def add_workshop(group_id: str) -> Response:
 
     group = _owned(group_id)
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form had expired. Please try again.")
+        abort(400, description=_("The form had expired. Please try again."))
     back = url_for("facilitate.dashboard", group_id=group.id)
     sector, size_band = request.form.get("sector", ""), request.form.get("size_band", "")
     problem = details_problem(sector, size_band)
     if problem:
-        flash(problem, "error")
+        flash(_(str(problem)), "error")
         return redirect(back)
     s = db()
     view = workshops.workshop_view(s, group)
     means = {d.id: view.summary.stats[d.id].mean for d in view.questionnaire.dimensions}
     try:
         if not view.snapshot.shows_numbers:
-            raise benchmarks.BenchmarkError("benchmark", view.snapshot.note or "no figures yet")
+            raise benchmarks.BenchmarkError("benchmark", local.translated(view.snapshot.note_message) or "")
         benchmarks.add_workshop(
             s, group, means, view.summary.result.overall, sector=sector, size_band=size_band
         )
     except (benchmarks.BenchmarkError, benchmarks.AlreadyAdded) as exc:
         s.rollback()
-        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
+        message = _(str(exc))
+        flash(message[:1].upper() + message[1:] + ".", "error")
         return redirect(back)
     s.commit()
-    flash(WORKSHOP_ADDED, "success")
+    flash(str(WORKSHOP_ADDED), "success")
     return redirect(back)
 
 

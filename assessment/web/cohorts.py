@@ -30,11 +30,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import services
 from ..db.models import Group
 from ..domain.groups import MIN_GROUP_SIZE
-from ..i18n import current_language
-from ..i18n import _, _l
+from ..i18n import _, _l, current_language
 from ..services import cohorts, comparison_report, exports, self_assessment
 from ..services.questionnaires import current_versions, language_for, questionnaire_of
-from . import db, jobs, pdf_response, table_response
+from . import db, jobs, local, pdf_response, table_response
 from .auth import current_user_id
 from .facilitate import join_url, qr_svg
 from .respond import remember
@@ -43,40 +42,69 @@ from .throttle import throttle
 bp = Blueprint("cohorts", __name__)
 
 
+def default_waves() -> str:
+    """The waves a new cohort starts with, as the form shows them (ids stay, labels translated)."""
+    before, after = _("Before the course"), _("After the course")
+    return f"pre: {before}\npost: {after}"
+
+
 class CohortForm(FlaskForm):
     name = StringField(
-        "Cohort name",
-        validators=[DataRequired(message="Please give the cohort a name."), Length(max=200)],
-        description="For you and on the comparison report, e.g. “Social leadership course, spring 2027”.",
+        _l("Cohort name"),
+        validators=[
+            DataRequired(message=_l("Please give the cohort a name.")),
+            Length(max=200, message=_l("Please keep it to %(max)s characters.", max=200)),
+        ],
+        description=_l("For you and on the comparison report, e.g. “Social leadership course, spring 2027”."),
     )
-    organisation = StringField("Course or client", validators=[Length(max=200)])
+    organisation = StringField(
+        _l("Course or client"),
+        validators=[Length(max=200, message=_l("Please keep it to %(max)s characters.", max=200))],
+    )
     questionnaire = SelectField(
-        "Questionnaire", description="Pinned at creation: every wave answers the same version."
+        _l("Questionnaire"), description=_l("Pinned at creation: every wave answers the same version.")
     )
     waves = TextAreaField(
-        "Waves",
-        default="pre: Before the course\npost: After the course",
-        description="One per line, as “id: label”. Ids are short (letters, digits, - or _). "
-        "The first wave opens now; you open the next one from the cohort page, and can add more later.",
+        _l("Waves"),
+        default=default_waves,
+        description=_l(
+            "One per line, as “id: label”. Ids are short (letters, digits, - or _). "
+            "The first wave opens now; you open the next one from the cohort page, and can add more later."
+        ),
         render_kw={"rows": 3},
     )
     min_group_size = IntegerField(
-        "Minimum group size",
+        _l("Minimum group size"),
         default=MIN_GROUP_SIZE,
         validators=[
-            InputRequired(message="Please give a minimum group size."),
-            NumberRange(min=MIN_GROUP_SIZE, max=1000, message=f"It can never be below {MIN_GROUP_SIZE}."),
+            InputRequired(message=_l("Please give a minimum group size.")),
+            NumberRange(
+                min=MIN_GROUP_SIZE, max=1000, message=_l("It can never be below %(k)s.", k=MIN_GROUP_SIZE)
+            ),
         ],
-        description="No comparison is shown with fewer people (or pairs) than this on a side. Never below 3.",
+        description=_l(
+            "No comparison is shown with fewer people (or pairs) than this on a side. Never below %(k)s.",
+            k=MIN_GROUP_SIZE,
+        ),
     )
-    trainer = StringField("Trainer or firm", validators=[Length(max=200)], description="Shown on the report.")
-    is_open = BooleanField("Open for answers now", default=True)
+    trainer = StringField(
+        _l("Trainer or firm"),
+        validators=[Length(max=200, message=_l("Please keep it to %(max)s characters.", max=200))],
+        description=_l("Shown on the report."),
+    )
+    is_open = BooleanField(_l("Open for answers now"), default=True)
 
 
 class WaveForm(FlaskForm):
-    wave_id = StringField("Wave id", validators=[DataRequired(), Length(max=40)], description="e.g. followup")
+    wave_id = StringField(
+        _l("Wave id"),
+        validators=[DataRequired(message=_l("Please give the wave an id.")), Length(max=40)],
+        description=_l("e.g. followup"),
+    )
     label = StringField(
-        "Label", validators=[DataRequired(), Length(max=100)], description="e.g. Three months later"
+        _l("Label"),
+        validators=[DataRequired(message=_l("Please give the wave a label.")), Length(max=100)],
+        description=_l("e.g. Three months later"),
     )
 
 
@@ -104,7 +132,7 @@ def _owned(group_id: str) -> Group:
     try:
         return cohorts.owned_cohort(db(), current_user_id(), group_id)
     except services.NotFound:
-        abort(404, description="There is no such cohort in your account.")
+        abort(404, description=_("There is no such cohort in your account."))
 
 
 def _plotly() -> str:
@@ -117,7 +145,7 @@ def parse_waves(text: str) -> list[cohorts.Wave]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        wave_id, _, label = line.partition(":")
+        wave_id, _colon, label = line.partition(":")
         raw.append({"id": wave_id.strip().lower(), "label": (label or wave_id).strip()})
     return cohorts.check_waves(raw)
 
@@ -140,8 +168,11 @@ def new() -> Any:
     form = CohortForm()
     versions = current_versions(db())
     if not versions:
-        abort(503, description="No questionnaire is registered yet: run `flask --app app init`.")
-    form.questionnaire.choices = [(v.questionnaire_id, f"{v.title} (version {v.version})") for v in versions]
+        abort(503, description=_("No questionnaire is registered yet: run `flask --app app init`."))
+    form.questionnaire.choices = [
+        (v.questionnaire_id, _("%(title)s (version %(version)s)", title=v.title, version=v.version))
+        for v in versions
+    ]
     if request.method == "GET":
         form.questionnaire.data = current_app.config["DEFAULT_QUESTIONNAIRE"]
         return render_template("cohorts/new.html", form=form)
@@ -166,10 +197,13 @@ def new() -> Any:
             field = {"min_group_size": form.min_group_size, "waves": form.waves, "name": form.name}.get(
                 exc.field
             )
-            (field or form.name).errors.append(str(exc))
+            (field or form.name).errors.append(local.workshop_error(exc))
         else:
             s.commit()
-            flash(f"Cohort created. Participants join with the code {group.join_code}.", "success")
+            flash(
+                _("Cohort created. Participants join with the code %(code)s.", code=group.join_code),
+                "success",
+            )
             return redirect(url_for("cohorts.show", group_id=group.id))
     return render_template("cohorts/new.html", form=form), 422
 
@@ -217,6 +251,11 @@ def present(group_id: str) -> str:
     )
 
 
+def _chart_text() -> dict[str, str]:
+    """The charts' words and decimal separator, in the page's language (cohorts.js has none)."""
+    return {"axis": _("score (0-100)"), "decimal": local.decimal_symbol()}
+
+
 def _chart_data(context: Any) -> dict[str, Any]:
     """What the charts draw, as JSON for the page's data block (no inline script)."""
     keys = ("id", "label", "withheld", "mean_a", "mean_b", "ci_a", "ci_b", "values_a", "values_b")
@@ -227,8 +266,8 @@ def _chart_data(context: Any) -> dict[str, Any]:
             out |= {
                 "shown_a": row.shown.mean_a,
                 "shown_b": row.shown.mean_b,
-                "shown_ci_a": row.shown.ci_a,
-                "shown_ci_b": row.shown.ci_b,
+                "shown_ci_a": local.local_interval(row.shown.ci_a),
+                "shown_ci_b": local.local_interval(row.shown.ci_b),
             }
         return out
 
@@ -241,7 +280,7 @@ def _chart_data(context: Any) -> dict[str, Any]:
 
 def _checked_form() -> None:
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired; please try again.")
+        abort(400, description=_("The form expired; please try again."))
 
 
 @bp.post("/cohorts/<group_id>/wave")
@@ -254,7 +293,7 @@ def set_wave(group_id: str) -> Response:
     except services.NotFound as exc:
         abort(400, description=str(exc))
     db().commit()
-    flash(f"“{wave.label}” is now open: new answers count in this wave.", "success")
+    flash(_("“%(wave)s” is now open: new answers count in this wave.", wave=wave.label), "success")
     return redirect(url_for("cohorts.show", group_id=group.id))
 
 
@@ -267,12 +306,12 @@ def add_wave(group_id: str) -> Any:
         try:
             wave = cohorts.add_wave(group, form.wave_id.data or "", form.label.data or "")
         except cohorts.CohortError as exc:
-            flash(f"The wave was not added: {exc}.", "error")
+            flash(_("The wave was not added: %(problem)s.", problem=local.workshop_error(exc)), "error")
         else:
             db().commit()
-            flash(f"Wave “{wave.label}” added. Open it when the time comes.", "success")
+            flash(_("Wave “%(wave)s” added. Open it when the time comes.", wave=wave.label), "success")
     else:
-        flash("The wave was not added: give it an id and a label.", "error")
+        flash(_("The wave was not added: give it an id and a label."), "error")
     return redirect(url_for("cohorts.show", group_id=group.id))
 
 
@@ -284,7 +323,7 @@ def toggle_open(group_id: str) -> Response:
     group.is_open = request.form.get("open") == "1"
     db().commit()
     flash(
-        "The cohort is open for answers." if group.is_open else "The cohort is closed: no new answers.",
+        _("The cohort is open for answers.") if group.is_open else _("The cohort is closed: no new answers."),
         "success",
     )
     return redirect(url_for("cohorts.show", group_id=group.id))
@@ -304,7 +343,7 @@ def change(group_id: str) -> Any:
     group = _owned(group_id)
     wave_from, wave_to = _change_waves(group)
     try:
-        body, context = comparison_report.change_comparison(db(), group, wave_from, wave_to)
+        body, context = comparison_report.change_comparison(db(), group, wave_from, wave_to, translate=_)
     except cohorts.CompareError as exc:
         flash(str(exc)[0].upper() + str(exc)[1:] + ".", "error")
         return redirect(url_for("cohorts.show", group_id=group.id))
@@ -317,6 +356,7 @@ def change(group_id: str) -> Any:
         pdf_url=url_for("cohorts.change_pdf", group_id=group.id, **{"from": body["from"], "to": body["to"]}),
         plotly_src=_plotly(),
         chart_data=_chart_data(context),
+        chart_text=_chart_text(),
     )
 
 
@@ -344,12 +384,14 @@ def _compare_pair() -> tuple[Group, Group] | None:
 def compare() -> Any:
     pair = _compare_pair()
     if pair is None:
-        flash("Choose two cohorts to compare.", "error")
+        flash(_("Choose two cohorts to compare."), "error")
         return redirect(url_for("cohorts.list_cohorts"))
     a, b = pair
     args = {k: request.args.get(k) for k in ("wave_a", "wave_b")}
     try:
-        body, context = comparison_report.cohort_comparison(db(), a, b, args["wave_a"], args["wave_b"])
+        body, context = comparison_report.cohort_comparison(
+            db(), a, b, args["wave_a"], args["wave_b"], translate=_
+        )
     except cohorts.CompareError as exc:
         flash(str(exc)[0].upper() + str(exc)[1:] + ".", "error")
         return redirect(url_for("cohorts.show", group_id=a.id))
@@ -366,6 +408,7 @@ def compare() -> Any:
         ),
         plotly_src=_plotly(),
         chart_data=_chart_data(context),
+        chart_text=_chart_text(),
     )
 
 
@@ -390,8 +433,8 @@ def compare_pdf() -> Response:
 def export(group_id: str, fmt: str) -> Response:
     group = _owned(group_id)
     if fmt not in ("csv", "xlsx"):
-        abort(404, description="Exports are available as .csv and .xlsx.")
-    table = cohorts.export_table(db(), group)
+        abort(404, description=_("Exports are available as .csv and .xlsx."))
+    table = cohorts.export_table(db(), group, translate=_, language=current_language())
     return table_response(table, exports.filename(group, fmt), fmt)
 
 

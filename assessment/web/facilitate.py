@@ -43,16 +43,18 @@ from .. import services
 from ..db.models import Assessment, Group
 from ..domain import limits
 from ..domain.groups import MIN_GROUP_SIZE
-from ..i18n import current_language
-from ..i18n import _, _l
+from ..domain.scoring import UNSURE
+from ..i18n import _, _l, current_language, get_locale, ngettext, pgettext
 from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of
-from . import db, jobs, pdf_response, room, table_response
+from . import db, jobs, local, pdf_response, room, table_response
 from .auth import current_user_id
 from .respond import remember
 from .throttle import throttle
 
 bp = Blueprint("facilitate", __name__)
+# The pages' figures with the locale's decimal separator (the "lnum" filter), for every template.
+bp.record_once(lambda state: local.register(state.app))
 
 
 # --------------------------------------------------------------------------- forms
@@ -63,70 +65,97 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _within(limit: limits.TextLimit, label: str):  # type: ignore[no-untyped-def]
-    """A WTForms validator refusing text beyond ``limit``, naming the limit."""
+def _within(limit: limits.TextLimit, label: Any):  # type: ignore[no-untyped-def]
+    """A WTForms validator refusing text beyond ``limit``, naming the limit (in the page's
+    language: ``label`` is lazy, the sentence is built here rather than by limits.TextLimit)."""
 
     def check(form: FlaskForm, field: Any) -> None:
-        problem = limit.problem(field.data or "", label)
-        if problem:
-            raise ValidationError(problem)
+        text = field.data or ""
+        if not limit.problem(text, str(label)):
+            return
+        if len(text) > limit.max_chars:
+            raise ValidationError(
+                _(
+                    "%(label)s is %(length)s characters long; the limit is %(limit)s characters.",
+                    label=str(label),
+                    length=local.format_count(len(text)),
+                    limit=local.format_count(limit.max_chars),
+                )
+            )
+        raise ValidationError(
+            _(
+                "%(label)s has %(count)s paragraphs; the limit is %(limit)s paragraphs.",
+                label=str(label),
+                count=local.format_count(limits.paragraph_count(text)),
+                limit=local.format_count(limit.max_paragraphs or 0),
+            )
+        )
 
     return check
 
 
 class WorkshopForm(FlaskForm):
     name = StringField(
-        "Workshop name",
+        _l("Workshop name"),
         validators=[
-            DataRequired(message="Please give the workshop a name."),
-            _within(limits.NAME, "The workshop's name"),
+            DataRequired(message=_l("Please give the workshop a name.")),
+            _within(limits.NAME, _l("The workshop's name")),
         ],
-        description="For you and on the report, e.g. “Leadership team away day, March”.",
+        description=_l("For you and on the report, e.g. “Leadership team away day, March”."),
     )
     organisation = StringField(
-        "Client organisation",
-        validators=[_within(limits.NAME, "The client organisation")],
-        description="Shown on the report cover.",
+        _l("Client organisation"),
+        validators=[_within(limits.NAME, _l("The client organisation"))],
+        description=_l("Shown on the report cover."),
     )
-    questionnaire = SelectField("Questionnaire")
-    roles = MultiCheckboxField("Roles participants can choose")
-    leadership_roles = MultiCheckboxField("Which of these count as leadership")
+    questionnaire = SelectField(_l("Questionnaire"))
+    roles = MultiCheckboxField(_l("Roles participants can choose"))
+    leadership_roles = MultiCheckboxField(_l("Which of these count as leadership"))
     min_group_size = IntegerField(
-        "Minimum subgroup size",
+        _l("Minimum subgroup size"),
         default=MIN_GROUP_SIZE,
         validators=[
-            InputRequired(message="Please give a minimum subgroup size."),
-            NumberRange(min=MIN_GROUP_SIZE, max=1000, message=f"It can never be below {MIN_GROUP_SIZE}."),
+            InputRequired(message=_l("Please give a minimum subgroup size.")),
+            NumberRange(
+                min=MIN_GROUP_SIZE, max=1000, message=_l("It can never be below %(k)s.", k=MIN_GROUP_SIZE)
+            ),
         ],
-        description=(
+        description=_l(
             "Leaders and others are compared only when each side has at least this many people, "
-            f"so no one can be singled out. Never below {MIN_GROUP_SIZE}."
+            "so no one can be singled out. Never below %(k)s.",
+            k=MIN_GROUP_SIZE,
         ),
     )
     expected_headcount = IntegerField(
-        "Expected number of participants",
+        _l("Expected number of participants"),
         validators=[
             Optional(),
             NumberRange(
-                min=1, max=10000, message="Please give a whole number from 1 to 10,000, or leave it empty."
+                min=1,
+                max=10000,
+                message=_l("Please give a whole number from 1 to 10,000, or leave it empty."),
             ),
         ],
-        description="Optional. The dashboard warns when more complete answers arrive than this.",
+        description=_l("Optional. The dashboard warns when more complete answers arrive than this."),
     )
     consultant = StringField(
-        "Consultant or firm name",
-        validators=[Length(max=200)],
-        description="Shown as “prepared by” on the report.",
+        _l("Consultant or firm name"),
+        validators=[Length(max=200, message=_l("Please keep it to %(max)s characters.", max=200))],
+        description=_l("Shown as “prepared by” on the report."),
     )
-    logo = FileField("Logo", description="PNG, JPEG or SVG, at most 512 KB. Shown on the report cover.")
-    is_open = BooleanField("Open for answers now", default=True)
+    logo = FileField(
+        _l("Logo"), description=_l("PNG, JPEG or SVG, at most 512 KB. Shown on the report cover.")
+    )
+    is_open = BooleanField(_l("Open for answers now"), default=True)
 
 
 class CommentaryForm(FlaskForm):
     commentary = TextAreaField(
-        "Executive commentary",
-        validators=[_within(limits.COMMENTARY, "The commentary")],
-        description="Your own reading of the results; it opens the report. Blank lines start new paragraphs.",
+        _l("Executive commentary"),
+        validators=[_within(limits.COMMENTARY, _l("The commentary"))],
+        description=_l(
+            "Your own reading of the results; it opens the report. Blank lines start new paragraphs."
+        ),
         render_kw={"rows": 10},
     )
 
@@ -152,7 +181,7 @@ def _owned(group_id: str) -> Group:
     try:
         return workshops.owned_group(db(), current_user_id(), group_id)
     except services.NotFound:
-        abort(404, description="There is no such workshop in your account.")
+        abort(404, description=_("There is no such workshop in your account."))
 
 
 def join_url(group: Group) -> str:
@@ -164,7 +193,12 @@ def qr_svg(url: str, *, scale: int = 8) -> str:
     """A QR code as inline SVG; medium error correction survives a smudged projector."""
     # omitsize: a viewBox instead of a fixed width and height, so CSS can scale it to the screen.
     return segno.make(url, error="m", micro=False).svg_inline(
-        scale=scale, dark="#000", light="#fff", title=f"QR code for {url}", border=2, omitsize=True
+        scale=scale,
+        dark="#000",
+        light="#fff",
+        title=_("QR code for %(url)s", url=url),
+        border=2,
+        omitsize=True,
     )
 
 
@@ -177,12 +211,15 @@ def _role_labels(group: Group) -> list[tuple[str, str]]:
 def _form_choices(form: WorkshopForm, group: Group | None = None) -> list[Any]:
     s = db()
     versions = current_versions(s)
-    form.questionnaire.choices = [(v.questionnaire_id, f"{v.title} (version {v.version})") for v in versions]
+    form.questionnaire.choices = [
+        (v.questionnaire_id, _("%(title)s (version %(version)s)", title=v.title, version=v.version))
+        for v in versions
+    ]
     default = current_app.config["DEFAULT_QUESTIONNAIRE"]
     chosen = form.questionnaire.data or (group.questionnaire.questionnaire_id if group else default)
     version = next((v for v in versions if v.questionnaire_id == chosen), versions[0] if versions else None)
     if version is None:
-        abort(503, description="No questionnaire is registered yet: run `flask --app app init`.")
+        abort(503, description=_("No questionnaire is registered yet: run `flask --app app init`."))
     q = questionnaire_of(version)
     form.roles.choices = [(r.id, r.label) for r in q.roles]
     form.leadership_roles.choices = [(r.id, r.label) for r in q.roles]
@@ -235,10 +272,13 @@ def new() -> Any:
             )
         except workshops.WorkshopError as exc:
             s.rollback()
-            getattr(form, exc.field).errors.append(str(exc))
+            getattr(form, exc.field).errors.append(local.workshop_error(exc))
         else:
             s.commit()
-            flash(f"Workshop created. Participants join with the code {group.join_code}.", "success")
+            flash(
+                _("Workshop created. Participants join with the code %(code)s.", code=group.join_code),
+                "success",
+            )
             return redirect(url_for("facilitate.dashboard", group_id=group.id))
     return render_template("facilitate/new.html", form=form), 422
 
@@ -257,7 +297,7 @@ def dashboard(group_id: str) -> str:
     group = _owned(group_id)
     view = workshops.workshop_view(db(), group)
     db().commit()  # the snapshot may have moved on (rule 13)
-    summary = workshops.summary_dict(view)
+    summary = _page_summary(view)
     return render_template(
         "facilitate/dashboard.html",
         group=group,
@@ -267,7 +307,72 @@ def dashboard(group_id: str) -> str:
         plotly_src=url_for("results.plotly_js", v=plotly.__version__),
         role_labels=dict(_role_labels(group)),
         plan_review=plans.group_review(db(), group, view.members),  # the predecessor's plan
+        published_note=local.translated(view.snapshot.note_message),
+        close_warning=local.translated(view.snapshot.close_warning_message),
+        gap_reason=local.translated(view.summary.gap.reason_message),
+        decimal_symbol=local.decimal_symbol(),
+        live_text=_live_text(view),
     )
+
+
+def _live_text(view: workshops.WorkshopView) -> dict[str, Any]:
+    """What facilitate.js writes as the figures refresh, in the page's language (the script has
+    no English of its own): the same sentences the page renders, with %(name)s placeholders."""
+    k = view.settings.min_group_size
+    return {
+        "no_answers": _("No complete answers yet."),
+        "held_back": _("the group index clears the threshold, but %(area)s holds the group back."),
+        "weakest": _("Weakest area: %(area)s."),
+        "provisional": _("(Provisional: an area has no score yet.)"),
+        "area": _("Area"),
+        "leadership": _("Leadership (%(n)s)"),
+        "others": _("Others (%(n)s)"),
+        "gap": _("Gap"),
+        "withheld": _("withheld"),
+        "gap_hint": _(
+            "A positive gap means leadership sees the organisation as more social than everyone else does."
+        ),
+        "no_prompts": _(
+            "Prompts appear once at least two people have answered the same questions differently."
+        ),
+        "prompt_figures": _("%(area)s, SD %(sd)s, n %(n)s"),
+        "answers_to": _("Answers to: %(question)s"),
+        "range": _("Range: lowest to highest"),
+        "hover_highest": _("%(area)s: highest %(value)s"),
+        "hover_lowest": _("%(area)s: lowest %(value)s"),
+        "hover_mean": _("%(area)s: mean %(value)s"),
+        "locale": str(get_locale() or "en_GB").replace("_", "-"),
+        "lowest": _("Lowest"),
+        "mean": _("Group mean"),
+        "score_axis": _("Score (0–100)"),
+        "updated": _("Live: updated %(time)s"),
+        "paused": _("Live updates paused (connection problem); retrying."),
+        "fewer": _("fewer than %(k)s", k=k),
+        "role_count": _("%(role)s: %(count)s"),
+        "agreement": {
+            "high": pgettext("agreement", "high"),
+            "moderate": pgettext("agreement", "moderate"),
+            "low": pgettext("agreement", "low"),
+        },
+    }
+
+
+def _page_summary(view: workshops.WorkshopView) -> dict[str, Any]:
+    """The summary as the dashboard and its refresh show it: the API's body (summary_dict, whose
+    sentences stay English for developers) with its sentences in the page's language."""
+    body = workshops.summary_dict(view)
+    body["published"]["note"] = local.translated(view.snapshot.note_message)
+    body["published"]["close_warning"] = local.translated(view.snapshot.close_warning_message)
+    if view.summary.gap.reason_message is not None:
+        body["perception_gap"]["reason"] = local.translated(view.summary.gap.reason_message)
+    for dimension in body["dimensions"].values():
+        if dimension.get("agreement_reason"):
+            dimension["agreement_reason"] = _(dimension["agreement_reason"])
+    for prompt in body["prompts"]:
+        for option in prompt["distribution"]:
+            if option.get("value") == UNSURE:  # the app's word; the options' labels are the questionnaire's
+                option["label"] = _(option["label"])
+    return body
 
 
 @bp.get("/workshops/<group_id>/summary.json")
@@ -276,7 +381,7 @@ def summary_json(group_id: str) -> Response:
     group = _owned(group_id)
     view = workshops.workshop_view(db(), group)
     db().commit()  # the snapshot may have moved on (rule 13)
-    response = jsonify(workshops.summary_dict(view))
+    response = jsonify(_page_summary(view))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -302,6 +407,7 @@ def present(group_id: str) -> str:
         started=started,
         complete=complete,
         snapshot=state,
+        published_note=local.translated(state.note_message),
     )
 
 
@@ -323,14 +429,14 @@ def toggle_open(group_id: str) -> Response:
     group = _owned(group_id)
     form = FlaskForm()
     if not form.validate_on_submit():
-        abort(400, description="The form expired; please try again.")
+        abort(400, description=_("The form expired; please try again."))
     want_open = request.form.get("open") == "1"
     workshops.set_open(db(), group, want_open)
     db().commit()
     flash(
-        "The workshop is open for answers."
+        _("The workshop is open for answers.")
         if want_open
-        else "The workshop is closed: no new answers are accepted.",
+        else _("The workshop is closed: no new answers are accepted."),
         "success",
     )
     back = "facilitate.present" if request.form.get("back") == "present" else "facilitate.dashboard"
@@ -342,7 +448,7 @@ def toggle_open(group_id: str) -> Response:
 def settings(group_id: str) -> Any:
     group = _owned(group_id)
     form = WorkshopForm(obj=None)
-    _, q = _form_choices(form, group)
+    _version, q = _form_choices(form, group)
     current = workshops.settings_of(group)
     if request.method == "GET":
         form.name.data = group.name
@@ -370,7 +476,7 @@ def settings(group_id: str) -> Any:
             )
             logo, mime = workshops.prepare_logo(upload) if (upload := _uploaded_logo(form)) else (None, None)
         except workshops.WorkshopError as exc:
-            getattr(form, exc.field).errors.append(str(exc))
+            getattr(form, exc.field).errors.append(local.workshop_error(exc))
         else:
             group.name = (form.name.data or group.name).strip()[:200]
             group.organisation = (form.organisation.data or "").strip()[:200]
@@ -381,7 +487,7 @@ def settings(group_id: str) -> Any:
             elif request.form.get("remove_logo"):
                 group.logo, group.logo_mime = None, None
             s.commit()
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("facilitate.dashboard", group_id=group.id))
     return render_template("facilitate/settings.html", form=form, group=group), 422
 
@@ -391,7 +497,7 @@ def settings(group_id: str) -> Any:
 def logo(group_id: str) -> Response:
     group = _owned(group_id)
     if not group.logo:
-        abort(404, description="This workshop has no logo.")
+        abort(404, description=_("This workshop has no logo."))
     response = Response(group.logo, mimetype=group.logo_mime or "application/octet-stream")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'"
@@ -421,7 +527,12 @@ def commentary(group_id: str) -> Any:
             try:
                 value = float(raw) if raw else float(n + 1)
             except ValueError:
-                problems.append(f"Position “{raw}” is not a number; please use whole numbers like 1, 2, 3.")
+                problems.append(
+                    _(
+                        "Position “%(value)s” is not a number; please use whole numbers like 1, 2, 3.",
+                        value=raw,
+                    )
+                )
                 value = float(n + 1)
             positions.append((value, n, rec_id))
         if problems:
@@ -431,15 +542,29 @@ def commentary(group_id: str) -> Any:
             order = [rec_id for _, _, rec_id in sorted(positions)]
             workshops.save_commentary(group, form.commentary.data or "", hidden, order)
             db().commit()
-            flash("Commentary and roadmap saved; the report uses them.", "success")
+            flash(_("Commentary and roadmap saved; the report uses them."), "success")
             return redirect(url_for("facilitate.commentary", group_id=group.id))
     hidden = set((group.settings or {}).get("hidden") or [])
     shown = workshops.curated_roadmap(group, full)
     entries = shown + [e for e in full if e.recommendation.id in hidden]
     status = 422 if form.errors else 200
     return render_template(
-        "facilitate/commentary.html", group=group, form=form, entries=entries, hidden=hidden
+        "facilitate/commentary.html",
+        group=group,
+        form=form,
+        entries=entries,
+        hidden=hidden,
+        horizons=horizon_labels(),
     ), status
+
+
+def horizon_labels() -> dict[str, str]:
+    """A recommendation's horizon id as the page says it (the ids stay English)."""
+    return {
+        "now": pgettext("horizon", "Now"),
+        "next": pgettext("horizon", "Next"),
+        "later": pgettext("horizon", "Later"),
+    }
 
 
 @bp.get("/workshops/<group_id>/export.<fmt>")
@@ -447,8 +572,10 @@ def commentary(group_id: str) -> Any:
 def export(group_id: str, fmt: str) -> Response:
     group = _owned(group_id)
     if fmt not in ("csv", "xlsx"):
-        abort(404, description="Exports are available as .csv and .xlsx.")
-    table = exports.response_table(db(), group, sheets=fmt == "xlsx")  # a CSV has one sheet
+        abort(404, description=_("Exports are available as .csv and .xlsx."))
+    table = exports.response_table(
+        db(), group, translate=_, language=current_language(), sheets=fmt == "xlsx"
+    )  # a CSV has one sheet
     db().commit()
     return table_response(table, exports.filename(group, fmt), fmt)
 
@@ -479,12 +606,20 @@ def delete(group_id: str) -> Any:
     form = FlaskForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            flash("The form expired; please confirm again.", "error")
+            flash(_("The form expired; please confirm again."), "error")
             return render_template("facilitate/delete.html", group=group, count=count, form=form), 400
         name = group.name
         gone = retention.delete_workshop(s, group)
         s.commit()
-        flash(f"“{name}” and its {gone} {'response' if gone == 1 else 'responses'} were deleted.", "success")
+        flash(
+            ngettext(
+                "“%(name)s” and its %(num)d response were deleted.",
+                "“%(name)s” and its %(num)d responses were deleted.",
+                gone,
+                name=name,
+            ),
+            "success",
+        )
         return redirect(url_for("facilitate.workshops"))
     return render_template("facilitate/delete.html", group=group, count=count, form=form)
 

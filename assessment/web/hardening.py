@@ -25,9 +25,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from reports import bounded
 from reports.bounded import RenderLimitExceeded
 
-from ..services.jobs import JobFailed, JobPending
 from ..domain.text import N_
 from ..i18n import _
+from ..services.jobs import JobFailed, JobPending
 
 # No request of this API nests deeper than 3 levels; 32 leaves room for any future body.
 MAX_JSON_DEPTH = 32
@@ -198,6 +198,8 @@ def job_failed(exc: JobFailed) -> Any:
     if _is_api():
         return jsonify({"error": str(exc)}), 503
     return render_template("error.html", error=ServiceUnavailable(str(exc))), 503
+
+
 # The error page's words (werkzeug's own names and descriptions are English). A description a
 # view gave (``abort(404, description=_(...))``) is already in the reader's language and shown
 # as it is; werkzeug's default one gives way to the plain sentence here.

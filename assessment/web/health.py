@@ -29,6 +29,7 @@ from ..services.questionnaires import registered_versions
 from . import db
 from .auth import token_required
 from .extensions import csrf
+from .local import local_figure
 from .openapi import Error, operation
 from .schemas_health import InstrumentHealth
 
@@ -104,7 +105,8 @@ def health_page(questionnaire_id: str) -> str:
 
 
 def _fig(value: float | None, digits: int) -> str:
-    return shown_number(value, digits).text
+    """Rule 17's digits, with the locale's decimal separator."""
+    return local_figure(shown_number(value, digits).text)
 
 
 def register(app: Flask) -> None:

@@ -19,17 +19,39 @@ from werkzeug.datastructures import MultiDict
 from .. import services
 from ..db.models import Group
 from ..domain.plan import STATUS_LABELS, STATUSES, InvalidPlan, new_custom_id
+from ..i18n import _, _l
 from ..services import plans, self_assessment, workshops
 from . import db
 
 bp = Blueprint("plans", __name__)
 
-SAVED = "Plan saved."
-STALE = (
-    "Someone else saved this plan after you opened it (their version is {version}). Nothing was "
+SAVED = _l("Plan saved.")
+STALE = _l(
+    "Someone else saved this plan after you opened it (their version is %(version)s). Nothing was "
     "changed: your edits are still in the form below. Check the other changes (open this page in "
     "another tab), then press Save to keep yours."
 )
+
+
+def status_labels() -> dict[str, str]:
+    """A step's status as a person reads it, in the request's language (the ids stay English)."""
+    return {status: _(label) for status, label in STATUS_LABELS.items()}
+
+
+def _plan_text() -> dict[str, str]:
+    """What plan.js says while it autosaves, in the page's language (no English in the script)."""
+    return {
+        "saving": _("Saving…"),
+        "saved": _("Saved"),
+        "stale": _(
+            "Someone else saved this plan meanwhile. Your edits are not saved yet and are still "
+            "here: press Save the plan to keep them."
+        ),
+        "invalid": _("Not saved: %(problems)s"),
+        "unsaved": _("Not saved yet: press Save the plan."),
+        "offline": _("Offline: your edits will be saved when you press Save the plan."),
+        "pending": _("Not saved yet…"),
+    }
 
 
 def form_to_body(form: MultiDict[str, str], dimensions: list[str]) -> dict[str, Any]:
@@ -110,9 +132,11 @@ def _page(
         areas=areas,
         rec_area={rid: areas.get(r.dimension, "") for rid, r in recs.items()},
         dropped=[e.recommendation.title for e in state.dropped],
-        statuses=[(s, STATUS_LABELS[s]) for s in STATUSES],
+        statuses=[(s, _(STATUS_LABELS[s])) for s in STATUSES],
         errors=errors or {},
         message=message,
+        saved=status == 200 and message is not None and not errors,
+        plan_text=_plan_text(),
         back_url=back_url,
         back_label=back_label,
         downloads=downloads,
@@ -152,17 +176,19 @@ def _save(state_of: Any, save: Any, render: Any) -> Any:
             body=body,
             errors=_errors(exc),
             status=422,
-            message="The plan was not saved: please correct the fields marked below.",
+            message=_("The plan was not saved: please correct the fields marked below."),
         )
     except plans.StalePlan as exc:
         db().rollback()
         if wants_json:
             return jsonify({"error": str(exc), "current": exc.current.to_dict()}), 409
-        return render(exc.current, body=body, status=409, message=STALE.format(version=exc.current.version))
+        return render(
+            exc.current, body=body, status=409, message=str(STALE) % {"version": exc.current.version}
+        )
     db().commit()
     if wants_json:
-        return jsonify({"version": saved.version, "message": SAVED})
-    return render(saved, message=SAVED)
+        return jsonify({"version": saved.version, "message": str(SAVED)})
+    return render(saved, message=str(SAVED))
 
 
 # --------------------------------------------------------------------------- a self-assessment
@@ -190,11 +216,11 @@ def assessment_plan(assessment_id: str) -> Any:
             state,
             layout="base.html",
             back_url=url_for("results.show", assessment_id=assessment.id),
-            back_label="Back to the results",
+            back_label=_("Back to the results"),
             downloads=[
-                ("Report (PDF)", f"{api}/report.pdf"),
-                ("Report (Word)", f"{api}/report.docx"),
-                ("Dated steps (calendar)", f"{api}/plan.ics"),
+                (_("Report (PDF)"), f"{api}/report.pdf"),
+                (_("Report (Word)"), f"{api}/report.docx"),
+                (_("Dated steps (calendar)"), f"{api}/plan.ics"),
             ],
             extra={"organisation": assessment.organisation},
             **kwargs,
@@ -218,7 +244,7 @@ def _owned(group_id: str) -> Group:
     try:
         return workshops.owned_group(db(), current_user_id(), group_id)
     except services.NotFound:
-        abort(404, description="There is no such workshop in your account.")
+        abort(404, description=_("There is no such workshop in your account."))
 
 
 @bp.route("/workshops/<group_id>/plan", methods=["GET", "POST"])
@@ -233,12 +259,12 @@ def group_plan(group_id: str) -> Any:
             state,
             layout="facilitate/_layout.html",
             back_url=url_for("facilitate.dashboard", group_id=group.id),
-            back_label=f"Back to {group.name}",
+            back_label=_("Back to %(name)s", name=group.name),
             downloads=[
-                ("Report (PDF)", url_for("facilitate.report_pdf", group_id=group.id)),
-                ("Report (Word)", url_for("plans.group_docx", group_id=group.id)),
-                ("Slides (PowerPoint)", url_for("plans.group_pptx", group_id=group.id)),
-                ("Dated steps (calendar)", url_for("plans.group_ics", group_id=group.id)),
+                (_("Report (PDF)"), url_for("facilitate.report_pdf", group_id=group.id)),
+                (_("Report (Word)"), url_for("plans.group_docx", group_id=group.id)),
+                (_("Slides (PowerPoint)"), url_for("plans.group_pptx", group_id=group.id)),
+                (_("Dated steps (calendar)"), url_for("plans.group_ics", group_id=group.id)),
             ],
             extra={
                 "organisation": group.organisation or group.name,
@@ -266,10 +292,10 @@ def predecessor(group_id: str) -> Any:
     try:
         plans.set_predecessor(db(), group, request.form.get("predecessor") or None)
     except InvalidPlan as exc:
-        flash(f"Not saved: the earlier workshop {exc.problems[0].message}.", "error")
+        flash(_("Not saved: the earlier workshop %(problem)s.", problem=exc.problems[0].message), "error")
         return redirect(url_for("plans.group_plan", group_id=group.id))
     db().commit()
-    flash("Saved: this workshop's results now show what the earlier plan achieved.", "success")
+    flash(_("Saved: this workshop's results now show what the earlier plan achieved."), "success")
     return redirect(url_for("plans.group_plan", group_id=group.id))
 
 
@@ -295,3 +321,9 @@ def group_ics(group_id: str) -> Any:
     from .api_plans import group_calendar_response
 
     return group_calendar_response(_owned(group_id))
+
+
+@bp.app_template_global("plan_status_labels")
+def _status_labels_global() -> dict[str, str]:
+    """The step statuses' labels for templates (plans/_review.html is on the results page too)."""
+    return status_labels()

@@ -15,10 +15,10 @@ from werkzeug.wrappers import Response
 from .. import services
 from ..db.models import Assessment
 from ..domain.figures import score_text
-from ..i18n import current_language
+from ..i18n import _, current_language
 from ..services import rounds, self_assessment, workshops
 from ..services.questionnaires import questionnaire_of, translated
-from . import charts, db
+from . import charts, db, local
 from .facilitate import _owned
 from .respond import owned_token
 from .results import plotly_url
@@ -49,14 +49,13 @@ def results_mode(group_id: str) -> str:
         )
         if shown
         else None,
-        radar=charts.radar_figure(
-            labels, means, [summary.result.dimension(d.id).target for d in q.dimensions], name="Group mean"
-        )
+        radar=_projector_radar(labels, means, [summary.result.dimension(d.id).target for d in q.dimensions])
         if shown
         else None,
         prompts=list(summary.prompts) if shown else [],
         dimension_labels={d.id: d.label for d in q.dimensions},
         open_round=rounds.open_round_of(s, group.id),
+        published_note=local.translated(view.snapshot.note_message),
         form=FlaskForm(),
         plotly_src=plotly_url(),
     )
@@ -68,7 +67,7 @@ def open_round(group_id: str) -> Response:
     group = _owned(group_id)
     form = FlaskForm()
     if not form.validate_on_submit():
-        abort(400, description="The form expired; please try again.")
+        abort(400, description=_("The form expired; please try again."))
     from flask import request
 
     s = db()
@@ -76,7 +75,7 @@ def open_round(group_id: str) -> Response:
         round_ = rounds.open_round(s, group, request.form.get("item", ""))
     except rounds.RoundError as exc:
         s.rollback()
-        flash(str(exc), "error")
+        flash(local.workshop_error(exc), "error")
         return redirect(url_for("rounds.results_mode", group_id=group.id))
     s.commit()
     return redirect(url_for("rounds.round_page", group_id=group.id, round_id=round_.id))
@@ -90,10 +89,14 @@ def round_page(group_id: str, round_id: int) -> str:
     try:
         round_ = rounds.round_of(s, group, round_id)
     except services.NotFound:
-        abort(404, description="There is no such round in this workshop.")
+        abort(404, description=_("There is no such round in this workshop."))
     view = rounds.round_view(s, group, round_)
     return render_template(
-        "facilitate/round.html", group=group, round=view, form=FlaskForm(), note=rounds.domain.AGREEMENT_NOTE
+        "facilitate/round.html",
+        group=group,
+        round=view,
+        form=FlaskForm(),
+        note=_(rounds.domain.AGREEMENT_NOTE),
     )
 
 
@@ -102,12 +105,12 @@ def round_page(group_id: str, round_id: int) -> str:
 def close_round(group_id: str, round_id: int) -> Response:
     group = _owned(group_id)
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired; please try again.")
+        abort(400, description=_("The form expired; please try again."))
     s = db()
     try:
         rounds.close_round(rounds.round_of(s, group, round_id))
     except services.NotFound:
-        abort(404, description="There is no such round in this workshop.")
+        abort(404, description=_("There is no such round in this workshop."))
     s.commit()
     return redirect(url_for("rounds.round_page", group_id=group.id, round_id=round_id))
 
@@ -122,21 +125,21 @@ def vote(token: str, round_id: int) -> Response:
     try:
         assessment = self_assessment.assessment_by_token(s, token, for_update=True)
     except services.NotFound:
-        abort(404, description="This private link does not match any assessment.")
+        abort(404, description=_("This private link does not match any assessment."))
     round_ = s.get(rounds.DiscussionRound, round_id)
     if round_ is None or round_.group_id != assessment.group_id:
-        abort(404, description="There is no such round in your workshop.")
+        abort(404, description=_("There is no such round in your workshop."))
     if not FlaskForm().validate_on_submit():
-        flash("The page had expired, so your answer was not saved. Please choose it again.", "warning")
+        flash(_("The page had expired, so your answer was not saved. Please choose it again."), "warning")
         return redirect(url_for("results.show", assessment_id=assessment.id) + "#round")
     try:
         rounds.vote(s, round_, assessment, request.form.get("answer", ""))
     except rounds.RoundError as exc:
         s.rollback()
-        flash(str(exc), "error")
+        flash(local.workshop_error(exc), "error")
     else:
         s.commit()
-        flash("Thank you: your new answer is in. You can change it while the round is open.", "success")
+        flash(_("Thank you: your new answer is in. You can change it while the round is open."), "success")
     return redirect(url_for("results.show", assessment_id=assessment.id) + "#round")
 
 
@@ -154,7 +157,7 @@ def end_screen(assessment: Assessment) -> dict[str, Any] | None:
     if cohort:
         from ..services.cohorts import wave_of
 
-        room, _ = workshops.wave_means(s, group, assessment.wave or "")
+        room, _counts = workshops.wave_means(s, group, assessment.wave or "")
         try:
             wave_label = wave_of(group, assessment.wave or "").label
         except services.NotFound:
@@ -184,3 +187,18 @@ def end_screen(assessment: Assessment) -> dict[str, Any] | None:
         "events_url": url_for("push.room_events", code=group.join_code),
         "part_url": url_for("push.room_part", assessment_id=assessment.id),
     }
+
+
+def _projector_radar(
+    labels: list[str], means: list[float | None], targets: list[float | None]
+) -> dict[str, Any]:
+    """The results slide's radar with its legend and hover words in the page's language
+    (charts.radar_figure is shared with the results page, which names its own traces)."""
+    figure = charts.radar_figure(labels, means, targets, name=_("Group mean"))
+    target, group = figure["data"][0], figure["data"][1]
+    target["name"] = _("Next-stage target")
+    target["hovertemplate"] = _("%(area)s: target %(value)s") % {"area": "%{theta}", "value": "%{r:.0f}"} + (
+        "<extra></extra>"
+    )
+    group["name"] = _("Group mean")
+    return figure

@@ -5,6 +5,10 @@
   var source = document.getElementById("comparison-data");
   if (!source || !window.Plotly) { return; }
   var data = JSON.parse(source.textContent);
+  // The page's words and decimal separator, rendered by the template with gettext.
+  var words = document.getElementById("comparison-text");
+  var T = words ? JSON.parse(words.textContent) : { axis: "", decimal: "." };
+  function local(text) { return String(text).split(".").join(T.decimal); }
   var rows = data.rows.filter(function (r) { return !r.withheld; });
   if (!rows.length) { return; }
   var A = "#7a8794", B = "#1d5c8f";
@@ -35,14 +39,14 @@
       // Labelled with the figures as the table shows them (rule 17), placed at full precision.
       text: rows.map(function (r) {
         var shown = r["shown_" + key], ci = r["shown_ci_" + key];
-        return shown ? shown + (ci ? " (" + ci + ")" : "") : "";
+        return shown ? local(shown) + (ci ? " (" + local(ci) + ")" : "") : "";
       }),
       hovertemplate: "%{text}<extra>" + name + "</extra>"
     };
   }
   var layout = {
     margin: { l: narrow ? 90 : 130, r: 10, t: 10, b: 40 },
-    xaxis: { range: [0, 100], title: { text: "score (0-100)" }, fixedrange: true },
+    xaxis: { range: [0, 100], title: { text: T.axis }, fixedrange: true },
     yaxis: { autorange: "reversed", fixedrange: true, automargin: true, tickvals: ticks, ticktext: labels,
              zeroline: false, range: [rows.length - 0.5, -0.5] },
     legend: { orientation: "h", y: -0.18 },

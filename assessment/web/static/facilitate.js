@@ -8,10 +8,19 @@
   var INTERVAL = 4000;
   var INK = "#1b2a41", PRIMARY = "#1d4e89", BAND = "rgba(29, 78, 137, 0.16)", GRID = "#d5dbe3";
   var FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+  // The page's words and decimal separator, rendered by the template with gettext: no English here.
+  var textNode = document.getElementById("live-text");
+  var T = textNode ? JSON.parse(textNode.textContent) : {};
+  var DECIMAL = root.getAttribute("data-decimal") || ".";
 
+  function say(message, values) {
+    return String(message || "").replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && values[name] !== undefined ? values[name] : all;
+    });
+  }
   function fmt(value, digits) {
     if (value === null || value === undefined) { return "\u2013"; }
-    return Number(value).toFixed(digits === undefined ? 1 : digits);
+    return Number(value).toFixed(digits === undefined ? 1 : digits).replace(".", DECIMAL);
   }
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -34,14 +43,14 @@
 
   function verdict(s) {
     var p = el("p", { "class": "verdict" });
-    if (!s.n) { p.textContent = s.published ? s.published.note : "No complete answers yet."; return p; }
+    if (!s.n) { p.textContent = s.published ? s.published.note : T.no_answers; return p; }
     var c = s.classification;
     p.appendChild(el("strong", { text: c.label }));
     var weakest = c.bottleneck ? s.dimensions[c.bottleneck].label : null;
     var rest = "";
-    if (c.held_back) { rest = ": the group index clears the threshold, but " + weakest + " holds the group back."; }
-    else if (weakest) { rest = ". Weakest area: " + weakest + "."; }
-    if (c.provisional) { rest += " (Provisional: an area has no score yet.)"; }
+    if (c.held_back) { rest = ": " + say(T.held_back, { area: weakest }); }
+    else if (weakest) { rest = ". " + say(T.weakest, { area: weakest }); }
+    if (c.provisional) { rest += " " + T.provisional; }
     p.appendChild(document.createTextNode(rest));
     return p;
   }
@@ -53,7 +62,7 @@
       var agreement = d.rwg === null
         ? el("td", {}, [el("span", { "class": "muted", text: d.agreement_reason || "\u2013" })])
         : el("td", {}, [document.createTextNode(fmt(d.rwg, 2) + " "),
-                        el("span", { "class": "badge agree-" + d.agreement, text: d.agreement })]);
+                        el("span", { "class": "badge agree-" + d.agreement, text: (T.agreement || {})[d.agreement] || d.agreement })]);
       body.appendChild(el("tr", {}, [
         el("th", { scope: "row", text: d.label }),
         el("td", { "class": "num", text: String(d.n) }),
@@ -76,7 +85,7 @@
     var body = el("tbody");
     s.dimension_order.filter(function (id) { return id in g.dimensions; }).forEach(function (id) {
       var row = g.dimensions[id];
-      var gapText = row.gap === null ? "withheld" : (row.gap >= 0 ? "+" : "") + fmt(row.gap);
+      var gapText = row.gap === null ? T.withheld : (row.gap >= 0 ? "+" : "") + fmt(row.gap);
       body.appendChild(el("tr", {}, [
         el("th", { scope: "row", text: s.dimensions[id].label }),
         el("td", { "class": "num", text: fmt(row.leaders) }),
@@ -85,20 +94,20 @@
       ]));
     });
     var head = el("thead", {}, [el("tr", {}, [
-      el("th", { scope: "col", text: "Area" }),
-      el("th", { scope: "col", "class": "num", text: "Leadership (" + g.subgroups.leaders + ")" }),
-      el("th", { scope: "col", "class": "num", text: "Others (" + g.subgroups.others + ")" }),
-      el("th", { scope: "col", "class": "num", text: "Gap" })
+      el("th", { scope: "col", text: T.area }),
+      el("th", { scope: "col", "class": "num", text: say(T.leadership, { n: g.subgroups.leaders }) }),
+      el("th", { scope: "col", "class": "num", text: say(T.others, { n: g.subgroups.others }) }),
+      el("th", { scope: "col", "class": "num", text: T.gap })
     ])]);
     box.appendChild(el("div", { "class": "table-wrap" }, [el("table", { "class": "data-table" }, [head, body])]));
-    box.appendChild(el("p", { "class": "hint", text: "A positive gap means leadership sees the organisation as more social than everyone else does." }));
+    box.appendChild(el("p", { "class": "hint", text: T.gap_hint }));
     return box;
   }
 
   function prompts(s) {
     var list = el("ol", { "class": "prompts" });
     if (!s.prompts.length) {
-      list.appendChild(el("li", { "class": "muted prompt-none", text: "Prompts appear once at least two people have answered the same questions differently." }));
+      list.appendChild(el("li", { "class": "muted prompt-none", text: T.no_prompts }));
       return list;
     }
     s.prompts.forEach(function (p) {
@@ -116,9 +125,9 @@
       list.appendChild(el("li", { "class": "prompt" }, [
         el("p", { "class": "prompt-text" }, [
           document.createTextNode(p.text + " "),
-          el("span", { "class": "muted", text: "(" + s.dimensions[p.dimension].label + ", SD " + fmt(p.sd, 2) + ", n " + p.n + ")" })
+          el("span", { "class": "muted", text: "(" + say(T.prompt_figures, { area: s.dimensions[p.dimension].label, sd: fmt(p.sd, 2), n: p.n }) + ")" })
         ]),
-        el("table", { "class": "bars" }, [el("caption", { "class": "visually-hidden", text: "Answers to: " + p.text }), body])
+        el("table", { "class": "bars" }, [el("caption", { "class": "visually-hidden", text: say(T.answers_to, { question: p.text }) }), body])
       ]));
     });
     return list;
@@ -158,15 +167,15 @@
       return values.concat(values.slice(0, 1));
     }
     var radar = [
-      { type: "scatterpolar", r: closed("max"), theta: closedLabels, name: "Range: lowest to highest", mode: "lines",
+      { type: "scatterpolar", r: closed("max"), theta: closedLabels, name: T.range, mode: "lines",
         line: { color: "rgba(29, 78, 137, 0.45)", width: 1 }, fill: "toself", fillcolor: BAND,
-        hovertemplate: "%{theta}: highest %{r:.0f}<extra></extra>" },
-      { type: "scatterpolar", r: closed("min"), theta: closedLabels, name: "Lowest", mode: "lines", showlegend: false,
+        hovertemplate: say(T.hover_highest, { area: "%{theta}", value: "%{r:.0f}" }) + "<extra></extra>" },
+      { type: "scatterpolar", r: closed("min"), theta: closedLabels, name: T.lowest, mode: "lines", showlegend: false,
         line: { color: "rgba(29, 78, 137, 0.45)", width: 1 }, fill: "toself", fillcolor: "#ffffff",
-        hovertemplate: "%{theta}: lowest %{r:.0f}<extra></extra>" },
-      { type: "scatterpolar", r: closed("mean"), theta: closedLabels, name: "Group mean", mode: "lines+markers",
+        hovertemplate: say(T.hover_lowest, { area: "%{theta}", value: "%{r:.0f}" }) + "<extra></extra>" },
+      { type: "scatterpolar", r: closed("mean"), theta: closedLabels, name: T.mean, mode: "lines+markers",
         line: { color: PRIMARY, width: 3 }, marker: { size: 7 },
-        hovertemplate: "%{theta}: mean %{r:.1f}<extra></extra>" }
+        hovertemplate: say(T.hover_mean, { area: "%{theta}", value: "%{r:.1f}" }) + "<extra></extra>" }
     ];
     Plotly.react("radar", radar, layout({
       margin: narrow ? { l: 64, r: 64, t: 36, b: 28 } : { l: 90, r: 90, t: 36, b: 32 },
@@ -183,7 +192,7 @@
                hovertemplate: "%{x:.0f}<extra>" + d.label + "</extra>" };
     });
     Plotly.react("distribution", boxes, layout({
-      showlegend: false, xaxis: { range: [-3, 103], title: { text: "Score (0–100)" }, gridcolor: GRID, zeroline: false },
+      showlegend: false, xaxis: { range: [-3, 103], title: { text: T.score_axis }, gridcolor: GRID, zeroline: false },
       yaxis: { automargin: true }, margin: { l: 16, r: 16, t: 16, b: 48 }
     }), { displayModeBar: false, responsive: true });
   }
@@ -195,7 +204,7 @@
     var roles = document.getElementById("role-counts");
     if (roles && s.role_counts) {
       setText("role-counts", s.role_counts.map(function (r) {
-        return r.label + ": " + (r.withheld ? roles.getAttribute("data-fewer") : r.n);
+        return say(T.role_count, { role: r.label, count: r.withheld ? roles.getAttribute("data-fewer") : r.n });
       }).join(" \u00b7 "));
     }
     if (document.getElementById("stats-table")) {
@@ -218,7 +227,7 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (text) {
         var note = document.getElementById("updated");
-        if (note) { note.textContent = "Live: updated " + new Date().toLocaleTimeString("en-GB"); }
+        if (note) { note.textContent = say(T.updated, { time: new Date().toLocaleTimeString(T.locale || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" }) }); }
         if (text !== last) {
           last = text;
           try { update(JSON.parse(text)); } catch (e) { if (window.console) { console.error(e); } }
@@ -226,7 +235,7 @@
       })
       .catch(function () {
         var note = document.getElementById("updated");
-        if (note) { note.textContent = "Live updates paused (connection problem); retrying."; }
+        if (note) { note.textContent = T.paused; }
       })
       .then(function () {
         busy = false;

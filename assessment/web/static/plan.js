@@ -11,6 +11,8 @@
   var list = form.querySelector("[data-plan-steps]");
   var timer = null;
   var stopped = false;
+  // What the page says, in its language (plans/edit.html renders it with gettext).
+  var T = JSON.parse(form.getAttribute("data-text"));
 
   function say(text, bad) {
     status.textContent = text;
@@ -27,7 +29,7 @@
     if (stopped) return;
     var data = new FormData(form);
     ["new-title", "new-owner", "new-due", "new-note"].forEach(function (name) { data.delete(name); });
-    say("Saving…");
+    say(T.saving);
     fetch(window.location.pathname, {
       method: "POST",
       credentials: "same-origin",
@@ -39,22 +41,22 @@
       if (answer.status === 200) {
         version.value = answer.body.version;
         form.setAttribute("data-saved-version", answer.body.version);
-        say("Saved");
+        say(T.saved);
       } else if (answer.status === 409) {
         stopped = true;
-        say("Someone else saved this plan meanwhile. Your edits are not saved yet and are still here: press Save the plan to keep them.", true);
+        say(T.stale, true);
       } else if (answer.status === 422) {
-        say("Not saved: " + answer.body.errors.map(function (e) { return e.item + " " + e.message; }).join("; "), true);
+        say(T.invalid.replace("%(problems)s", answer.body.errors.map(function (e) { return e.item + " " + e.message; }).join("; ")), true);
       } else {
-        say("Not saved yet: press Save the plan.", true);
+        say(T.unsaved, true);
       }
     }, function () {
-      say("Offline: your edits will be saved when you press Save the plan.", true);
+      say(T.offline, true);
     });
   }
 
   function later() {
-    if (!stopped) say("Not saved yet…");
+    if (!stopped) say(T.pending);
     clearTimeout(timer);
     timer = setTimeout(save, 600);
   }

@@ -35,7 +35,10 @@
     current = Math.max(0, Math.min(steps.length - 1, n));
     steps.forEach(function (step, i) { step.hidden = i !== current; });
     var question = current - (steps.length - questions);
-    status.textContent = question < 0 ? "Overview" : "Question " + (question + 1) + " of " + questions;
+    // The words come from the template (data-overview, data-question), in the page's language.
+    status.textContent = question < 0
+      ? nav.getAttribute("data-overview")
+      : nav.getAttribute("data-question").replace("%(n)s", question + 1).replace("%(total)s", questions);
     document.documentElement.classList.toggle("rm-on-question", question >= 0);
     prev.disabled = current === 0;
     next.disabled = current === steps.length - 1;
