@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.domain.result import Result
+from assessment.i18n import _
 
 from . import charts
 from .fetcher import Asset
@@ -56,8 +57,10 @@ from .sections.common import (
     date_display,
     drawable,
     fmt,
+    localised,
     lower_first,
     pct,
+    report_language,
     score_shown,
     short,
     text_direction,
@@ -153,6 +156,8 @@ class ReportContext:
     roadmap_more: int = 0  # steps the core's roadmap page leaves to the full edition
     plan: Any = None  # reports.plan_section.PlanSection: the client's edited plan (with_plan)
     benchmark: Any = None  # rule 18's section, set by benchmark_section.with_benchmark
+    agreement_bounds: tuple[str, str] = ("0.70", "0.50")  # r_wg(j)'s high and moderate, as shown
+    rounding_example: str = "39.6"  # rule 17's example, with the locale's decimal sign
 
 
 def build_context(
@@ -214,7 +219,7 @@ def build_context(
         order=recommendation_order,
         extra=dict(extra or {}),
     )
-    organisation = " ".join(drawable(organisation).split()) or "Your organisation"
+    organisation = " ".join(drawable(organisation).split()) or _("Your organisation")
     ranked, fields = roadmap_section.fields(inputs)
     views = group_section.group_views(q, group)
     fields.update(summary_section.fields(inputs, ranked, organisation))
@@ -233,8 +238,10 @@ def build_context(
     commentary = drawable(commentary) if commentary else commentary
     fields.update(commentary_section.fields(commentary))
     fields.update(
-        language=q.language,
+        language=report_language(q.language),
         document_title=f"{q.title}: {organisation}",
+        agreement_bounds=(localised("0.70"), localised("0.50")),
+        rounding_example=localised("39.6"),
         author=prepared_by or branding.name or q.title,
         organisation=organisation,
         organisation_short=short(organisation),

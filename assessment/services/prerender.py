@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
+from typing import Any
 
 from reports.context import METHOD_URL
 from reports.sections import EDITIONS
@@ -24,7 +26,7 @@ from reports.sections import EDITIONS
 from ..db import Database
 from . import NotFound, self_assessment
 from .report_cache import cached_pdf
-from .reports import ReportNotReady, assessment_report_context
+from .reports import ReportNotReady, assessment_language, assessment_report_context, in_language
 
 log = logging.getLogger(__name__)
 
@@ -38,25 +40,35 @@ _lock = threading.Lock()
 def start(database: Database, assessment_id: str, method_url: str = METHOD_URL) -> Future[None] | None:
     """Queue the render of one assessment's report (nothing is rendered when its bytes are kept
     already); None when it is queued already or the queue is full."""
+    app = _app()
     with _lock:
         if assessment_id in _pending or len(_pending) >= MAX_WAITING:
             return None
         _pending.add(assessment_id)
     try:
-        return _executor.submit(_render, database, assessment_id, method_url)
+        return _executor.submit(_render, database, assessment_id, method_url, app)
     except RuntimeError:  # the interpreter is shutting down
         with _lock:
             _pending.discard(assessment_id)
         return None
 
 
-def _render(database: Database, assessment_id: str, method_url: str = METHOD_URL) -> None:
+def _app() -> Any:
+    """The app whose request started the render: its catalogues and locales translate the report."""
+    from flask import current_app, has_app_context
+
+    return current_app._get_current_object() if has_app_context() else None  # type: ignore[attr-defined]
+
+
+def _render(database: Database, assessment_id: str, method_url: str = METHOD_URL, app: Any = None) -> None:
     try:
-        with database.session() as session:
+        with database.session() as session, app.app_context() if app is not None else nullcontext():
             assessment = self_assessment.get_assessment(session, assessment_id)
-            # The core first: it is what "Download PDF" gives; then the full edition beside it.
-            for edition in EDITIONS:
-                cached_pdf(session, assessment_report_context(assessment, edition, method_url))
+            # In the assessment's language, as its download asks for it (the same cache key).
+            with in_language(assessment_language(assessment)):
+                # The core first: it is what "Download PDF" gives; then the full edition beside it.
+                for edition in EDITIONS:
+                    cached_pdf(session, assessment_report_context(assessment, edition, method_url))
     except (NotFound, ReportNotReady):  # deleted, or reopened, in the meantime
         pass
     except Exception:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, object_session
 
@@ -21,6 +23,43 @@ from .questionnaires import questionnaire_of
 from .report_cache import cached_pdf
 from .self_assessment import result_of, series_history
 from .workshops import WorkshopView, settings_of, workshop_view
+
+# --------------------------------------------------------------------------- the report's language
+
+
+def _default_locale() -> str:
+    from flask import current_app, has_app_context
+
+    return current_app.config["DEFAULT_LOCALE"] if has_app_context() else "en_GB"
+
+
+def report_locale(wanted: str | None) -> str:
+    """The installation's locale for a wanted language ("de", "de_AT", "en"), or its default
+    when it offers no such language (or none is wanted)."""
+    from flask import has_app_context
+
+    from ..i18n import _match, locales
+
+    if not has_app_context():
+        return wanted or _default_locale()
+    return _match(wanted, locales()) or _default_locale()
+
+
+def assessment_language(assessment: Assessment) -> str:
+    """Item 4: an individual report is written in the language its assessment was answered in
+    (``assessment.language``), else in the installation's default language. The one place that
+    decides it: the download, the prerender and the Word file all ask here."""
+    return report_locale(getattr(assessment, "language", None))
+
+
+@contextmanager
+def in_language(locale: str) -> Iterator[None]:
+    """Build and prepare a report inside this: its prose, the template's text, its dates and
+    numbers come out in ``locale`` (a no-op outside an app, where text stays English)."""
+    from ..i18n import force_locale
+
+    with force_locale(locale):
+        yield
 
 
 class ReportNotReady(Exception):
@@ -113,7 +152,8 @@ def assessment_report_pdf(
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    return cached_pdf(session, assessment_report_context(assessment, edition, method_url))
+    with in_language(assessment_language(assessment)):
+        return cached_pdf(session, assessment_report_context(assessment, edition, method_url))
 
 
 def report_filename(organisation: str, date: dt.date, edition: str = CORE) -> str:
@@ -208,32 +248,51 @@ def _group_comparison(context: ReportContext, view: WorkshopView) -> ReportConte
 
 
 def render_group_pdf(
-    session: Session, group: Group, edition: str = CORE, method_url: str = METHOD_URL
+    session: Session,
+    group: Group,
+    edition: str = CORE,
+    method_url: str = METHOD_URL,
+    language: str | None = None,
 ) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
-    has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering."""
+    has changed. Commits ``session`` (the snapshot may move on, rule 13) before rendering.
+    ``language``: the facilitator's choice ("de"); None keeps the caller's locale (the request's).
+    Respondents who answered in different languages are one group: the aggregation reads values."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
 
-    view = workshop_view(session, group)
-    # May move a predecessor's snapshot on too (its plan review).
-    context = group_report_context(view, edition=edition, method_url=method_url)
-    # The snapshots' moves are committed before the render: rendering takes seconds, and the
-    # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
-    # one (one writer at a time) until its busy timeout and then fail the download.
-    session.commit()
-    return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))
+    with chosen_language(language):
+        view = workshop_view(session, group)
+        # May move a predecessor's snapshot on too (its plan review).
+        context = group_report_context(view, edition=edition, method_url=method_url)
+        # The snapshots' moves are committed before the render: rendering takes seconds, and the
+        # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
+        # one (one writer at a time) until its busy timeout and then fail the download.
+        session.commit()
+        return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))))
 
 
-def full_group_context(session: Session, group: Group) -> ReportContext:
+@contextmanager
+def chosen_language(language: str | None) -> Iterator[None]:
+    """A workshop's files in the facilitator's choice (``?lang=de``); None: the request's locale."""
+    if language is None:
+        yield
+        return
+    with in_language(report_locale(language)):
+        yield
+
+
+def full_group_context(session: Session, group: Group, language: str | None = None) -> ReportContext:
     """The workshop report's whole context, as its PDF shows it (snapshot committed first): the
-    Word file and the slides are built from it, never from the database."""
+    Word file and the slides are built from it, never from the database. Build the file from it
+    inside ``in_language`` too when a ``language`` is chosen (the files' own text is gettext)."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
 
-    view = workshop_view(session, group)
-    context = group_report_context(view)
-    session.commit()
-    return with_rounds(context, round_sections(rounds_of(session, group)))
+    with chosen_language(language):
+        view = workshop_view(session, group)
+        context = group_report_context(view)
+        session.commit()
+        return with_rounds(context, round_sections(rounds_of(session, group)))

@@ -22,7 +22,13 @@ from .. import services
 from ..db.models import Assessment, Group
 from ..domain.plan import InvalidPlan
 from ..services import plans, self_assessment, workshops
-from ..services.reports import ReportNotReady, assessment_report_context, assessment_report_filename
+from ..services.reports import (
+    ReportNotReady,
+    assessment_language,
+    assessment_report_context,
+    assessment_report_filename,
+    in_language,
+)
 from . import db
 from .api import ASSESSMENT_ID, NO_ASSESSMENT
 from .auth import token_required
@@ -181,9 +187,10 @@ def assessment_plan_ics(assessment_id: str) -> Response | tuple[Response, int]:
         state = plans.assessment_plan(db(), assessment)
     except plans.NoPlan as exc:
         return _error(409, str(exc))
-    body = plan_calendar(
-        state.plan, organisation=assessment.organisation or "", uid_base=f"assessment-{assessment.id}"
-    )
+    with in_language(assessment_language(assessment)):
+        body = plan_calendar(
+            state.plan, organisation=assessment.organisation or "", uid_base=f"assessment-{assessment.id}"
+        )
     return file_response(body, _name(assessment_report_filename(assessment), "plan", "ics"), ICS)
 
 
@@ -204,13 +211,13 @@ def assessment_docx(assessment_id: str) -> Response | tuple[Response, int]:
     assessment = _assessment(assessment_id)
     if assessment is None:
         return _error(404, "no assessment with this id")
-    try:
-        context = assessment_report_context(assessment)
-    except ReportNotReady as exc:
-        return _error(409, str(exc))
-    return file_response(
-        docx_report(context), _name(assessment_report_filename(assessment), "report", "docx"), DOCX
-    )
+    with in_language(assessment_language(assessment)):  # the language it was answered in
+        try:
+            context = assessment_report_context(assessment)
+        except ReportNotReady as exc:
+            return _error(409, str(exc))
+        body = docx_report(context)
+    return file_response(body, _name(assessment_report_filename(assessment), "report", "docx"), DOCX)
 
 
 def _name(pdf_name: str, what: str, ext: str) -> str:
@@ -296,9 +303,12 @@ def group_calendar_response(group: Group) -> Response:
 
     state = plans.group_plan(db(), group)
     db().commit()
-    body = plan_calendar(
-        state.plan, organisation=group.organisation or group.name, uid_base=f"workshop-{group.id}"
-    )
+    from ..services.reports import chosen_language
+
+    with chosen_language(request.args.get("lang") or None):
+        body = plan_calendar(
+            state.plan, organisation=group.organisation or group.name, uid_base=f"workshop-{group.id}"
+        )
     return file_response(body, filename(group, "ics").replace(".ics", "-plan.ics"), ICS)
 
 
@@ -317,9 +327,11 @@ def group_docx(group: Group) -> Response:
 
 def _group_document(group: Group, build: Callable[[Any], bytes], name: str, mimetype: str) -> Response:
     """A file built from the workshop report's whole context (snapshot committed first, rule 13)."""
-    from ..services.reports import full_group_context
+    from ..services.reports import chosen_language, full_group_context
 
-    return file_response(build(full_group_context(db(), group)), name, mimetype)
+    # ?lang=de: the facilitator's choice of language; else the request's locale.
+    with chosen_language(request.args.get("lang") or None):
+        return file_response(build(full_group_context(db(), group)), name, mimetype)
 
 
 def group_docx_response(group: Group) -> Response:
