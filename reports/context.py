@@ -160,6 +160,11 @@ class ReportContext:
     rounding_example: str = "39.6"  # rule 17's example, with the locale's decimal sign
 
 
+def self_assessment_label(role: str) -> str:
+    """Whose view an individual report is ("Self-assessment (Leadership)"), for the cover."""
+    return _("Self-assessment ({role})").format(role=role) if role else _("Self-assessment")
+
+
 def build_context(
     result: Result,
     *,
@@ -223,7 +228,7 @@ def build_context(
     ranked, fields = roadmap_section.fields(inputs)
     views = group_section.group_views(q, group)
     fields.update(summary_section.fields(inputs, ranked, organisation))
-    findings, _ = summary_section.findings_and_strongest(inputs)
+    findings, _strongest = summary_section.findings_and_strongest(inputs)
     lines = group_section.group_lines(q, group, views)
     fields.update(dimensions_section.fields(inputs, views, ranked, findings, lines))
     fields.update(position_section.fields(inputs))

@@ -4,7 +4,8 @@ The verdict, the strongest and the weakest area, the position line and the lead 
 a dimension (rule 16) are written here, from a ``Result`` and the findings it (or its group)
 has. Nothing here quotes a stage description: those describe a stage, and the report prints them
 only under a heading saying so. Every sentence frame is a module-level constant, marked for the
-reports' catalogue and translated when used (placeholders filled after translating); a frame has a few wordings, chosen from the answers themselves, so
+reports' catalogue and translated when used (placeholders filled after translating); a frame
+has a few wordings, chosen from the answers themselves, so
 two reports do not read alike where their answers differ.
 
 Plain Python but for gettext (assessment.i18n): the PDF report and the results page both use it.
@@ -88,7 +89,8 @@ WEAKEST_PARTLY_LEAD_GROUP = (
         "the lowest is:"
     ),
     N_(
-        "{area} ({score}) is furthest behind, though no practice there is weak for most of the room; its lowest:"
+        "{area} ({score}) is furthest behind, though no practice there is weak for most of the room; "
+        "its lowest:"
     ),
 )
 STRONGEST_LEAD = (
@@ -117,20 +119,10 @@ POSITION_LINE_NO_INDEX = N_(
     "{lowest_score} to {highest} at {highest_score}."
 )
 # Rule 16: {n} practices, {area}, {score} now, {target} the next stage's bound, {stage} its label.
-# Singular and plural as whole sentences (ngettext), never a sentence built from "these"/"its".
-LIFT_LEAD = (
-    "Raising this practice to its most social answer would bring {area} from {score} to {target} "
-    "or more, the start of {stage}:",
-    "Raising these {n} practices to their most social answer would bring {area} from {score} to "
-    "{target} or more, the start of {stage}:",
-)
+# Singular and plural as whole sentences (ngettext in ``lift_lead``), never built from "these"/"its".
 LIFT_UNREACHABLE = N_(
     "Even with every answered practice of {area} at its most social answer it would not reach "
     "{target}; the unanswered questions decide it:"
-)
-LIFT_OPEN = (
-    "{count} of its questions was unsure or unanswered: answering it may change this.",
-    "{count} of its questions were unsure or unanswered: answering them may change this.",
 )
 # Group dimension line: spread, agreement and the role gap, told together (rule 9): each a clause
 # that stands as a sentence of its own, joined by semicolons (so word order never spans two).
@@ -321,7 +313,13 @@ def lift_lead(result: Result, lift: Lift) -> tuple[str, str]:
     following = q.next_stage(d.stage) if d.stage else None
     n = len(lift.items)
     if lift.reachable:
-        lead = ngettext(*LIFT_LEAD, n).format(
+        lead = ngettext(
+            "Raising this practice to its most social answer would bring {area} from {score} to "
+            "{target} or more, the start of {stage}:",
+            "Raising these {n} practices to their most social answer would bring {area} from {score} "
+            "to {target} or more, the start of {stage}:",
+            n,
+        ).format(
             n=n,
             area=d.label,
             score=score_text(d.score, q),
@@ -331,7 +329,15 @@ def lift_lead(result: Result, lift: Lift) -> tuple[str, str]:
     else:
         lead = _(LIFT_UNREACHABLE).format(area=d.label, target=score_text(lift.target, q))
     count = len(lift.open_items)
-    note = ngettext(*LIFT_OPEN, count).format(count=count) if count else ""
+    note = (
+        ngettext(
+            "{count} of its questions was unsure or unanswered: answering it may change this.",
+            "{count} of its questions were unsure or unanswered: answering them may change this.",
+            count,
+        ).format(count=count)
+        if count
+        else ""
+    )
     return lead, note
 
 

@@ -13,15 +13,15 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session, object_session
 
 from reports import HistoryPoint, ReportContext, build_context, date_display
-from reports.context import METHOD_URL
+from reports.context import METHOD_URL, self_assessment_label
 from reports.sections import CORE, FULL, check_edition
 
 from ..db.models import Assessment, Group
 from ..domain.result import Result
 from . import benchmarks
-from .questionnaires import questionnaire_of
+from .questionnaires import questionnaire_of, translated
 from .report_cache import cached_pdf
-from .self_assessment import result_of, series_history
+from .self_assessment import series_history
 from .workshops import WorkshopView, settings_of, workshop_view
 
 # --------------------------------------------------------------------------- the report's language
@@ -62,6 +62,15 @@ def in_language(locale: str) -> Iterator[None]:
         yield
 
 
+def _report_language() -> str:
+    """The language being reported in ("de"): the locale ``in_language`` chose, else the default."""
+    from flask import has_app_context
+
+    from ..i18n import current_language, language_of
+
+    return current_language() if has_app_context() else language_of(_default_locale())
+
+
 class ReportNotReady(Exception):
     """The assessment is still in progress: there is no finished set of answers to report on."""
 
@@ -85,11 +94,16 @@ def assessment_report_context(
         raise ReportNotReady(
             "this assessment is not finished yet; complete it first, then download the report"
         )
-    questionnaire = questionnaire_of(assessment.questionnaire)
+    from ..domain.result import score
+    from ..domain.roadmap import Profile
+
+    # The questionnaire's own text in the report's language; the scores do not depend on it.
+    questionnaire = translated(questionnaire_of(assessment.questionnaire), _report_language())
     roles = {r.id: r.label for r in questionnaire.roles}
     role = roles.get(assessment.role or "", assessment.role or "")
-    label = f"Self-assessment ({role})" if role else "Self-assessment"
-    result = result_of(assessment)
+    label = self_assessment_label(role)
+    profile = Profile(size_band=assessment.size_band or "", sector=assessment.sector or "")
+    result = score(questionnaire, assessment.answers or {}, profile)
     context = build_context(
         result,
         organisation=assessment.organisation or "",
