@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from assessment.domain.figures import shown_score
+from assessment.i18n import _
 
 FONT = "Inter, 'Noto Sans', 'WenQuanYi Micro Hei', sans-serif"
 INK = "#1f2933"
@@ -176,7 +177,7 @@ def spectrum_svg(
         f'height="{_n(bar_h)}" fill="none" stroke="{RULE}" stroke-width="0.8"/>'
     )
     # Threshold and floor.
-    for cls, value, text in (("threshold", threshold, "social threshold"), ("floor", floor, "floor")):
+    for cls, value, text in (("threshold", threshold, _("social threshold")), ("floor", floor, _("floor"))):
         x = spectrum_x(value)
         body.append(
             f'<g class="{cls}" data-value="{value!r}">'
@@ -221,7 +222,7 @@ def spectrum_svg(
     track_y = bar_bottom + 40
     body.append(
         f'<text x="{_n(SPECTRUM_LEFT)}" y="{_n(track_y - 9)}" font-size="8.5" '
-        f'fill="{MUTED}">Dimensions</text>'
+        f'fill="{MUTED}">{_t(_("Dimensions"))}</text>'
         f'<line x1="{_n(SPECTRUM_LEFT)}" y1="{_n(track_y)}" x2="{_n(SPECTRUM_RIGHT)}" y2="{_n(track_y)}" '
         f'stroke="{RULE}" stroke-width="1"/>'
     )
@@ -261,7 +262,7 @@ def spectrum_svg(
         names = ", ".join(m.label for m in missing)
         body.append(
             f'<text class="unscored" x="{_n(SPECTRUM_LEFT)}" y="{_n(height + 8)}" font-size="9" '
-            f'fill="{WARN}">Not enough answers to place: {_t(names)}</text>'
+            f'fill="{WARN}">{_t(_("Not enough answers to place: {names}").format(names=names))}</text>'
         )
         height += 16
     label = f"Spectrum from {low_pole} (0) to {high_pole} (100): " + (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -71,6 +72,23 @@ def _accent_css(accent: str) -> str:
     if not (len(accent) == 7 and accent[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in accent[1:])):
         raise ValueError(f"not a colour: {accent!r}")
     return f":root {{ --accent: {accent}; }}"
+
+
+def page_number_css() -> str:
+    """The running header's "Page 2 of 8" in the report's language: the stylesheet's own rule is
+    English, this one (later, so it wins) has the translated words around the two counters."""
+    from assessment.i18n import _
+
+    words = _("Page {page} of {pages}")
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", words):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "").replace('"', "").replace("\n", " ") + '"')
+    return "@page { @top-right { content: " + " ".join(parts) + "; } }"
 
 
 @contextmanager
@@ -180,7 +198,7 @@ class PreparedReport:
 def prepare(context: ReportContext) -> PreparedReport:
     """The context's HTML, CSS and assets with the key they are kept under. The HTML is
     translated here, in the caller's locale: a bounded render's child only lays it out."""
-    css = stylesheet() + "\n" + _accent_css(context.accent)
+    css = stylesheet() + "\n" + _accent_css(context.accent) + "\n" + page_number_css()
     return PreparedReport(render_html(context), css, context.assets, context.edition, context.language)
 
 

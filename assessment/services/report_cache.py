@@ -27,8 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from reports import ReportContext, prepare
-from reports.bounded import run_bounded
-from reports.render import render_prepared
+from reports.bounded import render_pdf_bounded
 
 from ..db.models import ReportCacheRow
 
@@ -45,10 +44,7 @@ def cached_pdf(session: Session, context: ReportContext) -> bytes:
     In one process a render is never done twice at once: a request (or the background render
     started by the results page, ``services.prerender``) that finds the same report already being
     rendered waits for it and is served the kept bytes."""
-    # Prepared here, in the caller's locale (the report's language): the key covers the language
-    # and the translated HTML, and the bounded child only lays the HTML out.
-    prepared = prepare(context)
-    return cached_render(session, prepared.key, lambda: run_bounded(render_prepared, prepared))
+    return cached_render(session, prepare(context).key, lambda: render_pdf_bounded(context))
 
 
 def cached_render(session: Session, key: str, render: Callable[[], bytes]) -> bytes:

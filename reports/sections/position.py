@@ -35,7 +35,12 @@ def position_charts(result: Result, is_group: bool, accent: str) -> tuple[dict[s
         accent=accent,
     )
     radar_svg = charts.radar_svg(
-        marks=marks, rings=[*(s.min for s in q.stages[1:]), 100.0], accent=accent, bounds=score_bounds(q)
+        marks=marks,
+        rings=[*(s.min for s in q.stages[1:]), 100.0],
+        accent=accent,
+        bounds=score_bounds(q),
+        score_label=_("Score"),
+        target_label=_("Next-stage target"),
     )
     assets = {
         "spectrum.svg": Asset(spectrum_svg.encode(), "image/svg+xml"),
