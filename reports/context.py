@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.domain.result import Result
-from assessment.i18n import _
+from assessment.i18n import _, ngettext
 
 from . import charts
 from .fetcher import Asset
@@ -163,6 +163,27 @@ class ReportContext:
 def self_assessment_label(role: str) -> str:
     """Whose view an individual report is ("Self-assessment (Leadership)"), for the cover."""
     return _("Self-assessment ({role})").format(role=role) if role else _("Self-assessment")
+
+
+def workshop_label(name: str, n: int, k: int, shows_numbers: bool, unpublished: bool, complete: int) -> str:
+    """Whose view a workshop report is, for the cover (rule 13: no count below k)."""
+    if not shows_numbers:
+        return ngettext(
+            "Workshop “{name}”: no figures yet, fewer than {k} complete response",
+            "Workshop “{name}”: no figures yet, fewer than {k} complete responses",
+            k,
+        ).format(name=name, k=k)
+    if unpublished:
+        return ngettext(
+            "Workshop “{name}”, {n} participant (of {complete} finished; the rest appear with the next "
+            "snapshot)",
+            "Workshop “{name}”, {n} participants (of {complete} finished; the rest appear with the next "
+            "snapshot)",
+            n,
+        ).format(name=name, n=n, complete=complete)
+    return ngettext("Workshop “{name}”, {n} participant", "Workshop “{name}”, {n} participants", n).format(
+        name=name, n=n
+    )
 
 
 def build_context(

@@ -123,7 +123,8 @@ def test_the_individual_report_has_no_unmarked_text(pseudo_app, v1, edition):
         f"/api/v1/assessments/{assessment_id}/report.pdf?edition={edition}"
     )
     assert response.status_code == 200
-    assert _leftovers(_pdf_text(response.data), _allowed(pseudo_app, *_finding_texts(v1))) == []
+    left = _leftovers(_pdf_text(response.data), _allowed(pseudo_app, *_finding_texts(v1)))
+    assert left == [], left
 
 
 def test_the_workshop_report_and_its_files_have_no_unmarked_text(pseudo_app, v1):
@@ -140,14 +141,17 @@ def test_the_workshop_report_and_its_files_have_no_unmarked_text(pseudo_app, v1)
     allowed = _allowed(pseudo_app, "Board away-day", "Acme Housing", "Clear View Consulting")
     pdf = owner.get(f"/workshops/{group_id}/report.pdf")
     assert pdf.status_code == 200
-    assert _leftovers(_pdf_text(pdf.data), allowed) == []
+    left = _leftovers(_pdf_text(pdf.data), allowed)
+    assert left == [], left
     docx = owner.get(f"/workshops/{group_id}/report.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
-    assert _leftovers(text, allowed) == []
+    left = _leftovers(text, allowed)
+    assert left == [], left
     pptx = owner.get(f"/workshops/{group_id}/slides.pptx")
     shapes = [s for slide in Presentation(io.BytesIO(pptx.data)).slides for s in slide.shapes]
     text = "\n".join(s.text_frame.text for s in shapes if s.has_text_frame)
-    assert _leftovers(text, allowed) == []
+    left = _leftovers(text, allowed)
+    assert left == [], left
 
 
 def test_a_german_assessments_core_report_is_german(german_app, v1):
@@ -155,16 +159,16 @@ def test_a_german_assessments_core_report_is_german(german_app, v1):
     response = german_app.test_client().get(f"/api/v1/assessments/{assessment_id}/report.pdf")
     assert response.status_code == 200
     text = " ".join(_pdf_text(response.data).split())
+    # (Eyebrows are letter-spaced capitals in the PDF's text: the headings below are not.)
     for heading in (
-        "Zusammenfassung",
         "Wo die Organisation steht",
         "Erste Prioritäten",
-        "Fahrplan",
-        "Seite 2 von",
+        "Fahrplan für den Wandel",
+        "Seite 2 von 8",
     ):
         assert heading in text
     for english in (
-        "Executive summary",
+        "Page 2 of",
         "Where the organisation stands",
         "First priorities",
         "Migration roadmap",
@@ -184,5 +188,5 @@ def test_the_cache_keeps_an_english_and_a_german_report_apart(german_app, v1):
         with in_language("de"):
             german = cached_pdf(session, assessment_report_context(assessment))
         assert cache_size(session) == before + 2
-    assert "Executive summary" in " ".join(_pdf_text(english).split())
-    assert "Zusammenfassung" in " ".join(_pdf_text(german).split())
+    assert "First priorities" in " ".join(_pdf_text(english).split())
+    assert "Erste Prioritäten" in " ".join(_pdf_text(german).split())

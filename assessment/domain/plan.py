@@ -24,6 +24,7 @@ from .figures import Shown, shown_change, shown_score
 from .questionnaire import Questionnaire
 from .roadmap import RoadmapEntry
 from .scoring import AnswerProblem, item_scores
+from .text import N_
 
 # Free-text limits of a plan. Chosen so that the largest plan accepted still lays out in a few
 # PDF pages more than the report without one (tests/test_plans.py renders it).
@@ -36,7 +37,12 @@ STEPS_MAX = 30
 AGREED_BY_MAX = 120
 
 STATUSES = ("planned", "started", "done", "dropped")
-STATUS_LABELS = {"planned": "Planned", "started": "Started", "done": "Done", "dropped": "Dropped"}
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "started": N_("Started"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
 CUSTOM_PREFIX = "custom-"
 CUSTOM_ID = re.compile(r"custom-[a-z0-9][a-z0-9-]{0,39}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -206,13 +206,17 @@ def group_report_context(  # type: ignore[no-untyped-def]
         view.summary, view.questionnaire, answer_sets=[m.answers for m in view.members], name=group.name
     )
     curation = group.settings or {}
-    people = "participant" if n == 1 else "participants"
-    label = f"Workshop “{group.name}”, {n} {people}"
-    if not view.snapshot.shows_numbers:
-        # Rule 13: below k nothing numeric is published, in the report as on the pages.
-        label = f"Workshop “{group.name}”: no figures yet, fewer than {view.snapshot.k} complete responses"
-    elif view.snapshot.unpublished:
-        label += f" (of {view.snapshot.complete} finished; the rest appear with the next snapshot)"
+    from reports.context import workshop_label
+
+    # Rule 13: below k nothing numeric is published, in the report as on the pages.
+    label = workshop_label(
+        group.name,
+        n,
+        view.snapshot.k,
+        view.snapshot.shows_numbers,
+        view.snapshot.unpublished,
+        view.snapshot.complete,
+    )
     context = build_context(
         view.summary.result,
         organisation=group.organisation or group.name,
