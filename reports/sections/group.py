@@ -136,8 +136,7 @@ def gap_summary(gap: GroupGap | None, labels: Mapping[str, str], q: Questionnair
     if gap is None:
         return _("No comparison of leaders and the others is available for this group.")
     if gap.withheld_reason:
-        reason = _(gap.withheld_reason)
-        return _("The comparison of leaders and the others is withheld: {reason}").format(reason=reason)
+        return gap.withheld_reason  # a whole sentence, in the report's language (inputs.gap_reason)
     rows = [r for r in gap.rows if r.gap is not None]
     if not rows:
         return _("Leaders and the others cannot be compared: no dimension has scores on both sides.")
