@@ -220,7 +220,10 @@ def _text_slide(deck: Any, title: str, lines: list[str], notes: str) -> Any:
 def _disputed(deck: Any, r: ReportContext) -> None:
     if r.group is None or not r.group.prompts:
         return
-    lines = [f"{p.text} ({p.dimension_label}, SD {p.sd})" for p in r.group.prompts]
+    lines = [
+        _("{question} ({area}, SD {sd})").format(question=p.text, area=p.dimension_label, sd=p.sd)
+        for p in r.group.prompts
+    ]
     notes = "\n".join(
         f"{p.text}: " + ", ".join(f"{label} {count}" for label, count in p.distribution)
         for p in r.group.prompts

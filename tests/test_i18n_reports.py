@@ -96,10 +96,15 @@ def _leftovers(text: str, allowed: list[str]) -> list[str]:
     rest = re.sub(r"(?:\b[^\W\d_]{1,2}\b ){3,}[^\W\d_]{1,2}\b", " ", rest)
     # (Headings set in capitals by the stylesheet show the allowed texts upper-cased.)
     spaced = {" ".join(a.split()) for a in allowed if a.strip()}
+    # (and answers quoted without their closing full stop)
+    spaced |= {a.rstrip(".") for a in spaced}
     known = sorted(spaced | {a.upper() for a in spaced}, key=len, reverse=True)
-    # The allowed texts first (a message may hold one, and the PDF may set its closing marker a
-    # line further on), then the marked messages innermost first, then the allowed texts again.
-    for item in known:
+    # Long allowed texts first (a message may hold one, and the PDF may set its closing marker a
+    # line further on), then the marked messages innermost first, then the long texts again.
+    # Short ones (a name, a role) only inside what is left: taken out of a longer text first,
+    # they would leave fragments of it that are no longer found in it.
+    long_texts = [a for a in known if len(a) >= 30]
+    for item in long_texts:
         rest = rest.replace(item, " ")
     while True:
         stripped = _MARKED.sub(" ", rest)
@@ -107,19 +112,24 @@ def _leftovers(text: str, allowed: list[str]) -> list[str]:
             break
         rest = stripped
     rest = " ".join(rest.split())
-    for item in known:
+    for item in long_texts:
         rest = rest.replace(item, " ")
-    # A chart's label wraps onto two lines with other labels set between its halves: a run of one
-    # or two words, each a word of the allowed texts, is such a half.
     vocabulary = {word for a in allowed for word in _WORD.findall(a)}
-    # A table cell's text wraps too, its lines set between the other cells' lines: a run found
-    # verbatim inside an allowed text is such a line.
-    return [
-        run
-        for run in _WORDS.findall(rest)
-        if not (len(words := _WORD.findall(run)) <= 2 and all(w in vocabulary for w in words))
-        and not any(run in item for item in known)
-    ]
+    short = re.compile("|".join(re.escape(a) for a in known if len(a) < 30) or "(?!)")
+    left = []
+    for run in _WORDS.findall(rest):
+        for piece in short.split(run):  # a fragment split at a short text is still a fragment
+            for part in _WORDS.findall(piece):
+                # A table cell's or a chart label's text wraps, its lines set between other
+                # cells' lines: a line found verbatim inside an allowed text is such a line, and
+                # so is a label's half (one or two words of the allowed texts) set on its own.
+                words = _WORD.findall(part)
+                if any(part in item for item in known):
+                    continue
+                if len(words) <= 2 and all(w in vocabulary for w in words):
+                    continue
+                left.append(part)
+    return left
 
 
 def _allowed(app: Flask, *extra: str) -> list[str]:
