@@ -48,6 +48,7 @@ class GroupGap:
     leaders_n: int
     others_n: int
     rows: tuple[GapRow, ...] = ()
+    withheld_summary: str | None = None  # the same reason as the executive summary words it
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,39 @@ def gap_reason(gap: Any) -> str:
     return frame.format(size=size)
 
 
+def gap_summary_reason(gap: Any) -> str:
+    """``gap_reason`` as the executive summary's sentence about the leaders and the others."""
+    size = gap.min_group_size
+    if (gap.reason or "").startswith("Withheld: no role"):
+        return _(
+            "The comparison of leaders and the others is withheld: no role counts as leadership in this "
+            "group, so there is nothing to compare."
+        )
+    leaders, others = gap.leaders < size, gap.others < size
+    if leaders and others:
+        frame = ngettext(
+            "The comparison of leaders and the others is withheld: fewer than {size} leader and fewer than "
+            "{size} others have answered.",
+            "The comparison of leaders and the others is withheld: fewer than {size} leaders and fewer than "
+            "{size} others have answered.",
+            size,
+        )
+    elif leaders:
+        frame = ngettext(
+            "The comparison of leaders and the others is withheld: fewer than {size} leader has answered.",
+            "The comparison of leaders and the others is withheld: fewer than {size} leaders have answered.",
+            size,
+        )
+    else:
+        frame = ngettext(
+            "The comparison of leaders and the others is withheld: fewer than {size} other person has "
+            "answered.",
+            "The comparison of leaders and the others is withheld: fewer than {size} others have answered.",
+            size,
+        )
+    return frame.format(size=size)
+
+
 def group_data_from_summary(
     summary: GroupSummary,
     questionnaire: Questionnaire,
@@ -177,6 +211,7 @@ def group_data_from_summary(
     g = summary.gap
     gap = GroupGap(
         withheld_reason=gap_reason(g) if g.withheld else None,
+        withheld_summary=gap_summary_reason(g) if g.withheld else None,
         leaders_n=g.leaders,
         others_n=g.others,
         rows=tuple(

@@ -136,7 +136,8 @@ def gap_summary(gap: GroupGap | None, labels: Mapping[str, str], q: Questionnair
     if gap is None:
         return _("No comparison of leaders and the others is available for this group.")
     if gap.withheld_reason:
-        return gap.withheld_reason  # a whole sentence, in the report's language (inputs.gap_reason)
+        # Whole sentences in the report's language (inputs.gap_summary_reason, inputs.gap_reason).
+        return gap.withheld_summary or gap.withheld_reason
     rows = [r for r in gap.rows if r.gap is not None]
     if not rows:
         return _("Leaders and the others cannot be compared: no dimension has scores on both sides.")
