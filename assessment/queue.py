@@ -30,6 +30,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from reports.bounded import RenderLimitExceeded
 
+from .i18n import force_locale, get_locale
 from .services import NotFound, jobs
 from .services.job_kinds import FORGET_PAYLOAD, HANDLERS, JobContext
 from .services.mail import MailError
@@ -38,6 +39,8 @@ from .services.reports import ReportNotReady
 log = logging.getLogger(__name__)
 
 # A job that fails with one of these fails for good: running it again gives the same answer.
+# The payload's entry that carries the queuing request's locale into the worker.
+LOCALE_KEY = "_locale"
 FINAL = (RenderLimitExceeded, NotFound, ReportNotReady, MailError)
 
 
@@ -99,7 +102,11 @@ class Queue:
         self._task(job_id)
 
     def enqueue(self, job_id: str, kind: str, payload: dict[str, Any], *, rerun: bool = True) -> None:
-        """Queue the job unless one with this id is queued or running already."""
+        """Queue the job unless one with this id is queued or running already. The job runs in
+        the locale of the request (or job) that queued it: a report's words, and so the key it is
+        kept under, are the ones the waiting request expects."""
+        if LOCALE_KEY not in payload:
+            payload = {**payload, LOCALE_KEY: str(get_locale() or self.app.config["DEFAULT_LOCALE"])}
         if jobs.submit(self.engine, job_id, kind, payload, rerun=rerun):
             self.send(job_id)
 
@@ -144,7 +151,8 @@ class Queue:
                 if handler is None:
                     raise NotFound(f"no job of the kind {job.kind!r}")
                 ctx = JobContext(self.app.extensions["database"], self.app.config, self.enqueue)
-                with self.app.extensions["database"].session() as session:
+                locale = job.payload.get(LOCALE_KEY) or self.app.config["DEFAULT_LOCALE"]
+                with force_locale(locale), self.app.extensions["database"].session() as session:
                     result = handler(ctx, session, job.payload)
             except Exception as exc:
                 error = exc

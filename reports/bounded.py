@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .context import ReportContext
-from .render import render_pdf
+from .render import prepare, render_pdf, render_prepared
 
 # Defaults, overridable per call (the web app reads REPORT_RENDER_SECONDS and
 # REPORT_RENDER_MEMORY_MB). A workshop report renders in about 1 s on a busy 2-core machine.
@@ -162,8 +162,10 @@ def configure(timeout: float | None = None, memory_mb: int | None = None) -> Non
 
 
 def render_pdf_bounded(context: ReportContext, *, timeout: float | None = None) -> bytes:
-    """``render_pdf(context)`` in the warm child, within its time and memory bounds."""
-    return _renderer.render(context, timeout)
+    """``render_pdf(context)`` in the warm child, within its time and memory bounds. The HTML is
+    made here, in the caller's locale (``force_locale``), and only laid out in the child: the
+    child has no request or app context of its own to translate in."""
+    return _renderer.render(prepare(context), timeout, render_prepared)
 
 
 def run_bounded(make: Callable[[Any], bytes], argument: Any, *, timeout: float | None = None) -> bytes:

@@ -9,10 +9,15 @@ import hashlib
 from icalendar import Calendar, Event
 
 from assessment.domain.plan import STATUS_LABELS, Plan
+from assessment.domain.text import N_
+from assessment.i18n import _
+
+from .plan_section import STATUS_NAMES
+from .prose import lower_word
 
 PRODID = "-//Social organisation self-assessment//plan//EN"
 SUMMARY = "{title} ({organisation})"
-DESCRIPTION = "Owner: {owner}. Status: {status}.{note}"
+DESCRIPTION = N_("Owner: {owner}. Status: {status}.")  # translated in the caller's locale
 
 
 def plan_calendar(plan: Plan, *, organisation: str, uid_base: str, stamp: dt.datetime | None = None) -> bytes:
@@ -21,7 +26,9 @@ def plan_calendar(plan: Plan, *, organisation: str, uid_base: str, stamp: dt.dat
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Plan: {organisation or 'the organisation'}")
+    calendar.add(
+        "x-wr-calname", _("Plan: {organisation}").format(organisation=organisation or _("the organisation"))
+    )
     moment = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     for step in plan.active:
         if step.due is None:
@@ -32,14 +39,14 @@ def plan_calendar(plan: Plan, *, organisation: str, uid_base: str, stamp: dt.dat
         event.add("dtstamp", moment)
         event.add("dtstart", step.due)
         event.add("dtend", step.due + dt.timedelta(days=1))
-        event.add("summary", SUMMARY.format(title=step.title, organisation=organisation or "plan"))
+        event.add("summary", SUMMARY.format(title=step.title, organisation=organisation or _("plan")))
         event.add(
             "description",
-            DESCRIPTION.format(
-                owner=step.owner or "not named",
-                status=STATUS_LABELS[step.status].lower(),
-                note=f"\n\n{step.note}" if step.note else "",
-            ),
+            _(DESCRIPTION).format(
+                owner=step.owner or _("not named"),
+                status=lower_word(_(STATUS_NAMES.get(step.status, STATUS_LABELS[step.status]))),
+            )
+            + (f"\n\n{step.note}" if step.note else ""),
         )
         calendar.add_component(event)
     return calendar.to_ical()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from assessment.domain.figures import shown_score
+from assessment.i18n import _
 
 FONT = "Inter, 'Noto Sans', 'WenQuanYi Micro Hei', sans-serif"
 INK = "#1f2933"
@@ -176,7 +177,7 @@ def spectrum_svg(
         f'height="{_n(bar_h)}" fill="none" stroke="{RULE}" stroke-width="0.8"/>'
     )
     # Threshold and floor.
-    for cls, value, text in (("threshold", threshold, "social threshold"), ("floor", floor, "floor")):
+    for cls, value, text in (("threshold", threshold, _("social threshold")), ("floor", floor, _("floor"))):
         x = spectrum_x(value)
         body.append(
             f'<g class="{cls}" data-value="{value!r}">'
@@ -218,10 +219,11 @@ def spectrum_svg(
         )
     body.extend(band_labels)
     # Dimensions: dots on a track below, labels in as many rows as it takes not to overlap.
+    dimensions_word = _("Dimensions")  # outside the f-string, where the extractor finds it
     track_y = bar_bottom + 40
     body.append(
         f'<text x="{_n(SPECTRUM_LEFT)}" y="{_n(track_y - 9)}" font-size="8.5" '
-        f'fill="{MUTED}">Dimensions</text>'
+        f'fill="{MUTED}">{_t(dimensions_word)}</text>'
         f'<line x1="{_n(SPECTRUM_LEFT)}" y1="{_n(track_y)}" x2="{_n(SPECTRUM_RIGHT)}" y2="{_n(track_y)}" '
         f'stroke="{RULE}" stroke-width="1"/>'
     )
@@ -259,9 +261,10 @@ def spectrum_svg(
     missing = [m for m in marks if m.score is None]
     if missing:
         names = ", ".join(m.label for m in missing)
+        unplaced = _("Not enough answers to place: {names}").format(names=names)
         body.append(
             f'<text class="unscored" x="{_n(SPECTRUM_LEFT)}" y="{_n(height + 8)}" font-size="9" '
-            f'fill="{WARN}">Not enough answers to place: {_t(names)}</text>'
+            f'fill="{WARN}">{_t(unplaced)}</text>'
         )
         height += 16
     label = f"Spectrum from {low_pole} (0) to {high_pole} (100): " + (

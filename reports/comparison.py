@@ -23,7 +23,7 @@ from assessment.domain.figures import MISSING, shown_change, shown_number, shown
 
 from .charts import MUTED, PALE, _n, _svg, _t, wrap_words
 from .fetcher import Asset, asset_url
-from .render import PreparedReport, _environment, html_to_pdf, stylesheet
+from .render import PreparedReport, _environment, html_to_pdf, page_number_css, stylesheet
 
 COLOUR_A = "#7a8794"  # the reference side: grey
 COLOUR_B = "#1d5c8f"  # the side compared: the report's accent
@@ -499,7 +499,7 @@ COMPARISON_CSS = Path(__file__).resolve().parent / "css" / "comparison.css"
 def prepare_comparison(context: ComparisonContext) -> PreparedReport:
     """The comparison's HTML, CSS and charts with the key its render is kept under (the same
     kind of key as the other reports': everything it shows, and the renderer)."""
-    css = stylesheet() + "\n" + COMPARISON_CSS.read_text(encoding="utf-8")
+    css = stylesheet() + "\n" + COMPARISON_CSS.read_text(encoding="utf-8") + "\n" + page_number_css()
     return PreparedReport(render_comparison_html(context), css, context.assets)
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.domain.result import Result
+from assessment.i18n import _, ngettext
 
 from . import charts
 from .fetcher import Asset
@@ -56,8 +57,10 @@ from .sections.common import (
     date_display,
     drawable,
     fmt,
+    localised,
     lower_first,
     pct,
+    report_language,
     score_shown,
     short,
     text_direction,
@@ -153,6 +156,34 @@ class ReportContext:
     roadmap_more: int = 0  # steps the core's roadmap page leaves to the full edition
     plan: Any = None  # reports.plan_section.PlanSection: the client's edited plan (with_plan)
     benchmark: Any = None  # rule 18's section, set by benchmark_section.with_benchmark
+    agreement_bounds: tuple[str, str] = ("0.70", "0.50")  # r_wg(j)'s high and moderate, as shown
+    rounding_example: str = "39.6"  # rule 17's example, with the locale's decimal sign
+
+
+def self_assessment_label(role: str) -> str:
+    """Whose view an individual report is ("Self-assessment (Leadership)"), for the cover."""
+    return _("Self-assessment ({role})").format(role=role) if role else _("Self-assessment")
+
+
+def workshop_label(name: str, n: int, k: int, shows_numbers: bool, unpublished: bool, complete: int) -> str:
+    """Whose view a workshop report is, for the cover (rule 13: no count below k)."""
+    if not shows_numbers:
+        return ngettext(
+            "Workshop “{name}”: no figures yet, fewer than {k} complete response",
+            "Workshop “{name}”: no figures yet, fewer than {k} complete responses",
+            k,
+        ).format(name=name, k=k)
+    if unpublished:
+        return ngettext(
+            "Workshop “{name}”, {n} participant (of {complete} finished; the rest appear with the next "
+            "snapshot)",
+            "Workshop “{name}”, {n} participants (of {complete} finished; the rest appear with the next "
+            "snapshot)",
+            n,
+        ).format(name=name, n=n, complete=complete)
+    return ngettext("Workshop “{name}”, {n} participant", "Workshop “{name}”, {n} participants", n).format(
+        name=name, n=n
+    )
 
 
 def build_context(
@@ -161,7 +192,7 @@ def build_context(
     organisation: str,
     date: dt.date,
     prepared_by: str | None = None,
-    respondent_label: str = "Self-assessment",
+    respondent_label: str | None = None,
     group: GroupData | None = None,
     commentary: str | None = None,
     hidden_recommendations: Iterable[str] = (),
@@ -214,11 +245,11 @@ def build_context(
         order=recommendation_order,
         extra=dict(extra or {}),
     )
-    organisation = " ".join(drawable(organisation).split()) or "Your organisation"
+    organisation = " ".join(drawable(organisation).split()) or _("Your organisation")
     ranked, fields = roadmap_section.fields(inputs)
     views = group_section.group_views(q, group)
     fields.update(summary_section.fields(inputs, ranked, organisation))
-    findings, _ = summary_section.findings_and_strongest(inputs)
+    findings, _strongest = summary_section.findings_and_strongest(inputs)
     lines = group_section.group_lines(q, group, views)
     fields.update(dimensions_section.fields(inputs, views, ranked, findings, lines))
     fields.update(position_section.fields(inputs))
@@ -233,15 +264,17 @@ def build_context(
     commentary = drawable(commentary) if commentary else commentary
     fields.update(commentary_section.fields(commentary))
     fields.update(
-        language=q.language,
+        language=report_language(q.language),
         document_title=f"{q.title}: {organisation}",
+        agreement_bounds=(localised("0.70"), localised("0.50")),
+        rounding_example=localised("39.6"),
         author=prepared_by or branding.name or q.title,
         organisation=organisation,
         organisation_short=short(organisation),
         date_display=date_display(date),
         date_iso=date.isoformat(),
         prepared_by=prepared_by or None,
-        respondent_label=drawable(respondent_label),
+        respondent_label=drawable(respondent_label or self_assessment_label("")),
         questionnaire_title=q.title,
         questionnaire_version=q.version,
         questionnaire_id=q.id,

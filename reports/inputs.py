@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assessment.domain.findings import Finding
 from assessment.domain.groups import GroupSummary
 from assessment.domain.questionnaire import Questionnaire
 from assessment.domain.result import dimension_results
 from assessment.domain.scoring import UNSURE, Answer, item_score
+from assessment.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class GroupGap:
     leaders_n: int
     others_n: int
     rows: tuple[GapRow, ...] = ()
+    withheld_summary: str | None = None  # the same reason as the executive summary words it
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,73 @@ def group_coverage(
     return out
 
 
+def gap_reason(gap: Any) -> str:
+    """Why the leaders' and others' comparison is withheld (rule 9), in the report's language:
+    the domain's reason says the same in English, from the same counts."""
+    size = gap.min_group_size
+    if (gap.reason or "").startswith("Withheld: no role"):
+        return _("Withheld: no role counts as leadership in this group, so there is nothing to compare.")
+    leaders, others = gap.leaders < size, gap.others < size
+    if leaders and others:
+        frame = ngettext(
+            "Withheld: fewer than {size} leader and fewer than {size} others have answered. The comparison "
+            "appears once each side has at least {size} person, so that no one's answers can be singled out.",
+            "Withheld: fewer than {size} leaders and fewer than {size} others have answered. The comparison "
+            "appears once each side has at least {size} people, so that no one's answers can be singled out.",
+            size,
+        )
+    elif leaders:
+        frame = ngettext(
+            "Withheld: fewer than {size} leader has answered. The comparison appears once each side has at "
+            "least {size} person, so that no one's answers can be singled out.",
+            "Withheld: fewer than {size} leaders have answered. The comparison appears once each side has at "
+            "least {size} people, so that no one's answers can be singled out.",
+            size,
+        )
+    else:
+        frame = ngettext(
+            "Withheld: fewer than {size} other person has answered. The comparison appears once each side "
+            "has at least {size} person, so that no one's answers can be singled out.",
+            "Withheld: fewer than {size} others have answered. The comparison appears once each side has at "
+            "least {size} people, so that no one's answers can be singled out.",
+            size,
+        )
+    return frame.format(size=size)
+
+
+def gap_summary_reason(gap: Any) -> str:
+    """``gap_reason`` as the executive summary's sentence about the leaders and the others."""
+    size = gap.min_group_size
+    if (gap.reason or "").startswith("Withheld: no role"):
+        return _(
+            "The comparison of leaders and the others is withheld: no role counts as leadership in this "
+            "group, so there is nothing to compare."
+        )
+    leaders, others = gap.leaders < size, gap.others < size
+    if leaders and others:
+        frame = ngettext(
+            "The comparison of leaders and the others is withheld: fewer than {size} leader and fewer than "
+            "{size} others have answered.",
+            "The comparison of leaders and the others is withheld: fewer than {size} leaders and fewer than "
+            "{size} others have answered.",
+            size,
+        )
+    elif leaders:
+        frame = ngettext(
+            "The comparison of leaders and the others is withheld: fewer than {size} leader has answered.",
+            "The comparison of leaders and the others is withheld: fewer than {size} leaders have answered.",
+            size,
+        )
+    else:
+        frame = ngettext(
+            "The comparison of leaders and the others is withheld: fewer than {size} other person has "
+            "answered.",
+            "The comparison of leaders and the others is withheld: fewer than {size} others have answered.",
+            size,
+        )
+    return frame.format(size=size)
+
+
 def group_data_from_summary(
     summary: GroupSummary,
     questionnaire: Questionnaire,
@@ -140,7 +210,8 @@ def group_data_from_summary(
         )
     g = summary.gap
     gap = GroupGap(
-        withheld_reason=g.reason if g.withheld else None,
+        withheld_reason=gap_reason(g) if g.withheld else None,
+        withheld_summary=gap_summary_reason(g) if g.withheld else None,
         leaders_n=g.leaders,
         others_n=g.others,
         rows=tuple(
@@ -155,7 +226,10 @@ def group_data_from_summary(
             text=p.text,
             sd=p.sd,
             n=p.n,
-            distribution=tuple((label, count) for _, label, count in p.distribution),
+            # The domain's row for "unsure" names it in English; the report names it itself.
+            distribution=tuple(
+                (_("Unsure") if value == UNSURE else label, count) for value, label, count in p.distribution
+            ),
             spread=p.spread,
         )
         for p in summary.prompts

@@ -17,14 +17,23 @@ from dataclasses import dataclass
 from assessment.domain.plan import STATUS_LABELS, Plan, ReviewStep
 from assessment.domain.questionnaire import Questionnaire
 from assessment.domain.roadmap import RoadmapEntry
+from assessment.domain.text import N_
+from assessment.i18n import _
 
 from .context import ReportContext
 from .sections.common import date_display as _date_display
 from .sections.common import drawable
 
-AGREED = "Plan agreed on {date}"
-AGREED_BY = "Plan agreed on {date} by {name}"
-REVIEW_CAVEAT = (
+# The plan's statuses as the reports name them (the domain's STATUS_LABELS, in this catalogue too).
+STATUS_NAMES = {
+    "planned": N_("Planned"),
+    "started": N_("Started"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
+AGREED = N_("Plan agreed on {date}")
+AGREED_BY = N_("Plan agreed on {date} by {name}")
+REVIEW_CAVEAT = N_(
     "A change in these practices is not proof that the step caused it: other things changed too, "
     "and answers vary from one time to the next."
 )
@@ -97,7 +106,7 @@ def plan_section(
             due=_date_display(s.due) if s.due else "",
             due_iso=s.due.isoformat() if s.due else "",
             status=s.status,
-            status_label=STATUS_LABELS[s.status],
+            status_label=_(STATUS_NAMES.get(s.status, STATUS_LABELS[s.status])),
             note=drawable(s.note),
             area=rec_area.get(s.id, ""),
         )
@@ -109,7 +118,7 @@ def plan_section(
     agreed = ""
     if plan is not None and agreed_on is not None:
         name = drawable(plan.agreed_by)
-        agreed = (AGREED_BY if name else AGREED).format(date=_date_display(agreed_on), name=name)
+        agreed = _(AGREED_BY if name else AGREED).format(date=_date_display(agreed_on), name=name)
     planned = {s.id for s in plan.active} if plan else set()
     return PlanSection(
         agreed=agreed,
@@ -126,7 +135,7 @@ def plan_section(
         review=tuple(
             ReviewRow(
                 drawable(r.title),
-                STATUS_LABELS[r.status],
+                _(STATUS_NAMES.get(r.status, STATUS_LABELS[r.status])),
                 len(r.items),
                 r.before_shown.text,
                 r.after_shown.text,
@@ -134,8 +143,10 @@ def plan_section(
             )
             for r in review
         ),
-        review_of=f"the plan of {_date_display(review_date)}" if review_date else "the earlier plan",
-        review_caveat=REVIEW_CAVEAT,
+        review_of=_("the plan of {date}").format(date=_date_display(review_date))
+        if review_date
+        else _("the earlier plan"),
+        review_caveat=_(REVIEW_CAVEAT),
     )
 
 

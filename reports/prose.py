@@ -3,11 +3,12 @@
 The verdict, the strongest and the weakest area, the position line and the lead of what would lift
 a dimension (rule 16) are written here, from a ``Result`` and the findings it (or its group)
 has. Nothing here quotes a stage description: those describe a stage, and the report prints them
-only under a heading saying so. Every sentence frame is a module-level constant (a translation
-layer replaces them later); a frame has a few wordings, chosen from the answers themselves, so
+only under a heading saying so. Every sentence frame is a module-level constant, marked for the
+reports' catalogue and translated when used (placeholders filled after translating); a frame
+has a few wordings, chosen from the answers themselves, so
 two reports do not read alike where their answers differ.
 
-Plain Python (no Flask): the PDF report and the results page both use it.
+Plain Python but for gettext (assessment.i18n): the PDF report and the results page both use it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assessment.domain.figures import score_text
 from assessment.domain.findings import (
     FIND_OUT,
     IN_PLACE,
@@ -31,93 +31,112 @@ from assessment.domain.findings import (
 from assessment.domain.lift import Lift
 from assessment.domain.result import Result
 from assessment.domain.scoring import DimensionScore
+from assessment.domain.text import N_
+from assessment.i18n import _, ngettext
+
+from .sections.common import report_locale, score_text
 
 # --------------------------------------------------------------------------- sentence frames
 # {org}: the organisation's name; {stage}: its stage label; {overall}, {threshold}, {floor}: figures
 # as shown (rule 17); {area}/{score}: a dimension and its score as shown.
 OPENING_SOCIAL = (
-    "{org} is a social organisation at the {stage} stage: its overall index of {overall} is past the "
-    "{threshold} a social organisation needs, and no area is under the floor of {floor}.",
-    "At {overall} overall, {org} counts as a social organisation ({stage} stage): above {threshold}, "
-    "with every area at {floor} or more.",
+    N_(
+        "{org} is a social organisation at the {stage} stage: its overall index of {overall} is past "
+        "the {threshold} a social organisation needs, and no area is under the floor of {floor}."
+    ),
+    N_(
+        "At {overall} overall, {org} counts as a social organisation ({stage} stage): above "
+        "{threshold}, with every area at {floor} or more."
+    ),
 )
 OPENING_HELD_BACK = (
-    "{org} is at the {stage} stage with an overall index of {overall}, above the {threshold} of a "
-    "social organisation; but {area} is at {score}, under the floor of {floor}, and a strong average "
-    "does not make up for one area that is not social, so it does not count as one yet.",
-    "Overall, {org} scores {overall} ({stage} stage), past the {threshold} of a social organisation; "
-    "{area}, at {score}, is below the floor of {floor}, so it is not one yet.",
+    N_(
+        "{org} is at the {stage} stage with an overall index of {overall}, above the {threshold} of a "
+        "social organisation; but {area} is at {score}, under the floor of {floor}, and a strong "
+        "average does not make up for one area that is not social, so it does not count as one yet."
+    ),
+    N_(
+        "Overall, {org} scores {overall} ({stage} stage), past the {threshold} of a social "
+        "organisation; {area}, at {score}, is below the floor of {floor}, so it is not one yet."
+    ),
 )
 OPENING_USING = (
-    "{org} is at the {stage} stage, with an overall index of {overall}; a social organisation reaches "
-    "{threshold}, with no area under {floor}.",
-    "With an overall index of {overall}, {org} stands at the {stage} stage, short of the {threshold} "
-    "(and no area under {floor}) that would make it a social organisation.",
+    N_(
+        "{org} is at the {stage} stage, with an overall index of {overall}; a social organisation "
+        "reaches {threshold}, with no area under {floor}."
+    ),
+    N_(
+        "With an overall index of {overall}, {org} stands at the {stage} stage, short of the "
+        "{threshold} (and no area under {floor}) that would make it a social organisation."
+    ),
 )
-OPENING_PROVISIONAL = (
+OPENING_PROVISIONAL = N_(
     "Too few answers to score {missing}, so {org} has no overall index yet and this verdict is "
     "provisional; answering more of those questions would settle it."
 )
 WEAKEST_LEAD = (
-    "The weakest area is {area}, at {score}. The answers furthest from the social end there:",
-    "{area} ({score}) is furthest behind. What the answers there say:",
-    "Furthest behind is {area}, at {score}:",
+    N_("The weakest area is {area}, at {score}. The answers furthest from the social end there:"),
+    N_("{area} ({score}) is furthest behind. What the answers there say:"),
+    N_("Furthest behind is {area}, at {score}:"),
 )
 WEAKEST_PARTLY_LEAD = (
-    "The weakest area is {area}, at {score}; no answer there is at the unsocial end, and the lowest are:",
-    "{area} ({score}) is furthest behind, with no answer at the unsocial end; its lowest:",
+    N_("The weakest area is {area}, at {score}; no answer there is at the unsocial end, and the lowest are:"),
+    N_("{area} ({score}) is furthest behind, with no answer at the unsocial end; its lowest:"),
 )
 WEAKEST_PARTLY_LEAD_GROUP = (
-    "The weakest area is {area}, at {score}; no practice there is weak for most of the room, and the "
-    "lowest is:",
-    "{area} ({score}) is furthest behind, though no practice there is weak for most of the room; its lowest:",
+    N_(
+        "The weakest area is {area}, at {score}; no practice there is weak for most of the room, and "
+        "the lowest is:"
+    ),
+    N_(
+        "{area} ({score}) is furthest behind, though no practice there is weak for most of the room; "
+        "its lowest:"
+    ),
 )
 STRONGEST_LEAD = (
-    "The strongest area is {area}, at {score}:",
-    "{area} ({score}) is the strongest area:",
-    "Strongest is {area}, at {score}:",
+    N_("The strongest area is {area}, at {score}:"),
+    N_("{area} ({score}) is the strongest area:"),
+    N_("Strongest is {area}, at {score}:"),
 )
 NO_STRENGTH = (
-    "No area has a strength yet: no answer reached the social end. The nearest is in {area}:",
-    "Nothing is a strength yet; the answer closest to the social end is in {area}:",
+    N_("No area has a strength yet: no answer reached the social end. The nearest is in {area}:"),
+    N_("Nothing is a strength yet; the answer closest to the social end is in {area}:"),
 )
 NO_STRENGTH_GROUP = (
-    "No practice is a strength for most of the room yet; the nearest is in {area}:",
-    "Nothing is a strength for most of the room yet. Closest to the social end, in {area}:",
+    N_("No practice is a strength for most of the room yet; the nearest is in {area}:"),
+    N_("Nothing is a strength for most of the room yet. Closest to the social end, in {area}:"),
 )
-FIRST_STEP = "The roadmap starts with \u201c{title}\u201d ({horizon}, {owner})."
-POSITION_LINE = (
+FIRST_STEP = N_("The roadmap starts with \u201c{title}\u201d ({horizon}, {owner}).")
+POSITION_LINE = N_(
     "On the axis from {low} (0) to {high} (100), {org} stands at {overall}; its areas run from "
     "{lowest} at {lowest_score} to {highest} at {highest_score}."
 )
-POSITION_LINE_FLAT = (
+POSITION_LINE_FLAT = N_(
     "On the axis from {low} (0) to {high} (100), {org} stands at {overall}, every area at {score}."
 )
-POSITION_LINE_NO_INDEX = (
+POSITION_LINE_NO_INDEX = N_(
     "With too few answers for an overall index, only the scored areas are marked: from {lowest} at "
     "{lowest_score} to {highest} at {highest_score}."
 )
 # Rule 16: {n} practices, {area}, {score} now, {target} the next stage's bound, {stage} its label.
-LIFT_LEAD = (
-    "Raising {these} to {its} most social answer would bring {area} from {score} to {target} or more, "
-    "the start of {stage}:"
+# Singular and plural as whole sentences (ngettext in ``lift_lead``), never built from "these"/"its".
+LIFT_UNREACHABLE = N_(
+    "Even with every answered practice of {area} at its most social answer it would not reach "
+    "{target}; the unanswered questions decide it:"
 )
-LIFT_UNREACHABLE = (
-    "Even with every answered practice of {area} at its most social answer it would not reach {target}; "
-    "the unanswered questions decide it:"
-)
-LIFT_OPEN = "{count} of its questions {were} unsure or unanswered: answering {them} may change this."
-# Group dimension line: spread, agreement and the role gap, told together (rule 9).
-GROUP_SPREAD = "{n} people scored {area} from {low} to {high} (mean {mean}, SD {sd})"
+# Group dimension line: spread, agreement and the role gap, told together (rule 9): each a clause
+# that stands as a sentence of its own, joined by semicolons (so word order never spans two).
+GROUP_SPREAD = N_("{n} people scored {area} from {low} to {high} (mean {mean}, SD {sd})")
 AGREEMENT_WORDS = {
-    "high": "they answered its questions much alike",
-    "moderate": "their answers to its questions partly agree",
-    "low": "their answers to its questions differ widely",
+    "high": N_("they answered its questions much alike"),
+    "moderate": N_("their answers to its questions partly agree"),
+    "low": N_("their answers to its questions differ widely"),
 }
-AGREEMENT_BUT_WIDE = "most answered its questions alike, yet a few see it very differently"
-GAP_WORDS = "leaders scored it {gap} points {direction} than the others ({leaders} against {others})"
-GAP_EVEN = "leaders and the others scored it alike ({leaders} against {others})"
-GAP_WITHHELD = "the leaders' and others' scores are withheld ({reason})"
+AGREEMENT_BUT_WIDE = N_("most answered its questions alike, yet a few see it very differently")
+GAP_HIGHER = N_("leaders scored it {gap} points higher than the others ({leaders} against {others})")
+GAP_LOWER = N_("leaders scored it {gap} points lower than the others ({leaders} against {others})")
+GAP_EVEN = N_("leaders and the others scored it alike ({leaders} against {others})")
+GAP_WITHHELD = N_("the leaders' and others' scores are withheld ({reason})")
 # A spread this wide (points between the lowest and the highest score, or an SD this large) is
 # called "very differently" even where the item-level agreement is high: the two are told together.
 WIDE_RANGE = 50.0
@@ -127,9 +146,10 @@ WIDE_SD = 15.0
 def _pick(frames: Sequence[str] | str, *keys: object) -> str:
     """One wording of a frame, chosen by the facts it will state (stable across processes)."""
     if isinstance(frames, str):
-        return frames
+        return _(frames)
+    # Chosen by the facts, not the language: the English and the German report pick the same one.
     key = "\x1f".join(map(str, keys)).encode()
-    return frames[zlib.crc32(key) % len(frames)]
+    return _(frames[zlib.crc32(key) % len(frames)])
 
 
 def _bare(text: str) -> str:
@@ -212,7 +232,7 @@ def opening(result: Result, organisation: str) -> str:
     c = result.classification
     if c.provisional:
         missing = ", ".join(d.label for d in result.dimensions if d.score is None)
-        return OPENING_PROVISIONAL.format(missing=missing, org=organisation)
+        return _(OPENING_PROVISIONAL).format(missing=missing, org=organisation)
     facts = {
         "org": organisation,
         "stage": result.stage.label if result.stage else "",
@@ -252,7 +272,7 @@ def verdict(
         out.append(str(strong))
     if first_step is not None:
         title, horizon, owner = first_step
-        out.append(FIRST_STEP.format(title=_bare(title), horizon=horizon.lower(), owner=owner))
+        out.append(_(FIRST_STEP).format(title=_bare(title), horizon=lower_word(horizon), owner=owner))
     return tuple(out)
 
 
@@ -263,19 +283,19 @@ def position_line(result: Result, organisation: str) -> str:
         return ""
     low = min(scored, key=lambda d: d.score)  # type: ignore[arg-type, return-value]
     high = max(scored, key=lambda d: d.score)  # type: ignore[arg-type, return-value]
-    poles = {"low": q.poles["low"]["label"].lower(), "high": q.poles["high"]["label"].lower()}
+    poles = {"low": lower_word(q.poles["low"]["label"]), "high": lower_word(q.poles["high"]["label"])}
     if result.overall is None:
-        return POSITION_LINE_NO_INDEX.format(
+        return _(POSITION_LINE_NO_INDEX).format(
             lowest=low.label,
             lowest_score=score_text(low.score, q),
             highest=high.label,
             highest_score=score_text(high.score, q),
         )
     if score_text(low.score, q) == score_text(high.score, q):
-        return POSITION_LINE_FLAT.format(
+        return _(POSITION_LINE_FLAT).format(
             **poles, org=organisation, overall=score_text(result.overall, q), score=score_text(low.score, q)
         )
-    return POSITION_LINE.format(
+    return _(POSITION_LINE).format(
         **poles,
         org=organisation,
         overall=score_text(result.overall, q),
@@ -293,21 +313,28 @@ def lift_lead(result: Result, lift: Lift) -> tuple[str, str]:
     following = q.next_stage(d.stage) if d.stage else None
     n = len(lift.items)
     if lift.reachable:
-        lead = LIFT_LEAD.format(
-            these="this practice" if n == 1 else f"these {n} practices",
-            its="its" if n == 1 else "their",
+        lead = ngettext(
+            "Raising this practice to its most social answer would bring {area} from {score} to "
+            "{target} or more, the start of {stage}:",
+            "Raising these {n} practices to their most social answer would bring {area} from {score} "
+            "to {target} or more, the start of {stage}:",
+            n,
+        ).format(
+            n=n,
             area=d.label,
             score=score_text(d.score, q),
             target=score_text(lift.target, q),
             stage=following.label if following else "",
         )
     else:
-        lead = LIFT_UNREACHABLE.format(area=d.label, target=score_text(lift.target, q))
+        lead = _(LIFT_UNREACHABLE).format(area=d.label, target=score_text(lift.target, q))
     count = len(lift.open_items)
     note = (
-        LIFT_OPEN.format(
-            count=count, were="was" if count == 1 else "were", them="it" if count == 1 else "them"
-        )
+        ngettext(
+            "{count} of its questions was unsure or unanswered: answering it may change this.",
+            "{count} of its questions were unsure or unanswered: answering them may change this.",
+            count,
+        ).format(count=count)
         if count
         else ""
     )
@@ -328,34 +355,42 @@ def group_line(
 ) -> str:
     """One sentence per dimension of a workshop: the spread of scores, the agreement on its
     questions and the leaders' gap, told so that none contradicts the others."""
-    parts = [GROUP_SPREAD.format(n=n, area=area, low=low, high=high, mean=mean, sd=sd)]
+    parts = [_(GROUP_SPREAD).format(n=n, area=area, low=low, high=high, mean=mean, sd=sd)]
     width, sd_value = spread
     wide = (width is not None and width >= WIDE_RANGE) or (sd_value is not None and sd_value >= WIDE_SD)
     if agreement == "high" and wide:
-        parts.append(AGREEMENT_BUT_WIDE)
+        parts.append(_(AGREEMENT_BUT_WIDE))
     elif agreement in AGREEMENT_WORDS:
-        parts.append(AGREEMENT_WORDS[agreement])
+        parts.append(_(AGREEMENT_WORDS[agreement]))
     if gap is not None:
         leaders, others, difference = gap
-        if difference.lstrip("\u00b1").strip("0.") == "":
-            parts.append(GAP_EVEN.format(leaders=leaders, others=others))
+        if difference.lstrip("\u00b1").strip("0.,") == "":
+            parts.append(_(GAP_EVEN).format(leaders=leaders, others=others))
         else:
-            direction = "lower" if difference.startswith("\u2212") else "higher"
-            parts.append(
-                GAP_WORDS.format(
-                    gap=difference.lstrip("+\u2212"), direction=direction, leaders=leaders, others=others
-                )
-            )
+            frame = GAP_LOWER if difference.startswith("\u2212") else GAP_HIGHER
+            parts.append(_(frame).format(gap=difference.lstrip("+\u2212"), leaders=leaders, others=others))
     elif gap_withheld:
-        parts.append(GAP_WITHHELD.format(reason=_bare(gap_withheld[:1].lower() + gap_withheld[1:])))
+        parts.append(_(GAP_WITHHELD).format(reason=_bare(gap_withheld[:1].lower() + gap_withheld[1:])))
     return "; ".join(parts) + "."
 
 
-KIND_HEADINGS: Mapping[str, str] = {
-    IN_PLACE: "In place",
-    MOSTLY: "Nearly there",
-    PARTLY: "Partly there",
-    WEAK: "Weak",
-    FIND_OUT: "To find out",
+KIND_HEADINGS: Mapping[str, str] = {  # translated where shown
+    IN_PLACE: N_("In place"),
+    MOSTLY: N_("Nearly there"),
+    PARTLY: N_("Partly there"),
+    WEAK: N_("Weak"),
+    FIND_OUT: N_("To find out"),
 }
+
+
+def lower_word(text: str) -> str:
+    """A label set inside a sentence: lower case in English ("the broadcasting stage"), as it is
+    in German (nouns keep their capital there)."""
+    locale = report_locale()
+    if locale is not None and str(locale).startswith("de"):
+        return text
+    # An acronym or a name ("HR", "FAQ") keeps its capitals.
+    return text.lower() if text[1:2].islower() or len(text) == 1 else text
+
+
 KIND_ORDER = (IN_PLACE, MOSTLY, PARTLY, WEAK, FIND_OUT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import weasyprint
+from flask_babel import get_translations
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -31,13 +33,28 @@ RENDER_FORMAT = 1
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPORTS_DIR / "templates"),
         autoescape=True,  # every template, whatever its extension: all user text is escaped
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The catalogue is looked up when a message is shown, so the template is translated into the
+    # language the caller renders in (``force_locale``); outside an app the text stays English.
+    # Newstyle: ``_("%(n)s of %(total)s", n=1, total=2)``, values autoescaped; Jinja fills the
+    # placeholders itself, so these only look the message up.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: get_translations().gettext(text),
+        lambda singular, plural, n: get_translations().ngettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: get_translations().pgettext(context, text),
+    )
+    from .prose import lower_word
+
+    env.filters["inline"] = lower_word  # a label inside a sentence ("the broadcasting stage")
+    return env
 
 
 @cache
@@ -55,6 +72,23 @@ def _accent_css(accent: str) -> str:
     if not (len(accent) == 7 and accent[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in accent[1:])):
         raise ValueError(f"not a colour: {accent!r}")
     return f":root {{ --accent: {accent}; }}"
+
+
+def page_number_css() -> str:
+    """The running header's "Page 2 of 8" in the report's language: the stylesheet's own rule is
+    English, this one (later, so it wins) has the translated words around the two counters."""
+    from assessment.i18n import _
+
+    words = _("Page {page} of {pages}")
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", words):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "").replace('"', "").replace("\n", " ") + '"')
+    return "@page { @top-right { content: " + " ".join(parts) + "; } }"
 
 
 @contextmanager
@@ -140,11 +174,15 @@ class PreparedReport:
     them and of the renderer, so two reports with the same key render to the same PDF. Building
     one costs a few milliseconds; rendering it, most of a second."""
 
-    def __init__(self, html: str, css: str, assets: Mapping[str, Asset], edition: str = "") -> None:
+    def __init__(
+        self, html: str, css: str, assets: Mapping[str, Asset], edition: str = "", language: str = ""
+    ) -> None:
         self.html, self.css, self.assets = html, css, dict(assets)
         digest = hashlib.sha256(_renderer_fingerprint())
-        # The edition changes the HTML anyway; keyed explicitly so the two can never share a row.
+        # The edition and the language change the HTML anyway; keyed explicitly so that an English
+        # and a German render, or the two editions, can never share a row.
         digest.update(b"edition\0" + edition.encode() + b"\0")
+        digest.update(b"language\0" + language.encode() + b"\0")
         for part in (html.encode(), css.encode()):
             digest.update(len(part).to_bytes(8, "big") + part)
         for name in sorted(self.assets):
@@ -158,6 +196,12 @@ class PreparedReport:
 
 
 def prepare(context: ReportContext) -> PreparedReport:
-    """The context's HTML, CSS and assets with the key they are kept under."""
-    css = stylesheet() + "\n" + _accent_css(context.accent)
-    return PreparedReport(render_html(context), css, context.assets, context.edition)
+    """The context's HTML, CSS and assets with the key they are kept under. The HTML is
+    translated here, in the caller's locale: a bounded render's child only lays it out."""
+    css = stylesheet() + "\n" + _accent_css(context.accent) + "\n" + page_number_css()
+    return PreparedReport(render_html(context), css, context.assets, context.edition, context.language)
+
+
+def render_prepared(prepared: PreparedReport) -> bytes:
+    """A prepared report's PDF (module level, so the bounded renderer's child can be sent it)."""
+    return prepared.render()

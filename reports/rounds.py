@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from assessment.domain.text import N_
+from assessment.i18n import _
+
 from .context import ReportContext
 from .sections import Chapter, add_chapter
 
@@ -46,17 +49,17 @@ def _side(side: Any) -> RoundSide:
 
 
 VERDICTS = {
-    "rose": "Agreement rose: the answers' spread narrowed after the discussion.",
-    "fell": "Agreement fell: the answers spread further apart after the discussion.",
-    "unchanged": "Agreement did not change.",
-    "unknown": "Too few answers on one side to compare agreement.",
+    "rose": N_("Agreement rose: the answers' spread narrowed after the discussion."),
+    "fell": N_("Agreement fell: the answers spread further apart after the discussion."),
+    "unchanged": N_("Agreement did not change."),
+    "unknown": N_("Too few answers on one side to compare agreement."),
 }
 
 
 def round_sections(views: Iterable[Any]) -> tuple[RoundSection, ...]:
     """Plain values from ``services.rounds.RoundView``s, in the order the rounds were held."""
     return tuple(
-        RoundSection(n, v.item.text, _side(v.before), _side(v.after), VERDICTS[v.change])
+        RoundSection(n, v.item.text, _side(v.before), _side(v.after), _(VERDICTS[v.change]))
         for n, v in enumerate(views, start=1)
     )
 

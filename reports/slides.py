@@ -20,7 +20,10 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
+from assessment.i18n import _, ngettext
+
 from .context import ReportContext
+from .prose import lower_word
 
 MINUS = "\u2212"
 TITLE_ONLY = 5  # the default template's "Title Only" layout
@@ -48,7 +51,7 @@ def workshop_slides(context: ReportContext) -> bytes:
             _dimension(deck, context, d, accent)
         _disputed(deck, context)
     else:
-        _text_slide(deck, "No figures yet", [context.withheld], context.withheld)
+        _text_slide(deck, _("No figures yet"), [context.withheld], context.withheld)
     _rounds(deck, context)
     _plan(deck, context)
     out = io.BytesIO()
@@ -82,7 +85,7 @@ def _title_slide(deck: Any, r: ReportContext) -> None:
     slide.shapes.title.text = r.organisation
     lines = [r.respondent_label, r.date_display]
     if r.prepared_by:
-        lines.append(f"Prepared by {r.prepared_by}")
+        lines.append(_("Prepared by {name}").format(name=r.prepared_by))
     slide.placeholders[1].text = "\n".join(lines)
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = Inches(0.8), Inches(2.2), Inches(11.7), Inches(1.5)
@@ -129,16 +132,23 @@ def _chart(
 
 def _spectrum(deck: Any, r: ReportContext, accent: RGBColor) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    slide.shapes.title.text = f"{r.classification_label}: overall {r.overall_display}"
+    slide.shapes.title.text = _("{classification}: overall {overall}").format(
+        classification=r.classification_label, overall=r.overall_display
+    )
     _place(slide)
-    categories = ["Overall index", *(d.label for d in r.dimensions)]
+    categories = [_("Overall index"), *(d.label for d in r.dimensions)]
     values = [shown_value(r.overall_display), *(shown_value(d.score_display) for d in r.dimensions)]
-    _chart(slide, categories, [("Group mean", values)], accent)
+    _chart(slide, categories, [(_("Group mean"), values)], accent)
     box = slide.shapes.add_textbox(Inches(0.6), Inches(6.9), Inches(12.1), Inches(0.5))
     box.text_frame.word_wrap = True
-    box.text_frame.text = (
-        f"From {r.low_pole.lower()} (0) to {r.high_pole.lower()} (100): a social organisation reaches "
-        f"{r.threshold_display} overall, with every area at {r.floor_display} or more."
+    box.text_frame.text = _(
+        "From {low} (0) to {high} (100): a social organisation reaches {threshold} overall, with every "
+        "area at {floor} or more."
+    ).format(
+        low=lower_word(r.low_pole),
+        high=lower_word(r.high_pole),
+        threshold=r.threshold_display,
+        floor=r.floor_display,
     )
     for paragraph in box.text_frame.paragraphs:
         for run in paragraph.runs:
@@ -148,32 +158,47 @@ def _spectrum(deck: Any, r: ReportContext, accent: RGBColor) -> None:
 
 def _dimension(deck: Any, r: ReportContext, d: Any, accent: RGBColor) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    stage = f", {d.stage_label}" if d.stage_label else ", not enough answers"
-    slide.shapes.title.text = f"{d.label}: {d.score_display}{stage}"
+    stage = d.stage_label or _("not enough answers")
+    slide.shapes.title.text = _("{area}: {score}, {stage}").format(
+        area=d.label, score=d.score_display, stage=stage
+    )
     _place(slide)
-    categories = ["Group mean"]
+    categories = [_("Group mean")]
     values = [shown_value(d.score_display)]
     if d.target_display:
-        categories.append(f"Next stage ({d.next_stage_label or 'top'}) from")
+        if d.next_stage_label:
+            categories.append(_("Next stage ({stage}) from").format(stage=d.next_stage_label))
+        else:
+            categories.append(_("Top stage from"))
         values.append(shown_value(d.target_display))
     gap = next((g for g in (r.group.gap_rows if r.group else ()) if g.dimension_label == d.label), None)
     if gap is not None:  # only when the comparison is published (rule 13)
-        categories += ["Leaders", "Others"]
+        categories += [_("Leaders"), _("Others")]
         values += [shown_value(gap.leaders), shown_value(gap.others)]
     _chart(slide, categories, [(d.label, values)], accent)
-    notes = [f"{d.label}: {d.score_display} out of 100{stage}."]
+    notes = [
+        _("{area}: {score} out of 100, {stage}.").format(area=d.label, score=d.score_display, stage=stage)
+    ]
     if d.group is not None:
-        notes.append(f"{d.group.n} people; spread (SD) {d.group.sd}; {d.group.agreement.lower()}.")
+        notes.append(
+            ngettext(
+                "{n} person; spread (SD) {sd}; {agreement}.",
+                "{n} people; spread (SD) {sd}; {agreement}.",
+                d.group.n,
+            ).format(n=d.group.n, sd=d.group.sd, agreement=lower_word(d.group.agreement))
+        )
     if d.strongest:
-        notes.append("Strengths: " + "; ".join(f"{p.text} ({p.answer})" for p in d.strongest) + ".")
+        listed = "; ".join(f"{p.text} ({p.answer})" for p in d.strongest)
+        notes.append(_("Strengths: {practices}.").format(practices=listed))
     if d.weakest:
-        notes.append("Weaknesses: " + "; ".join(f"{p.text} ({p.answer})" for p in d.weakest) + ".")
+        listed = "; ".join(f"{p.text} ({p.answer})" for p in d.weakest)
+        notes.append(_("Weaknesses: {practices}.").format(practices=listed))
     if d.scored_items and not d.strongest and not d.weakest:
-        notes.append("No practice here is a clear strength or weakness for the room.")
+        notes.append(_("No practice here is a clear strength or weakness for the room."))
     if d.unsure:
-        notes.append("To find out: " + "; ".join(p.text for p in d.unsure) + ".")
+        notes.append(_("To find out: {questions}.").format(questions="; ".join(p.text for p in d.unsure)))
     if r.group is not None and r.group.gap_withheld:
-        notes.append(f"Leaders and the others: {r.group.gap_withheld}")
+        notes.append(_("Leaders and the others: {reason}").format(reason=r.group.gap_withheld))
     _notes(slide, "\n".join(notes))
 
 
@@ -195,50 +220,73 @@ def _text_slide(deck: Any, title: str, lines: list[str], notes: str) -> Any:
 def _disputed(deck: Any, r: ReportContext) -> None:
     if r.group is None or not r.group.prompts:
         return
-    lines = [f"{p.text} ({p.dimension_label}, SD {p.sd})" for p in r.group.prompts]
+    lines = [
+        _("{question} ({area}, SD {sd})").format(question=p.text, area=p.dimension_label, sd=p.sd)
+        for p in r.group.prompts
+    ]
     notes = "\n".join(
         f"{p.text}: " + ", ".join(f"{label} {count}" for label, count in p.distribution)
         for p in r.group.prompts
     )
-    _text_slide(deck, "Where the room disagrees most", lines, "Ask each side what they see. " + notes)
+    _text_slide(
+        deck, _("Where the room disagrees most"), lines, _("Ask each side what they see.") + " " + notes
+    )
 
 
 def _rounds(deck: Any, r: ReportContext) -> None:
     for rd in getattr(r, "discussion_rounds", ()):
         labels = rd.before.bars or rd.after.bars or ()
+        withheld = _("withheld")
         lines = [
-            f"{bar.label}: {rd.before.bars[n].count if rd.before.bars else 'withheld'} before, "
-            f"{rd.after.bars[n].count if rd.after.bars else 'withheld'} after"
+            _("{answer}: {before} before, {after} after").format(
+                answer=bar.label,
+                before=rd.before.bars[n].count if rd.before.bars else withheld,
+                after=rd.after.bars[n].count if rd.after.bars else withheld,
+            )
             for n, bar in enumerate(labels)
         ]
         lines.append(rd.verdict)
-        _text_slide(deck, f"Round {rd.number}: {rd.question}", lines, rd.verdict)
+        title = _("Round %(number)s: %(question)s", number=rd.number, question=rd.question)
+        _text_slide(deck, title, lines, rd.verdict)
 
 
 def _plan(deck: Any, r: ReportContext) -> None:
     p = r.plan
     if p is not None and p.shows_plan:
         steps = [
-            f"{s.number}. {s.title}: {s.owner or 'owner not named'}, {s.due or 'no date'} "
-            f"({s.status_label.lower()})"
+            _("{number}. {title}: {owner}, {due} ({status})").format(
+                number=s.number,
+                title=s.title,
+                owner=s.owner or _("owner not named"),
+                due=s.due or _("no date"),
+                status=lower_word(s.status_label),
+            )
             for s in p.steps
         ]
         intro = " ".join(p.introduction)
         chunks = [steps[i : i + STEPS_PER_SLIDE] for i in range(0, len(steps), STEPS_PER_SLIDE)] or [
-            ["The plan has no steps."]
+            [_("The plan has no steps.")]
         ]
         for n, chunk in enumerate(chunks, start=1):
-            title = "The plan" if len(chunks) == 1 else f"The plan ({n} of {len(chunks)})"
+            title = (
+                _("The plan")
+                if len(chunks) == 1
+                else _("The plan ({n} of {total})").format(n=n, total=len(chunks))
+            )
             _text_slide(deck, title, chunk, f"{p.agreed}. {intro}".strip())
         return
     if r.withheld or not r.roadmap:
         return
     lines = [
-        f"{e.rank}. {e.title} ({e.horizon_label}; owner {e.owner})" for h in r.roadmap for e in h.entries
+        _("{rank}. {title} ({period}; owner {owner})").format(
+            rank=e.rank, title=e.title, period=e.horizon_label, owner=e.owner
+        )
+        for h in r.roadmap
+        for e in h.entries
     ]
     _text_slide(
         deck,
-        "The roadmap",
+        _("The roadmap"),
         lines[:STEPS_PER_SLIDE],
-        "The computed roadmap; review and edit it into the client's plan.",
+        _("The computed roadmap; review and edit it into the client's plan."),
     )

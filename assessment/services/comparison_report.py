@@ -17,8 +17,8 @@ from reports.comparison import (
     ComparisonRow,
     build_comparison,
     prepare_comparison,
-    render_comparison_pdf,
 )
+from reports.render import render_prepared
 
 from ..db.models import Group
 from ..domain import stats
@@ -229,8 +229,8 @@ def _filename(*parts: str) -> str:
 def cached_comparison_pdf(session: Session, context: ComparisonContext, job: Job | None = None) -> bytes:
     """The comparison's PDF, rendered once per distinct content and kept in the report cache
     like the individual and workshop reports (the key covers everything the PDF shows)."""
-    key = prepare_comparison(context).key
-    return cached_render(session, key, lambda: run_bounded(render_comparison_pdf, context), job)
+    prepared = prepare_comparison(context)  # translated here, in the caller's locale
+    return cached_render(session, prepared.key, lambda: run_bounded(render_prepared, prepared), job)
 
 
 def compare_pdf(

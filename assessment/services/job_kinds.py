@@ -25,7 +25,15 @@ from ..db import Database
 from ..db.models import Group
 from . import NotFound, jobs, mail, retention, self_assessment
 from .report_cache import cached_pdf, is_kept, render_job_id
-from .reports import assessment_report_context, full_group_context, render_group_pdf
+from .reports import (
+    assessment_language,
+    assessment_report_context,
+    assessment_report_pdf,
+    chosen_language,
+    full_group_context,
+    in_language,
+    render_group_pdf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +55,12 @@ def _group(session: Session, group_id: str) -> Group:
 
 def assessment_pdf(ctx: JobContext, session: Session, p: dict[str, Any]) -> None:
     assessment = self_assessment.get_assessment(session, p["assessment"])
-    cached_pdf(session, assessment_report_context(assessment, p["edition"], p["method_url"]))
+    assessment_report_pdf(session, assessment, p["edition"], p["method_url"])  # in its language
 
 
 def group_pdf(ctx: JobContext, session: Session, p: dict[str, Any]) -> None:
-    render_group_pdf(session, _group(session, p["group"]), p["edition"], p["method_url"])
+    group = _group(session, p["group"])
+    render_group_pdf(session, group, p["edition"], p["method_url"], p.get("language"))
 
 
 def compare_pdf(ctx: JobContext, session: Session, p: dict[str, Any]) -> None:
@@ -66,23 +75,30 @@ def change_pdf(ctx: JobContext, session: Session, p: dict[str, Any]) -> None:
     make(session, _group(session, p["group"]), p["from"], p["to"])
 
 
+# The Word file and the slides write their own words (gettext) as they are built, so they are
+# built here, in the worker, inside the report's language: the bounded child has no app context to
+# translate in (a PDF's HTML is translated before it goes there). Their text is bounded at entry
+# (domain/limits.py) and neither lays out lines, so no input makes them slow.
 def assessment_docx(ctx: JobContext, session: Session, p: dict[str, Any]) -> bytes:
     from reports.docx_report import docx_report
 
     assessment = self_assessment.get_assessment(session, p["assessment"])
-    return run_bounded(docx_report, assessment_report_context(assessment))
+    with in_language(assessment_language(assessment)):  # the language it was answered in
+        return docx_report(assessment_report_context(assessment))
 
 
 def group_docx(ctx: JobContext, session: Session, p: dict[str, Any]) -> bytes:
     from reports.docx_report import docx_report
 
-    return run_bounded(docx_report, full_group_context(session, _group(session, p["group"])))
+    with chosen_language(p.get("language")):
+        return docx_report(full_group_context(session, _group(session, p["group"])))
 
 
 def group_pptx(ctx: JobContext, session: Session, p: dict[str, Any]) -> bytes:
     from reports.slides import workshop_slides
 
-    return run_bounded(workshop_slides, full_group_context(session, _group(session, p["group"])))
+    with chosen_language(p.get("language")):
+        return workshop_slides(full_group_context(session, _group(session, p["group"])))
 
 
 def prerender(ctx: JobContext, session: Session, p: dict[str, Any]) -> None:
@@ -90,7 +106,8 @@ def prerender(ctx: JobContext, session: Session, p: dict[str, Any]) -> None:
     would queue (same ids), so a download that comes meanwhile shares them."""
     assessment = self_assessment.get_assessment(session, p["assessment"])
     for edition in EDITIONS:  # the core first: it is what "Download PDF" gives
-        key = prepare(assessment_report_context(assessment, edition, p["method_url"])).key
+        with in_language(assessment_language(assessment)):  # the key depends on the words
+            key = prepare(assessment_report_context(assessment, edition, p["method_url"])).key
         if not is_kept(session, key):
             payload = {"assessment": assessment.id, "edition": edition, "method_url": p["method_url"]}
             ctx.enqueue(render_job_id(key), "assessment_pdf", payload)

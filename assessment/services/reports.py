@@ -7,21 +7,69 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, object_session
 
 from reports import HistoryPoint, ReportContext, build_context, date_display
-from reports.context import METHOD_URL
+from reports.context import METHOD_URL, self_assessment_label
 from reports.sections import CORE, FULL, check_edition
 
 from ..db.models import Assessment, Group
 from ..domain.result import Result
 from . import benchmarks
 from .jobs import Runner
-from .questionnaires import questionnaire_of
+from .questionnaires import questionnaire_of, translated
 from .report_cache import cached_pdf
-from .self_assessment import result_of, series_history
+from .self_assessment import series_history
 from .workshops import WorkshopView, settings_of, workshop_view
+
+# --------------------------------------------------------------------------- the report's language
+
+
+def _default_locale() -> str:
+    from flask import current_app, has_app_context
+
+    return current_app.config["DEFAULT_LOCALE"] if has_app_context() else "en_GB"
+
+
+def report_locale(wanted: str | None) -> str:
+    """The installation's locale for a wanted language ("de", "de_AT", "en"), or its default
+    when it offers no such language (or none is wanted)."""
+    from flask import has_app_context
+
+    from ..i18n import _match, locales
+
+    if not has_app_context():
+        return wanted or _default_locale()
+    return _match(wanted, locales()) or _default_locale()
+
+
+def assessment_language(assessment: Assessment) -> str:
+    """Item 4: an individual report is written in the language its assessment was answered in
+    (``assessment.language``), else in the installation's default language. The one place that
+    decides it: the download, the prerender and the Word file all ask here."""
+    return report_locale(getattr(assessment, "language", None))
+
+
+@contextmanager
+def in_language(locale: str) -> Iterator[None]:
+    """Build and prepare a report inside this: its prose, the template's text, its dates and
+    numbers come out in ``locale`` (a no-op outside an app, where text stays English)."""
+    from ..i18n import force_locale
+
+    with force_locale(locale):
+        yield
+
+
+def _report_language() -> str:
+    """The language being reported in ("de"): the locale ``in_language`` chose, else the default."""
+    from flask import has_app_context
+
+    from ..i18n import current_language, language_of
+
+    return current_language() if has_app_context() else language_of(_default_locale())
 
 
 class ReportNotReady(Exception):
@@ -49,11 +97,16 @@ def assessment_report_context(
     """
     if assessment.status != "complete":
         raise ReportNotReady.in_progress()
-    questionnaire = questionnaire_of(assessment.questionnaire)
+    from ..domain.result import score
+    from ..domain.roadmap import Profile
+
+    # The questionnaire's own text in the report's language; the scores do not depend on it.
+    questionnaire = translated(questionnaire_of(assessment.questionnaire), _report_language())
     roles = {r.id: r.label for r in questionnaire.roles}
     role = roles.get(assessment.role or "", assessment.role or "")
-    label = f"Self-assessment ({role})" if role else "Self-assessment"
-    result = result_of(assessment)
+    label = self_assessment_label(role)
+    profile = Profile(size_band=assessment.size_band or "", sector=assessment.sector or "")
+    result = score(questionnaire, assessment.answers or {}, profile)
     context = build_context(
         result,
         organisation=assessment.organisation or "",
@@ -121,9 +174,10 @@ def assessment_report_pdf(
     """
     if assessment not in session:
         raise ValueError("the assessment does not belong to this session")
-    context = assessment_report_context(assessment, edition, method_url)
-    payload = {"assessment": assessment.id, "edition": edition, "method_url": method_url}
-    return cached_pdf(session, context, (runner, "assessment_pdf", payload) if runner else None)
+    with in_language(assessment_language(assessment)):
+        context = assessment_report_context(assessment, edition, method_url)
+        payload = {"assessment": assessment.id, "edition": edition, "method_url": method_url}
+        return cached_pdf(session, context, (runner, "assessment_pdf", payload) if runner else None)
 
 
 def report_filename(organisation: str, date: dt.date, edition: str = CORE) -> str:
@@ -162,13 +216,17 @@ def group_report_context(  # type: ignore[no-untyped-def]
         view.summary, view.questionnaire, answer_sets=[m.answers for m in view.members], name=group.name
     )
     curation = group.settings or {}
-    people = "participant" if n == 1 else "participants"
-    label = f"Workshop “{group.name}”, {n} {people}"
-    if not view.snapshot.shows_numbers:
-        # Rule 13: below k nothing numeric is published, in the report as on the pages.
-        label = f"Workshop “{group.name}”: no figures yet, fewer than {view.snapshot.k} complete responses"
-    elif view.snapshot.unpublished:
-        label += f" (of {view.snapshot.complete} finished; the rest appear with the next snapshot)"
+    from reports.context import workshop_label
+
+    # Rule 13: below k nothing numeric is published, in the report as on the pages.
+    label = workshop_label(
+        group.name,
+        n,
+        view.snapshot.k,
+        view.snapshot.shows_numbers,
+        view.snapshot.unpublished,
+        view.snapshot.complete,
+    )
     context = build_context(
         view.summary.result,
         organisation=group.organisation or group.name,
@@ -222,35 +280,51 @@ def render_group_pdf(
     group: Group,
     edition: str = CORE,
     method_url: str = METHOD_URL,
+    language: str | None = None,
     runner: Runner | None = None,
 ) -> bytes:
     """The workshop's PDF, with its discussion rounds: rendered again only when something it shows
     has changed (by a worker of the job queue with ``runner``). Commits ``session`` (the snapshot
-    may move on, rule 13) before rendering."""
+    may move on, rule 13) before rendering. ``language``: the facilitator's choice ("de"); None
+    keeps the caller's locale (the request's). Respondents who answered in different languages
+    are one group: the aggregation reads values."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
 
-    view = workshop_view(session, group)
-    # May move a predecessor's snapshot on too (its plan review).
-    context = group_report_context(view, edition=edition, method_url=method_url)
-    # The snapshots' moves are committed before the render: rendering takes seconds, and the
-    # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
-    # one (one writer at a time) until its busy timeout and then fail the download.
-    session.commit()
-    payload = {"group": group.id, "edition": edition, "method_url": method_url}
-    job = (runner, "group_pdf", payload) if runner else None
-    return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))), job)
+    with chosen_language(language):
+        view = workshop_view(session, group)
+        # May move a predecessor's snapshot on too (its plan review).
+        context = group_report_context(view, edition=edition, method_url=method_url)
+        # The snapshots' moves are committed before the render: rendering takes seconds, and the
+        # report cache keeps the bytes in a transaction of its own, which on SQLite would wait on this
+        # one (one writer at a time) until its busy timeout and then fail the download.
+        session.commit()
+        payload = {"group": group.id, "edition": edition, "method_url": method_url, "language": language}
+        job = (runner, "group_pdf", payload) if runner else None
+        return cached_pdf(session, with_rounds(context, round_sections(rounds_of(session, group))), job)
 
 
-def full_group_context(session: Session, group: Group) -> ReportContext:
+@contextmanager
+def chosen_language(language: str | None) -> Iterator[None]:
+    """A workshop's files in the facilitator's choice (``?lang=de``); None: the request's locale."""
+    if language is None:
+        yield
+        return
+    with in_language(report_locale(language)):
+        yield
+
+
+def full_group_context(session: Session, group: Group, language: str | None = None) -> ReportContext:
     """The workshop report's whole context, as its PDF shows it (snapshot committed first): the
-    Word file and the slides are built from it, never from the database."""
+    Word file and the slides are built from it, never from the database. Build the file from it
+    inside ``in_language`` too when a ``language`` is chosen (the files' own text is gettext)."""
     from reports.rounds import round_sections, with_rounds
 
     from .rounds import rounds_of
 
-    view = workshop_view(session, group)
-    context = group_report_context(view)
-    session.commit()
-    return with_rounds(context, round_sections(rounds_of(session, group)))
+    with chosen_language(language):
+        view = workshop_view(session, group)
+        context = group_report_context(view)
+        session.commit()
+        return with_rounds(context, round_sections(rounds_of(session, group)))

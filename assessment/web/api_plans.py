@@ -181,9 +181,10 @@ def assessment_plan_ics(assessment_id: str) -> Response | tuple[Response, int]:
         state = plans.assessment_plan(db(), assessment)
     except plans.NoPlan as exc:
         return _error(409, str(exc))
-    body = plan_calendar(
-        state.plan, organisation=assessment.organisation or "", uid_base=f"assessment-{assessment.id}"
-    )
+    with in_language(assessment_language(assessment)):
+        body = plan_calendar(
+            state.plan, organisation=assessment.organisation or "", uid_base=f"assessment-{assessment.id}"
+        )
     return file_response(body, _name(assessment_report_filename(assessment), "plan", "ics"), ICS)
 
 
@@ -292,9 +293,12 @@ def group_calendar_response(group: Group) -> Response:
 
     state = plans.group_plan(db(), group)
     db().commit()
-    body = plan_calendar(
-        state.plan, organisation=group.organisation or group.name, uid_base=f"workshop-{group.id}"
-    )
+    from ..services.reports import chosen_language
+
+    with chosen_language(request.args.get("lang") or None):
+        body = plan_calendar(
+            state.plan, organisation=group.organisation or group.name, uid_base=f"workshop-{group.id}"
+        )
     return file_response(body, filename(group, "ics").replace(".ics", "-plan.ics"), ICS)
 
 
@@ -313,8 +317,10 @@ def group_docx(group: Group) -> Response:
 
 def _group_document(group: Group, kind: str, name: str, mimetype: str) -> Response:
     """A file built by a worker from the workshop report's whole context (the snapshot committed
-    first, rule 13), within the render bounds; the request waits for it."""
-    return file_response(jobs().result_of(kind, {"group": group.id}), name, mimetype)
+    first, rule 13), within the render bounds; the request waits for it. ``?lang=de``: the
+    facilitator's choice of language; else the request's locale (which the job keeps)."""
+    payload = {"group": group.id, "language": request.args.get("lang") or None}
+    return file_response(jobs().result_of(kind, payload), name, mimetype)
 
 
 def group_docx_response(group: Group) -> Response:

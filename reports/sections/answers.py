@@ -8,6 +8,7 @@ from typing import Any
 
 from assessment.domain.result import Result
 from assessment.domain.scoring import NOT_APPLICABLE, UNSURE, item_score
+from assessment.i18n import _
 
 from .base import FULL_ONLY, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import fmt
@@ -42,14 +43,14 @@ def answers_appendix(result: Result) -> tuple[AnswerGroup, ...]:
             number += 1
             value = answers.get(item.id)
             if value == UNSURE:
-                shown, position = "Unsure", "–"
+                shown, position = _("Unsure"), "–"
             elif value == NOT_APPLICABLE:
-                shown, position = "Not applicable here", "–"
+                shown, position = _("Not applicable here"), "–"
             elif isinstance(value, int) and not isinstance(value, bool):
                 shown = f"{item.option_label(value)} ({value})"
                 position = fmt(100 * item_score(item, value))
             else:
-                shown, position = "Not answered", "–"
+                shown, position = _("Not answered"), "–"
             rows.append(
                 AnswerRow(
                     number=number,
@@ -72,7 +73,7 @@ def fields(inputs: Inputs) -> dict[str, Any]:
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     if not fields["answers"]:
         return None
-    return CHAPTER.chapter([TocEntry("answers", "Appendix: every answer")])
+    return CHAPTER.chapter([TocEntry("answers", _("Appendix: every answer"))])
 
 
 CHAPTER = ChapterSpec("answers", "sections/answers.html", 90, _chapter, FULL_ONLY)

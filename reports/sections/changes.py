@@ -9,6 +9,7 @@ from typing import Any
 
 from assessment.domain.figures import change_text, score_bounds
 from assessment.domain.result import Result
+from assessment.i18n import _
 
 from .. import charts
 from ..fetcher import Asset, asset_url
@@ -44,7 +45,7 @@ def changes(
         return ChangeRow(label, *change_text(then, now, bounds))
 
     rows = [row(d.label, before.dimensions.get(d.id), d.score) for d in result.dimensions]
-    rows.append(row("Overall index", before.overall, result.overall))
+    rows.append(row(_("Overall index"), before.overall, result.overall))
     chart = None
     if len(history) + 1 >= HISTORY_FROM:
         svg = charts.history_svg(
@@ -76,7 +77,7 @@ def fields(inputs: Inputs) -> dict[str, Any]:
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     if not fields["changes"]:
         return None
-    return CHAPTER.chapter([TocEntry("changes", "What changed since last time")])
+    return CHAPTER.chapter([TocEntry("changes", _("What changed since last time"))])
 
 
 CHAPTER = ChapterSpec("changes", "sections/changes.html", 50, _chapter, FULL_ONLY)

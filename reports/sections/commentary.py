@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from assessment.i18n import _
+
 from .base import CORE, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import breakable, text_direction
 
@@ -23,7 +25,7 @@ def fields(commentary: str | None) -> dict[str, Any]:
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     if not fields["commentary"]:
         return None
-    chapter = CHAPTER.chapter([TocEntry("commentary", "Commentary")])
+    chapter = CHAPTER.chapter([TocEntry("commentary", _("Commentary"))])
     if inputs.edition == CORE:
         # The core keeps to its pages: the consultant's words follow the position, on its page.
         return replace(chapter, order=CORE_ORDER)

@@ -9,8 +9,13 @@ import unicodedata
 from dataclasses import dataclass
 from html import unescape
 
+from babel.dates import format_date as babel_format_date
+from babel.numbers import get_decimal_symbol
+
+from assessment.domain.figures import score_text as domain_score_text
 from assessment.domain.questionnaire import Questionnaire
 from assessment.domain.scoring import display, display_score, score_boundaries
+from assessment.i18n import get_locale
 
 HEADER_CHARS = 60  # the running header has one line; longer names are shortened there only
 MONTHS = (
@@ -36,9 +41,48 @@ class Chart:
     alt: str
 
 
+def report_locale() -> object | None:
+    """The locale the report is being built in (``force_locale`` in the report service), or None
+    outside an app (plain English, as the reports' own tests build them)."""
+    try:
+        return get_locale()
+    except RuntimeError:
+        return None
+
+
+def report_language(default: str = "en") -> str:
+    """The report's language as HTML's ``lang`` wants it ("de", "en-GB")."""
+    locale = report_locale()
+    return str(locale).replace("_", "-") if locale is not None else default
+
+
 def date_display(date: dt.date) -> str:
-    """ "22 November 2026". Not strftime("%B"): month names must not depend on the server's locale."""
+    """ "22 November 2026", "22. November 2026": Babel's long date in the report's locale. Not
+    strftime("%B"): month names must not depend on the server's locale."""
+    locale = report_locale()
+    if locale is not None:
+        return babel_format_date(date, "long", locale=locale)
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+_FIGURE = re.compile(r"[+\-\u2212\u00b1]?\d+\.\d+%?")
+
+
+def localised(text: str) -> str:
+    """A figure as rule 17 printed it ("62.5", "+3.5", "±0.0") with the locale's decimal sign
+    ("62,5"): the digits stay rule 17's, only the separator follows the locale (Babel's)."""
+    locale = report_locale()
+    if locale is None:
+        return text
+    symbol = get_decimal_symbol(locale)
+    if symbol == ".":
+        return text
+    return _FIGURE.sub(lambda m: m.group(0).replace(".", symbol), text)
+
+
+def score_text(value: float | None, q: Questionnaire, digits: int = 0) -> str:
+    """``figures.score_text`` with the locale's decimal sign."""
+    return localised(domain_score_text(value, q, digits))
 
 
 def short(text: str, limit: int = HEADER_CHARS) -> str:
@@ -47,17 +91,20 @@ def short(text: str, limit: int = HEADER_CHARS) -> str:
 
 
 def pct(value: float) -> str:
+    locale = report_locale()
+    if locale is not None and str(locale).startswith("de"):
+        return f"{100 * value:.0f}\u00a0%"  # German sets a (non-breaking) space before the sign
     return f"{100 * value:.0f}%"
 
 
 def fmt(value: float | None, digits: int = 0) -> str:
-    return display(value, digits)
+    return localised(display(value, digits))
 
 
 def score_shown(q: Questionnaire, value: float | None) -> str:
     """A score as the report prints it: rounded, but never up onto a stage bound, the floor or
     the threshold it has not reached (so "40, below the floor of 40" cannot appear)."""
-    return display_score(value, score_boundaries(q))
+    return localised(display_score(value, score_boundaries(q)))
 
 
 def owner_label(owner: str) -> str:

@@ -10,6 +10,8 @@ from assessment.domain.findings import PARTLY, Finding, findings_of, weakest_fin
 from assessment.domain.questionnaire import Item, Questionnaire
 from assessment.domain.result import Result
 from assessment.domain.scoring import UNSURE, ItemFinding, item_score, strengths_and_weaknesses
+from assessment.domain.text import N_
+from assessment.i18n import _, ngettext
 
 from .. import prose
 from ..inputs import GroupData
@@ -129,11 +131,15 @@ def describer(result: Result, group: GroupData | None) -> Describer:
 
         def describe(item: Item) -> str:
             n = group.item_counts.get(item.id)
-            where = f"average {100 * positions[item.id]:.0f} of 100"
-            return f"{where} ({n} answers)" if n else where
+            where = round(100 * positions[item.id])
+            if n:
+                return ngettext(
+                    "average {score} of 100 ({n} answer)", "average {score} of 100 ({n} answers)", n
+                ).format(score=where, n=n)
+            return _("average {score} of 100").format(score=where)
 
         def unsure_note(item: Item) -> str:
-            return f"{group.unsure_counts[item.id]} of {group.n} unsure"
+            return _("{n} of {total} unsure").format(n=group.unsure_counts[item.id], total=group.n)
 
         # Rule 11 on the members' mean item scores (the group result has no answers of its own).
         strong, weak = strengths_and_weaknesses(q, positions)
@@ -146,15 +152,17 @@ def describer(result: Result, group: GroupData | None) -> Describer:
     }
 
     def describe_one(item: Item) -> str:
-        said = f"answered \u201c{item.option_label(answers[item.id])}\u201d"  # type: ignore[arg-type]
+        answer = item.option_label(answers[item.id])  # type: ignore[arg-type]
         if item.reverse:
             # The practice is worded the social way round, the question the other: "Always"
             # under "Posts that invite..." would read as praise, so the question is quoted.
-            return f"{said} to \u201c{item.text}\u201d"
-        return said
+            return _("answered \u201c{answer}\u201d to \u201c{question}\u201d").format(
+                answer=answer, question=item.text
+            )
+        return _("answered \u201c{answer}\u201d").format(answer=answer)
 
     def unsure_one(item: Item) -> str:
-        return "answered \u201cunsure\u201d"
+        return _("answered \u201cunsure\u201d")
 
     return Describer(
         positions,
@@ -188,8 +196,8 @@ def practices(
     )
 
 
-NEXT_STAGE_LABEL = "What {stage} looks like (the next stage)"
-TOP_STAGE_LABEL = "What {stage} looks like (the stage this area is in)"
+NEXT_STAGE_LABEL = N_("What {stage} looks like (the next stage)")
+TOP_STAGE_LABEL = N_("What {stage} looks like (the stage this area is in)")
 
 
 def finding_groups(
@@ -202,7 +210,7 @@ def finding_groups(
         found = findings_of(findings, dimension, (kind,))
         if found:
             views = tuple(FindingView(f.item, f.kind, f.text, later.get(f.item, "")) for f in found)
-            out.append(FindingGroup(kind, prose.KIND_HEADINGS[kind], views))
+            out.append(FindingGroup(kind, _(prose.KIND_HEADINGS[kind]), views))
     return tuple(out)
 
 
@@ -239,9 +247,9 @@ def lift_view(result: Result, findings: Sequence[Finding], dimension: str) -> Li
     return LiftView(following.label if following else "", lead, items, note)
 
 
-DEFERRED_LATER = "Taken up at a later stage: \u201c{title}\u201d, a step for {stage}."
-DEFERRED_NONE = "No step of this questionnaire builds this practice yet."
-DEFERRED_LEFT_OUT = (
+DEFERRED_LATER = N_("Taken up at a later stage: \u201c{title}\u201d, a step for {stage}.")
+DEFERRED_NONE = N_("No step of this questionnaire builds this practice yet.")
+DEFERRED_LEFT_OUT = N_(
     "Its step, \u201c{title}\u201d, is left out: it would rebuild something the answers show is "
     "already there."
 )
@@ -259,9 +267,9 @@ def deferred_views(result: Result, findings: Sequence[Finding], dimension: str) 
         left_out = recs.get(getattr(d, "left_out", None) or "")
         later = ""
         if rec is not None and d.stage:
-            later = DEFERRED_LATER.format(title=rec.title.rstrip("."), stage=q.stage(d.stage).label)
+            later = _(DEFERRED_LATER).format(title=rec.title.rstrip("."), stage=q.stage(d.stage).label)
         elif left_out is not None:
-            later = DEFERRED_LEFT_OUT.format(title=left_out.title.rstrip("."))
+            later = _(DEFERRED_LEFT_OUT).format(title=left_out.title.rstrip("."))
         out.append(Deferred(d.item, by_item[d.item].text, later))
     return tuple(out)
 
@@ -275,7 +283,7 @@ def stage_text(q: Questionnaire, dimension_id: str, ds: object) -> tuple[str, st
     following = q.next_stage(stage)
     shown = following or stage
     text = d.stage_descriptions.get(shown.id) or shown.description
-    label = (NEXT_STAGE_LABEL if following else TOP_STAGE_LABEL).format(stage=shown.label)
+    label = _(NEXT_STAGE_LABEL if following else TOP_STAGE_LABEL).format(stage=shown.label)
     return label, text
 
 
@@ -303,7 +311,7 @@ def dimension_sections(
         recs = tuple(r for r in ranked if r.dimension == d.id)
         label, text = stage_text(q, d.id, ds)
         deferred = () if is_group else deferred_views(result, findings, d.id)
-        groups = finding_groups(findings, d.id, {x.item: x.later or DEFERRED_NONE for x in deferred})
+        groups = finding_groups(findings, d.id, {x.item: x.later or _(DEFERRED_NONE) for x in deferred})
         folded = 0
         if core:
             # Rule 15: the weakest area shows its lowest "partly" answers when it has no weak one.
@@ -381,7 +389,7 @@ def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     sections = fields["dimensions"]
     return CHAPTER.chapter(
         [
-            TocEntry(sections[0].anchor, "Dimension by dimension"),
+            TocEntry(sections[0].anchor, _("Dimension by dimension")),
             *(TocEntry(d.anchor, d.label, sub=True) for d in sections),
         ]
     )

@@ -9,6 +9,8 @@ from typing import Any
 
 from assessment.domain.figures import MINUS, change_text, score_bounds, shown_number
 from assessment.domain.questionnaire import Questionnaire
+from assessment.domain.text import N_
+from assessment.i18n import _
 
 from .. import charts, prose
 from ..fetcher import Asset, asset_url
@@ -16,7 +18,11 @@ from ..inputs import GroupData, GroupGap
 from .base import FULL_ONLY, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import Chart, alt_text, drawable, score_shown
 
-AGREEMENT_LABELS = {"high": "High agreement", "moderate": "Moderate agreement", "low": "Low agreement"}
+AGREEMENT_LABELS = {
+    "high": N_("High agreement"),
+    "moderate": N_("Moderate agreement"),
+    "low": N_("Low agreement"),
+}
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,10 @@ def group_views(q: Questionnaire, group: GroupData | None) -> dict[str, GroupDim
     """Each dimension's group figures as display strings by rule 17 (empty without a group)."""
     views = {}
     for g in group.dimensions if group else ():
-        agreement = AGREEMENT_LABELS.get(g.agreement or "", "") or (g.agreement_note or "Not enough answers")
+        label = AGREEMENT_LABELS.get(g.agreement or "", "")
+        agreement = (
+            _(label) if label else (_(g.agreement_note) if g.agreement_note else _("Not enough answers"))
+        )
         views[g.dimension] = GroupDimensionView(
             n=g.n,
             mean=score_shown(q, g.mean),
@@ -125,29 +134,34 @@ def group_lines(
 def gap_summary(gap: GroupGap | None, labels: Mapping[str, str], q: Questionnaire) -> str:
     """The perception gap in one sentence for the executive summary."""
     if gap is None:
-        return "No comparison of leaders and the others is available for this group."
+        return _("No comparison of leaders and the others is available for this group.")
     if gap.withheld_reason:
-        reason = gap.withheld_reason
-        return f"The comparison of leaders and the others is {reason[:1].lower()}{reason[1:]}"
+        # Whole sentences in the report's language (inputs.gap_summary_reason, inputs.gap_reason).
+        return gap.withheld_summary or gap.withheld_reason
     rows = [r for r in gap.rows if r.gap is not None]
     if not rows:
-        return "Leaders and the others cannot be compared: no dimension has scores on both sides."
+        return _("Leaders and the others cannot be compared: no dimension has scores on both sides.")
     widest = max(rows, key=lambda r: abs(r.gap))  # type: ignore[arg-type]
     label = labels.get(widest.dimension, widest.dimension)
     leaders, others, difference = gap_figures(q, widest.leaders, widest.others)
-    if difference.lstrip("\u00b1").strip("0.") == "":
-        return (
-            f"Leaders ({gap.leaders_n}) and the others ({gap.others_n}) see every dimension alike "
-            f"(the widest gap, in {label}, is {leaders} against {others})."
-        )
-    rosier = "leaders" if not difference.startswith(MINUS) else "the others"
+    facts = {"leaders_n": gap.leaders_n, "others_n": gap.others_n, "area": label}
+    if difference.lstrip("\u00b1").strip("0.,") == "":
+        return _(
+            "Leaders ({leaders_n}) and the others ({others_n}) see every dimension alike "
+            "(the widest gap, in {area}, is {leaders} against {others})."
+        ).format(**facts, leaders=leaders, others=others)
     points = difference.lstrip("+" + MINUS)
-    high, low = (leaders, others) if rosier == "leaders" else (others, leaders)
-    return (
-        f"Leaders ({gap.leaders_n}) and the others ({gap.others_n}) see the organisation differently: "
-        f"the widest gap is in {label}, where {rosier} score it {points} points higher "
-        f"({high} against {low})."
+    if not difference.startswith(MINUS):
+        frame = _(
+            "Leaders ({leaders_n}) and the others ({others_n}) see the organisation differently: the "
+            "widest gap is in {area}, where leaders score it {points} points higher ({high} against {low})."
+        )
+        return frame.format(**facts, points=points, high=leaders, low=others)
+    frame = _(
+        "Leaders ({leaders_n}) and the others ({others_n}) see the organisation differently: the widest "
+        "gap is in {area}, where the others score it {points} points higher ({high} against {low})."
     )
+    return frame.format(**facts, points=points, high=others, low=leaders)
 
 
 def group_section(
@@ -210,7 +224,7 @@ def fields(inputs: Inputs, views: Mapping[str, GroupDimensionView]) -> dict[str,
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
     if fields["group"] is None:
         return None
-    return CHAPTER.chapter([TocEntry("group", "The group's view")])
+    return CHAPTER.chapter([TocEntry("group", _("The group's view"))])
 
 
 CHAPTER = ChapterSpec("group", "sections/group.html", 40, _chapter, FULL_ONLY)

@@ -9,6 +9,7 @@ from typing import Any
 
 from assessment.domain.questionnaire import Questionnaire
 from assessment.domain.result import Result
+from assessment.i18n import _
 
 from ..inputs import GroupData
 from .base import FULL_ONLY, Chapter, ChapterSpec, Inputs, TocEntry
@@ -42,13 +43,13 @@ def coverage_rows(result: Result, group: GroupData | None) -> tuple[CoverageRow,
     rows = []
     for ds in result.dimensions:
         score = score_shown(result.questionnaire, ds.score)
-        stage = ds.stage.label if ds.stage else "not enough answers"
+        stage = ds.stage.label if ds.stage else _("not enough answers")
         g = group.coverage.get(ds.id) if group is not None else None
         if group is not None and g is not None:
             rows.append(
                 CoverageRow(
                     ds.label,
-                    f"{g.scored_members} of {group.n}",
+                    _("{n} of {total}").format(n=g.scored_members, total=group.n),
                     g.answers,
                     g.unsure,
                     g.not_applicable,
@@ -90,14 +91,14 @@ def stage_rows(q: Questionnaire) -> tuple[StageRow, ...]:
 def fields(inputs: Inputs) -> dict[str, Any]:
     q = inputs.questionnaire
     return {
-        "scale_display": f"{q.scale_min} to {q.scale_max}",
+        "scale_display": _("{low} to {high}").format(low=q.scale_min, high=q.scale_max),
         "stages": stage_rows(q),
         "coverage": coverage_rows(inputs.result, inputs.group),
     }
 
 
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
-    return CHAPTER.chapter([TocEntry("method", "Appendix: method and coverage")])
+    return CHAPTER.chapter([TocEntry("method", _("Appendix: method and coverage"))])
 
 
 CHAPTER = ChapterSpec("method", "sections/method.html", 80, _chapter, FULL_ONLY)

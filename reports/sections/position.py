@@ -7,6 +7,7 @@ from typing import Any
 
 from assessment.domain.figures import score_bounds
 from assessment.domain.result import Result
+from assessment.i18n import _
 
 from .. import charts
 from ..fetcher import Asset, asset_url
@@ -24,7 +25,7 @@ def position_charts(result: Result, is_group: bool, accent: str) -> tuple[dict[s
     ]
     spectrum_svg = charts.spectrum_svg(
         overall=result.overall,
-        overall_label="Group" if is_group else "Overall",
+        overall_label=_("Group") if is_group else _("Overall"),
         low_pole=q.poles["low"]["label"],
         high_pole=q.poles["high"]["label"],
         threshold=q.thresholds.social,
@@ -34,7 +35,12 @@ def position_charts(result: Result, is_group: bool, accent: str) -> tuple[dict[s
         accent=accent,
     )
     radar_svg = charts.radar_svg(
-        marks=marks, rings=[*(s.min for s in q.stages[1:]), 100.0], accent=accent, bounds=score_bounds(q)
+        marks=marks,
+        rings=[*(s.min for s in q.stages[1:]), 100.0],
+        accent=accent,
+        bounds=score_bounds(q),
+        score_label=_("Score"),
+        target_label=_("Next-stage target"),
     )
     assets = {
         "spectrum.svg": Asset(spectrum_svg.encode(), "image/svg+xml"),
@@ -52,7 +58,7 @@ def fields(inputs: Inputs) -> dict[str, Any]:
 
 
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
-    return CHAPTER.chapter([TocEntry("position", "Where the organisation stands")])
+    return CHAPTER.chapter([TocEntry("position", _("Where the organisation stands"))])
 
 
 CHAPTER = ChapterSpec("position", "sections/position.html", 30, _chapter)

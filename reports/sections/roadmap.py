@@ -10,12 +10,42 @@ from typing import Any
 from assessment.domain.questionnaire import HORIZON_LABELS, HORIZONS
 from assessment.domain.result import Result
 from assessment.domain.roadmap import RoadmapEntry, first_priorities
+from assessment.domain.text import N_
+from assessment.i18n import _, ngettext
 
 from .base import CORE, Chapter, ChapterSpec, Inputs, TocEntry
 from .common import owner_label
 
-EFFORT_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
-IMPACT_LABELS = {1: "Low", 2: "Medium", 3: "High"}
+# Marked here, translated where a Recommendation is built (in the report's language).
+EFFORT_LABELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
+IMPACT_LABELS = {1: N_("Low"), 2: N_("Medium"), 3: N_("High")}
+HORIZON_NAMES = {
+    "now": N_("Now (0-3 months)"),
+    "next": N_("Next (3-12 months)"),
+    "later": N_("Later (12+ months)"),
+}
+# The questionnaire's owners (assessment.domain.questionnaire.OWNERS) as a report names them.
+OWNER_NAMES = {
+    "leadership": N_("Leadership"),
+    "communications": N_("Communications"),
+    "team leaders": N_("Team leaders"),
+    "customer service": N_("Customer service"),
+    "operations": N_("Operations"),
+    "community manager": N_("Community manager"),
+    "HR": N_("HR"),
+    "IT": N_("IT"),
+    "legal": N_("Legal"),
+    "compliance": N_("Compliance"),
+    "finance": N_("Finance"),
+}
+
+
+def horizon_name(horizon: str) -> str:
+    return _(HORIZON_NAMES[horizon]) if horizon in HORIZON_NAMES else HORIZON_LABELS.get(horizon, horizon)
+
+
+def owner_name(owner: str) -> str:
+    return _(OWNER_NAMES[owner]) if owner in OWNER_NAMES else owner_label(owner)
 
 
 @dataclass(frozen=True)
@@ -64,12 +94,12 @@ def recommendation(  # type: ignore[no-untyped-def]
         actions=tuple(rec.actions),
         dimension=rec.dimension,
         dimension_label=dimension_label,
-        owner=owner_label(owner),
-        effort=EFFORT_LABELS.get(effort, effort),
-        impact=IMPACT_LABELS.get(rec.impact, str(rec.impact)),
+        owner=owner_name(owner),
+        effort=_(EFFORT_LABELS[effort]) if effort in EFFORT_LABELS else effort,
+        impact=_(IMPACT_LABELS[rec.impact]) if rec.impact in IMPACT_LABELS else str(rec.impact),
         impact_value=rec.impact,
         horizon=horizon,
-        horizon_label=HORIZON_LABELS.get(horizon, horizon),
+        horizon_label=horizon_name(horizon),
         builds_on=builds_on,
     )
 
@@ -112,20 +142,25 @@ def roadmap_section(
         for n, e in enumerate(ordered, 1)
     ]
     horizons = tuple(
-        Horizon(h, HORIZON_LABELS[h], tuple(r for r in ranked if r.horizon == h))
+        Horizon(h, horizon_name(h), tuple(r for r in ranked if r.horizon == h))
         for h in HORIZONS
         if any(r.horizon == h for r in ranked)
     )
     return ranked, horizons
 
 
-ROADMAP_LEAD = "{count} on this roadmap: {parts}."
-ROADMAP_PART = {
-    "now": "{n} to start now",
-    "next": "{n} in the months after",
-    "later": "{n} in a year or more",
-}
-ROADMAP_HIDDEN = " {n} more left out by the facilitator."
+# Each part a whole phrase with its own plural (ngettext), the list joined by a translated frame.
+ROADMAP_AND = N_("{first} and {last}")
+
+
+def _part(horizon: str, n: int) -> str:
+    if horizon == "now":
+        return ngettext("{n} to start now", "{n} to start now", n).format(n=n)
+    if horizon == "next":
+        return ngettext("{n} in the months after", "{n} in the months after", n).format(n=n)
+    return ngettext("{n} in a year or more", "{n} in a year or more", n).format(n=n)
+
+
 # The core edition's roadmap is one page: its first steps in roadmap order, the rest named by
 # count (the full edition lists them all). Measured: 14 rows and three period headings fill an A4
 # page with the lead and legend; 12 leave room for long titles.
@@ -151,12 +186,20 @@ def roadmap_lead(horizons: Sequence[Horizon], hidden: int) -> str:
     count = sum(len(h.entries) for h in horizons)
     if not count:
         return ""
-    parts = [ROADMAP_PART[h.id].format(n=len(h.entries)) for h in horizons if h.id in ROADMAP_PART]
-    text = ROADMAP_LEAD.format(
-        count="One step" if count == 1 else f"{count} steps",
-        parts=", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1],
+    parts = [_part(h.id, len(h.entries)) for h in horizons if h.id in HORIZON_NAMES and h.entries]
+    listed = (
+        parts[0] if len(parts) == 1 else _(ROADMAP_AND).format(first=", ".join(parts[:-1]), last=parts[-1])
     )
-    return text + (ROADMAP_HIDDEN.format(n=hidden) if hidden else "")
+    text = ngettext(
+        "{count} step on this roadmap: {parts}.", "{count} steps on this roadmap: {parts}.", count
+    )
+    text = text.format(count=count, parts=listed)
+    if hidden:
+        more = ngettext(
+            "{n} more left out by the facilitator.", "{n} more left out by the facilitator.", hidden
+        )
+        text += " " + more.format(n=hidden)
+    return text
 
 
 def priorities(
@@ -189,7 +232,7 @@ def fields(inputs: Inputs) -> tuple[list[Recommendation], dict[str, Any]]:
 
 
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
-    return CHAPTER.chapter([TocEntry("roadmap", "Migration roadmap")])
+    return CHAPTER.chapter([TocEntry("roadmap", _("Migration roadmap"))])
 
 
 CHAPTER = ChapterSpec("roadmap", "sections/roadmap.html", 70, _chapter)

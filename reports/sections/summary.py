@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assessment.domain.findings import Finding
+from assessment.i18n import _
 
 from .. import prose
 from .base import Chapter, ChapterSpec, Inputs, TocEntry
@@ -59,7 +60,7 @@ def fields(inputs: Inputs, ranked: Sequence[Recommendation], organisation: str) 
 
 
 def _chapter(inputs: Inputs, fields: Mapping[str, Any]) -> Chapter | None:
-    return CHAPTER.chapter([TocEntry("summary", "Executive summary")])
+    return CHAPTER.chapter([TocEntry("summary", _("Executive summary"))])
 
 
 CHAPTER = ChapterSpec("summary", "sections/summary.html", 10, _chapter)
