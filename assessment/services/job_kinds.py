@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from reports import prepare
-from reports.bounded import run_bounded
 from reports.sections import EDITIONS
 
 from ..db import Database
 from ..db.models import Group
 from . import NotFound, jobs, mail, retention, self_assessment
-from .report_cache import cached_pdf, is_kept, render_job_id
+from .report_cache import is_kept, render_job_id
 from .reports import (
     assessment_language,
     assessment_report_context,

@@ -237,7 +237,9 @@ def report(group: Group) -> Response | tuple[Response, int]:
         return edition
     # ?lang=de: the facilitator's choice of language; else the request's locale.
     language = request.args.get("lang") or None
-    body = render_group_pdf(db(), group, edition, method_url(), language, jobs())  # commits the snapshot's move (rule 13)
+    body = render_group_pdf(
+        db(), group, edition, method_url(), language, jobs()
+    )  # commits the snapshot's move (rule 13)
     return pdf_response(body, group_report_filename(group, edition))
 
 

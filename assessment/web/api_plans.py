@@ -22,7 +22,7 @@ from .. import services
 from ..db.models import Assessment, Group
 from ..domain.plan import InvalidPlan
 from ..services import plans, self_assessment, workshops
-from ..services.reports import ReportNotReady, assessment_report_filename
+from ..services.reports import ReportNotReady, assessment_language, assessment_report_filename, in_language
 from . import db, jobs
 from .api import ASSESSMENT_ID, NO_ASSESSMENT
 from .auth import token_required
