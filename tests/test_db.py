@@ -125,6 +125,11 @@ def test_edited_questionnaire_is_a_new_version_and_old_results_do_not_change(
         .replace('version: "1.2"', 'version: "1.3"')
     )
     path.write_text(edited, encoding="utf-8")
+    # A translation belongs to one version: the German text moves to 1.3 with the file it translates.
+    german = questionnaire_dir / "social-organisation.de.yaml"
+    german.write_text(
+        german.read_text(encoding="utf-8").replace('version: "1.2"', 'version: "1.3"'), encoding="utf-8"
+    )
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert "1.3" in result.output and "registered" in result.output
