@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import (
     Babel,
     force_locale,
@@ -37,6 +37,8 @@ from flask_babel import (
     ngettext,
     pgettext,
 )
+
+from .domain import text
 
 __all__ = [
     "_",
@@ -132,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config.get("DEFAULT_TIMEZONE") or "UTC"
     Babel(app, locale_selector=select_locale)
+    text.install(gettext, _text_language)  # findings' own words (domain/findings.py)
 
     @app.context_processor
     def _i18n_names() -> dict:
@@ -140,6 +143,11 @@ def init_app(app: Flask) -> None:
             "current_language": current_language(),
             "offered_locales": [(code, _display_name(code)) for code in locales(app)],
         }
+
+
+def _text_language() -> str:
+    """The language gettext translates into now, "" outside an app (domain code stays English)."""
+    return str(get_locale() or "") if has_app_context() else ""
 
 
 def _display_name(code: str) -> str:

@@ -33,6 +33,7 @@ from typing import Any
 
 from .questionnaire import Item, Questionnaire
 from .scoring import UNSURE, Answer, DimensionScore, item_score
+from .text import N_, T_, text_language
 
 IN_PLACE = "in_place"
 MOSTLY = "mostly"
@@ -43,7 +44,7 @@ KINDS = (IN_PLACE, MOSTLY, PARTLY, WEAK, FIND_OUT)
 STRENGTH_KINDS = frozenset({IN_PLACE, MOSTLY})
 
 # What the respondent saw for "unsure" (the answer form offers it under the same words).
-UNSURE_ANSWER = "Unsure / don't know"
+UNSURE_ANSWER = N_("Unsure / don't know")
 # Rule 15's group clause: a share of the room (two thirds; 20% for "unsure").
 GROUP_MAJORITY = Fraction(2, 3)
 GROUP_UNSURE_SHARE = Fraction(1, 5)
@@ -55,28 +56,28 @@ GROUP_ANSWERS_NAMED = 3
 # --------------------------------------------------------------------------- sentences
 # {statement}: a likert item's statement, {question}: a choice item's question, {answer}: the
 # chosen answer's text, {practice}: the item's practice statement (social wording).
-QUOTE_STATEMENT = "{statement}: “{answer}”."
-QUOTE_QUESTION = "{question} “{answer}”"
-TEXT_IN_PLACE = "{practice}."
-TEXT_MOSTLY = "Nearly there on “{practice}”: “{answer}”."
-TEXT_MOSTLY_UNSTATED = "Nearly there: {quote}"
+QUOTE_STATEMENT = N_("{statement}: “{answer}”.")
+QUOTE_QUESTION = N_("{question} “{answer}”")
+TEXT_IN_PLACE = N_("{practice}.")
+TEXT_MOSTLY = N_("Nearly there on “{practice}”: “{answer}”.")
+TEXT_MOSTLY_UNSTATED = N_("Nearly there: {quote}")
 # A reverse-keyed likert answer reads against its statement, not against the practice.
-TEXT_MOSTLY_REVERSED = "Nearly there on “{practice}”: “{answer}” to “{statement}”."
-TEXT_FIND_OUT = "To find out: {question}"
+TEXT_MOSTLY_REVERSED = N_("Nearly there on “{practice}”: “{answer}” to “{statement}”.")
+TEXT_FIND_OUT = N_("To find out: {question}")
 # Groups: {lead} is the statement or question, {shares} the answers chosen as shares of the room.
-GROUP_LEAD_STATEMENT = "“{statement}”:"
-GROUP_LEAD_QUESTION = "{question}"
-GROUP_SHARE_FIRST = "{count} of {n} chose “{answer}”"
-GROUP_SHARE_NEXT = "{count} “{answer}”"
-GROUP_SHARES_AND = " and "
-GROUP_TEXT_IN_PLACE = "{practice}: all {count} who answered chose “{answer}”."
-GROUP_TEXT_IN_PLACE_UNSTATED = "{lead} all {count} who answered chose “{answer}”."
-GROUP_TEXT_MOSTLY = "Nearly there on “{practice}”: {shares}."
-GROUP_TEXT_MOSTLY_UNSTATED = "Nearly there: {lead} {shares}."
-GROUP_TEXT_IN_PLACE_REVERSED = "{practice}. {lead} all {count} who answered chose “{answer}”."
-GROUP_TEXT_MOSTLY_REVERSED = "Nearly there on “{practice}”. {lead} {shares}."
-GROUP_TEXT_SHARES = "{lead} {shares}."
-GROUP_TEXT_FIND_OUT = "To find out: {question} ({count} of {n} were unsure)."
+GROUP_LEAD_STATEMENT = N_("“{statement}”:")
+GROUP_LEAD_QUESTION = N_("{question}")
+GROUP_SHARE_FIRST = N_("{count} of {n} chose “{answer}”")
+GROUP_SHARE_NEXT = N_("{count} “{answer}”")
+GROUP_SHARES_AND = N_(" and ")
+GROUP_TEXT_IN_PLACE = N_("{practice}: all {count} who answered chose “{answer}”.")
+GROUP_TEXT_IN_PLACE_UNSTATED = N_("{lead} all {count} who answered chose “{answer}”.")
+GROUP_TEXT_MOSTLY = N_("Nearly there on “{practice}”: {shares}.")
+GROUP_TEXT_MOSTLY_UNSTATED = N_("Nearly there: {lead} {shares}.")
+GROUP_TEXT_IN_PLACE_REVERSED = N_("{practice}. {lead} all {count} who answered chose “{answer}”.")
+GROUP_TEXT_MOSTLY_REVERSED = N_("Nearly there on “{practice}”. {lead} {shares}.")
+GROUP_TEXT_SHARES = N_("{lead} {shares}.")
+GROUP_TEXT_FIND_OUT = N_("To find out: {question} ({count} of {n} were unsure).")
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def kind_of(questionnaire: Questionnaire, s: float) -> str:
 def answer_text(item: Item, value: Answer) -> str:
     """The chosen answer as the respondent saw it."""
     if value == UNSURE:
-        return UNSURE_ANSWER
+        return T_(UNSURE_ANSWER)
     return item.option_label(value)  # type: ignore[arg-type]
 
 
@@ -160,8 +161,8 @@ def quote(item: Item, answer: str) -> str:
     """The chosen answer quoted with what was asked: a likert statement with its scale label, a
     choice question with the option chosen."""
     if item.type == "likert":
-        return QUOTE_STATEMENT.format(statement=_bare(item.text), answer=answer)
-    return QUOTE_QUESTION.format(question=item.text.strip(), answer=answer)
+        return T_(QUOTE_STATEMENT).format(statement=_bare(item.text), answer=answer)
+    return T_(QUOTE_QUESTION).format(question=item.text.strip(), answer=answer)
 
 
 def _reads_against(item: Item) -> bool:
@@ -178,7 +179,7 @@ def item_finding(questionnaire: Questionnaire, item: Item, value: Answer) -> Fin
     """Rule 15 for one answer; None for not applicable (and anything else unscored but unsure)."""
     answer = answer_text(item, value)
     if value == UNSURE:
-        text = TEXT_FIND_OUT.format(question=item.text.strip())
+        text = T_(TEXT_FIND_OUT).format(question=item.text.strip())
         return Finding(item.dimension, FIND_OUT, text, (Evidence(item.id, answer, None),))
     if not _scored(value):
         return None
@@ -186,19 +187,19 @@ def item_finding(questionnaire: Questionnaire, item: Item, value: Answer) -> Fin
     kind = kind_of(questionnaire, s)
     if kind == IN_PLACE:
         text = (
-            TEXT_IN_PLACE.format(practice=_bare(item.practice))
+            T_(TEXT_IN_PLACE).format(practice=_bare(item.practice))
             if item.practice_stated
             else quote(item, answer)
         )
     elif kind == MOSTLY:
         if not item.practice_stated:
-            text = TEXT_MOSTLY_UNSTATED.format(quote=quote(item, answer))
+            text = T_(TEXT_MOSTLY_UNSTATED).format(quote=quote(item, answer))
         elif _reads_against(item):
-            text = TEXT_MOSTLY_REVERSED.format(
+            text = T_(TEXT_MOSTLY_REVERSED).format(
                 practice=_bare(item.practice), answer=_bare(answer), statement=_bare(item.text)
             )
         else:
-            text = TEXT_MOSTLY.format(practice=_bare(item.practice), answer=_bare(answer))
+            text = T_(TEXT_MOSTLY).format(practice=_bare(item.practice), answer=_bare(answer))
     else:  # partly and weak: the answer quoted with its question (reverse-keyed ones too)
         text = quote(item, answer)
     return Finding(item.dimension, kind, text, (Evidence(item.id, answer, s),))
@@ -207,7 +208,7 @@ def item_finding(questionnaire: Questionnaire, item: Item, value: Answer) -> Fin
 # A finding depends only on the file, the item and the answer: each is built once per process.
 # Keyed by the file's content hash (a questionnaire is immutable) and the language of its text (a
 # translation keeps the hash, the scoring identity, and changes the words), bounded like the parse cache.
-_CACHE: dict[tuple[str, str, str, Answer], Finding | None] = {}
+_CACHE: dict[tuple[str, str, str, str, Answer], Finding | None] = {}
 _CACHE_LIMIT = 20_000
 
 
@@ -219,7 +220,7 @@ def item_findings(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -
         if item.id not in answers:
             continue
         value = answers[item.id]
-        key = (digest, language, item.id, value)
+        key = (digest, language, text_language(), item.id, value)
         if key in _CACHE:
             finding = _CACHE[key]
         else:
@@ -273,17 +274,17 @@ def weakest_findings(dimension: str | None, findings: Sequence[Finding]) -> tupl
 def _shares(counts: Sequence[tuple[str, int]], n: int) -> str:
     """'9 of 34 chose “Never”, 12 “Sometimes” and 13 “Always”': the most chosen answers first."""
     named = sorted(counts, key=lambda pair: -pair[1])[:GROUP_ANSWERS_NAMED]
-    parts = [GROUP_SHARE_FIRST.format(count=named[0][1], n=n, answer=_bare(named[0][0]))]
-    parts += [GROUP_SHARE_NEXT.format(count=c, answer=_bare(a)) for a, c in named[1:]]
+    parts = [T_(GROUP_SHARE_FIRST).format(count=named[0][1], n=n, answer=_bare(named[0][0]))]
+    parts += [T_(GROUP_SHARE_NEXT).format(count=c, answer=_bare(a)) for a, c in named[1:]]
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + GROUP_SHARES_AND + parts[-1]
+    return ", ".join(parts[:-1]) + T_(GROUP_SHARES_AND) + parts[-1]
 
 
 def _lead(item: Item) -> str:
     if item.type == "likert":
-        return GROUP_LEAD_STATEMENT.format(statement=_bare(item.text))
-    return GROUP_LEAD_QUESTION.format(question=item.text.strip())
+        return T_(GROUP_LEAD_STATEMENT).format(statement=_bare(item.text))
+    return T_(GROUP_LEAD_QUESTION).format(question=item.text.strip())
 
 
 def group_item_findings(
@@ -316,32 +317,36 @@ def group_item_findings(
                 answer = _bare(evidence[0].answer)
                 practice = _bare(item.practice)
                 if not item.practice_stated:
-                    text = GROUP_TEXT_IN_PLACE_UNSTATED.format(lead=lead, count=len(values), answer=answer)
+                    text = T_(GROUP_TEXT_IN_PLACE_UNSTATED).format(
+                        lead=lead, count=len(values), answer=answer
+                    )
                 elif _reads_against(item):
-                    text = GROUP_TEXT_IN_PLACE_REVERSED.format(
+                    text = T_(GROUP_TEXT_IN_PLACE_REVERSED).format(
                         practice=practice, lead=lead, count=len(values), answer=answer
                     )
                 else:
-                    text = GROUP_TEXT_IN_PLACE.format(practice=practice, count=len(values), answer=answer)
+                    text = T_(GROUP_TEXT_IN_PLACE).format(practice=practice, count=len(values), answer=answer)
             else:
                 kind = MOSTLY
                 if not item.practice_stated:
-                    text = GROUP_TEXT_MOSTLY_UNSTATED.format(lead=lead, shares=shares)
+                    text = T_(GROUP_TEXT_MOSTLY_UNSTATED).format(lead=lead, shares=shares)
                 elif _reads_against(item):
-                    text = GROUP_TEXT_MOSTLY_REVERSED.format(
+                    text = T_(GROUP_TEXT_MOSTLY_REVERSED).format(
                         practice=_bare(item.practice), lead=lead, shares=shares
                     )
                 else:
-                    text = GROUP_TEXT_MOSTLY.format(practice=_bare(item.practice), shares=shares)
+                    text = T_(GROUP_TEXT_MOSTLY).format(practice=_bare(item.practice), shares=shares)
         else:
             kind = WEAK if mean_s <= t.weakness and Fraction(weak, room) >= GROUP_MAJORITY else PARTLY
-            text = GROUP_TEXT_SHARES.format(lead=lead, shares=shares)
+            text = T_(GROUP_TEXT_SHARES).format(lead=lead, shares=shares)
         out.append(Finding(item.dimension, kind, text, evidence))
     unsure = sum(1 for a in answers if a == UNSURE)
     shown = len(values) + unsure >= min_answers
     if unsure and shown and Fraction(unsure, room) >= GROUP_UNSURE_SHARE:
-        text = GROUP_TEXT_FIND_OUT.format(question=_bare(item.text), count=unsure, n=room)
-        out.append(Finding(item.dimension, FIND_OUT, text, (Evidence(item.id, UNSURE_ANSWER, None, unsure),)))
+        text = T_(GROUP_TEXT_FIND_OUT).format(question=_bare(item.text), count=unsure, n=room)
+        out.append(
+            Finding(item.dimension, FIND_OUT, text, (Evidence(item.id, T_(UNSURE_ANSWER), None, unsure),))
+        )
     return out
 
 

@@ -8,7 +8,36 @@ Domain code is plain Python, so it cannot call Flask-Babel; where it produces te
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker's name
     """The message unchanged: only a mark for the extractor."""
     return message
+
+
+def _no_language() -> str:
+    return ""
+
+
+_translate: Callable[[str], str] = N_
+_language: Callable[[], str] = _no_language
+
+
+def install(translate: Callable[[str], str], language: Callable[[], str]) -> None:
+    """Let domain code translate a marked message where the sentence is built from pieces it
+    fills in itself (a finding quotes the answer inside its own words): the app installs its
+    gettext and the current language once; without it, text stays English."""
+    global _translate, _language
+    _translate, _language = translate, language
+
+
+def T_(message: str) -> str:  # noqa: N802 - read as the gettext family's names
+    """``message`` (marked with ``N_``) in the current language, as the installed layer gives it."""
+    return _translate(message)
+
+
+def text_language() -> str:
+    """The language ``T_`` translates into now ("" before the app installs its layer): a cache of
+    sentences built with ``T_`` keys on it."""
+    return _language()
