@@ -17,6 +17,8 @@ comes from the sidecar translation beside the questionnaire file (``questionnair
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel import Locale
@@ -157,3 +159,31 @@ def _display_name(code: str) -> str:
     except (ValueError, LookupError):
         return code
     return name[:1].upper() + name[1:]
+
+
+# --------------------------------------------------------------------------- a report's language
+
+
+def _default_locale() -> str:
+    return current_app.config["DEFAULT_LOCALE"] if has_app_context() else "en_GB"
+
+
+def report_locale(wanted: str | None) -> str:
+    """The installation's locale for a wanted language ("de", "de_AT", "en"), or its default
+    when it offers no such language (or none is wanted)."""
+    if not has_app_context():
+        return wanted or _default_locale()
+    return _match(wanted, locales()) or _default_locale()
+
+
+@contextmanager
+def in_language(locale: str) -> Iterator[None]:
+    """Build and prepare a report inside this: its prose, the template's text, its dates and
+    numbers come out in ``locale`` (a no-op outside an app, where text stays English)."""
+    with force_locale(locale):
+        yield
+
+
+def report_language() -> str:
+    """The language being reported in ("de"): the locale ``in_language`` chose, else the default."""
+    return current_language() if has_app_context() else language_of(_default_locale())

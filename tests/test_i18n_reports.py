@@ -22,6 +22,7 @@ from flask import Flask
 
 from assessment import create_app
 from assessment.db.models import Assessment
+from assessment.i18n import language_of
 from assessment.services import self_assessment
 from assessment.services.report_cache import cache_size, cached_pdf
 from assessment.services.reports import assessment_report_context, in_language
@@ -141,7 +142,12 @@ def _allowed(app: Flask, *extra: str) -> list[str]:
 
 def _complete(app: Flask, v1, organisation: str = ORGANISATION) -> str:
     with app.extensions["database"].session() as session, session.begin():
-        assessment, _ = self_assessment.submit(session, v1.id, _answers(v1), organisation=organisation)
+        # Answered in the installation's default language (the pseudo-locale's, or German).
+        language = language_of(app.config["DEFAULT_LOCALE"])
+        answers = _answers(v1)
+        assessment, _ = self_assessment.submit(
+            session, v1.id, answers, organisation=organisation, language=language
+        )
         return assessment.id
 
 

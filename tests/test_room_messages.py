@@ -250,8 +250,9 @@ def test_a_round_closed_with_no_votes_says_so(app, v1):
     assert "No one answered again before the round closed." in html and "0 answers so far" not in html
 
 
-def test_times_on_the_live_pages_are_written_en_gb(app):
+def test_times_on_the_live_pages_are_written_in_the_pages_locale(app):
+    """Never the browser's own default: the page hands the script its locale (en-GB, de)."""
     from pathlib import Path
 
     script = (Path(app.static_folder) / "facilitate.js").read_text(encoding="utf-8")
-    assert 'toLocaleTimeString("en-GB")' in script and "toLocaleTimeString()" not in script
+    assert "toLocaleTimeString(T.locale" in script and "toLocaleTimeString()" not in script

@@ -18,6 +18,8 @@ from reports.sections import CORE, FULL, check_edition
 
 from ..db.models import Assessment, Group
 from ..domain.result import Result
+from ..i18n import in_language, report_locale
+from ..i18n import report_language as _report_language
 from . import benchmarks
 from .jobs import Runner
 from .questionnaires import questionnaire_of, translated
@@ -25,51 +27,12 @@ from .report_cache import cached_pdf
 from .self_assessment import series_history
 from .workshops import WorkshopView, settings_of, workshop_view
 
-# --------------------------------------------------------------------------- the report's language
-
-
-def _default_locale() -> str:
-    from flask import current_app, has_app_context
-
-    return current_app.config["DEFAULT_LOCALE"] if has_app_context() else "en_GB"
-
-
-def report_locale(wanted: str | None) -> str:
-    """The installation's locale for a wanted language ("de", "de_AT", "en"), or its default
-    when it offers no such language (or none is wanted)."""
-    from flask import has_app_context
-
-    from ..i18n import _match, locales
-
-    if not has_app_context():
-        return wanted or _default_locale()
-    return _match(wanted, locales()) or _default_locale()
-
 
 def assessment_language(assessment: Assessment) -> str:
     """Item 4: an individual report is written in the language its assessment was answered in
     (``assessment.language``), else in the installation's default language. The one place that
     decides it: the download, the prerender and the Word file all ask here."""
-    return report_locale(getattr(assessment, "language", None))
-
-
-@contextmanager
-def in_language(locale: str) -> Iterator[None]:
-    """Build and prepare a report inside this: its prose, the template's text, its dates and
-    numbers come out in ``locale`` (a no-op outside an app, where text stays English)."""
-    from ..i18n import force_locale
-
-    with force_locale(locale):
-        yield
-
-
-def _report_language() -> str:
-    """The language being reported in ("de"): the locale ``in_language`` chose, else the default."""
-    from flask import has_app_context
-
-    from ..i18n import current_language, language_of
-
-    return current_language() if has_app_context() else language_of(_default_locale())
+    return report_locale(assessment.language)
 
 
 class ReportNotReady(Exception):

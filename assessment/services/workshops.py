@@ -31,9 +31,10 @@ from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
 from ..domain.text import N_
+from ..i18n import report_language
 from . import NotFound, push
 from .logos import LogoError, check_raster, sanitise_svg
-from .questionnaires import questionnaire_of
+from .questionnaires import questionnaire_of, translated
 from .snapshots import published_filter, refresh
 
 # No 0/O, 1/I/L: a code read off a projector at the back of a room must not be misread.
@@ -315,7 +316,8 @@ class WorkshopView:
 
 def workshop_view(session: Session, group: Group) -> WorkshopView:
     """The group as its pages may show it: moves the snapshot on first (the caller commits)."""
-    q = questionnaire_of(group.questionnaire)
+    # In the words of the page or report being made (the figures are the same in every language).
+    q = translated(questionnaire_of(group.questionnaire), report_language())
     settings = settings_of(group)
     state = refresh(session, group)
     started, complete = state.started, state.complete

@@ -46,7 +46,7 @@ from ..domain.groups import MIN_GROUP_SIZE
 from ..domain.scoring import UNSURE
 from ..i18n import _, _l, current_language, get_locale, ngettext, pgettext
 from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
-from ..services.questionnaires import current_versions, questionnaire_of
+from ..services.questionnaires import current_versions, questionnaire_of, translated
 from . import db, jobs, local, pdf_response, room, table_response
 from .auth import current_user_id
 from .respond import remember
@@ -203,7 +203,8 @@ def qr_svg(url: str, *, scale: int = 8) -> str:
 
 
 def _role_labels(group: Group) -> list[tuple[str, str]]:
-    q = questionnaire_of(group.questionnaire)
+    """The workshop's roles as (id, label), the labels in the page's language."""
+    q = translated(questionnaire_of(group.questionnaire), current_language())
     labels = {r.id: r.label for r in q.roles}
     return [(r, labels.get(r, r)) for r in workshops.settings_of(group).roles]
 

@@ -88,6 +88,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         {
             "SECRET_KEY": "browser-tests",
             "REPORT_PRERENDER": False,  # no background renders competing with the journeys
+            "JOB_QUEUE": "immediate",  # the live server has no worker: a download renders in it
             "DATABASE_URL": _live_database(folder),
             "QUESTIONNAIRE_DIR": str(questionnaires),
         }

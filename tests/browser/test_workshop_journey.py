@@ -97,6 +97,6 @@ def test_facilitator_sees_three_participants_finish_live(live_server, new_contex
     pdf = Path(download_info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Zusammenfassung" in text and "Seite 2 von" in text and "Einbindung der Führung" in text
+    assert "ZUSAMMENFASSUNG" in text.upper() and "Seite 2 von" in text and "Einbindung der Führung" in text
     assert "Teilnehmende" in text  # the cover: the workshop's three, in German
-    assert "Executive summary" not in text and "Page 2 of" not in text
+    assert "EXECUTIVE SUMMARY" not in text.upper() and "Page 2 of" not in text
