@@ -18,12 +18,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from assessment.domain.comparison_words import INDEPENDENT, PAIRED, EffectWords, effect_words
+from assessment.domain.comparison_words import (
+    INDEPENDENT,
+    PAIRED,
+    WORDS_PATTERN,
+    EffectWords,
+    effect_words,
+    head_message,
+)
 from assessment.domain.figures import MISSING, shown_change, shown_number, shown_score
+from assessment.domain.text import N_
+from assessment.i18n import _, format_percent
 
 from .charts import MUTED, PALE, _n, _svg, _t, wrap_words
 from .fetcher import Asset, asset_url
 from .render import PreparedReport, _environment, html_to_pdf, page_number_css, stylesheet
+from .sections.common import date_display, localised
 
 COLOUR_A = "#7a8794"  # the reference side: grey
 COLOUR_B = "#1d5c8f"  # the side compared: the report's accent
@@ -175,7 +185,7 @@ class ComparisonContext:
 
     @property
     def date_display(self) -> str:
-        return f"{self.date.day} {self.date:%B %Y}"
+        return date_display(self.date)  # in the report's language
 
     @property
     def means_chart(self) -> str:
@@ -241,7 +251,7 @@ def means_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) -> str:
         if row.withheld:
             body.append(
                 f'<text x="{_n(LEFT + 4)}" y="{_n(y + 3)}" font-size="8" fill="{MUTED}" '
-                f'data-withheld="{_t(row.id)}">withheld: fewer than k on a side</text>'
+                f'data-withheld="{_t(row.id)}">{_t(_("withheld: fewer than k on a side"))}</text>'
             )
             continue
         for offset, mean, ci, colour, side in (
@@ -260,9 +270,10 @@ def means_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) -> str:
                 f'<circle cx="{_n(scale_x(mean))}" cy="{_n(yy)}" r="3.6" fill="{colour}" '
                 f'data-row="{_t(row.id)}" data-side="{side}" data-mean="{mean:.4f}"/>'
             )
-    label = (
-        f"Means with 95% intervals per area: {label_a} (grey) and {label_b} (blue); "
-        "the table gives the figures."
+    label = _(
+        "Means with 95%% intervals per area: %(a)s (grey) and %(b)s (blue); the table gives the figures.",
+        a=label_a,
+        b=label_b,
     )
     return _svg(CHART_WIDTH, height, body, label, "means")
 
@@ -290,7 +301,8 @@ def distribution_svg(rows: Sequence[ComparisonRow], label_a: str, label_b: str) 
         body += _label(LEFT - 8, y, row.label)
         if row.withheld:
             body.append(
-                f'<text x="{_n(LEFT + 4)}" y="{_n(y + 3)}" font-size="8" fill="{MUTED}">withheld</text>'
+                f'<text x="{_n(LEFT + 4)}" y="{_n(y + 3)}" font-size="8" fill="{MUTED}">'
+                f"{_t(_('withheld'))}</text>"
             )
             continue
         for offset, values, colour in ((-8, row.values_a, COLOUR_A), (8, row.values_b, COLOUR_B)):
@@ -380,23 +392,37 @@ def build_comparison(
 
 
 # The headline's sentences (the words of each figure come from comparison_words).
-OVERALL_WITHHELD = "The overall comparison is withheld: {reason}."
-OVERALL_PAIRED = "On the overall index the people who answered both times went from {a} to {b}: {words}."
-OVERALL_INDEPENDENT = "On the overall index {label_b} {head} than {label_a} ({b} against {a}): {tail}."
-OVERALL_LEVEL = "On the overall index {label_b} {head} with {label_a} ({b} against {a}): {tail}."
+# Marked for translation; each is translated, then filled in, where the headline is written.
+OVERALL_WITHHELD = N_("The overall comparison is withheld: {reason}.")
+OVERALL_PAIRED = N_("On the overall index the people who answered both times went from {a} to {b}: {words}.")
+OVERALL_INDEPENDENT = N_("On the overall index {label_b} {head} than {label_a} ({b} against {a}): {tail}.")
+OVERALL_LEVEL = N_("On the overall index {label_b} {head} with {label_a} ({b} against {a}): {tail}.")
 CLEAR_LISTS = {
-    (PAIRED, 1): "Clear improvement in: {areas}.",
-    (PAIRED, -1): "Clear decline in: {areas}.",
-    (INDEPENDENT, 1): "Clearly higher in: {areas}.",
-    (INDEPENDENT, -1): "Clearly lower in: {areas}.",
-    ("start", 1): "Started clearly higher in: {areas}.",
-    ("start", -1): "Started clearly lower in: {areas}.",
+    (PAIRED, 1): N_("Clear improvement in: {areas}."),
+    (PAIRED, -1): N_("Clear decline in: {areas}."),
+    (INDEPENDENT, 1): N_("Clearly higher in: {areas}."),
+    (INDEPENDENT, -1): N_("Clearly lower in: {areas}."),
+    ("start", 1): N_("Started clearly higher in: {areas}."),
+    ("start", -1): N_("Started clearly lower in: {areas}."),
 }
 NOTHING_CLEAR = {
-    PAIRED: "No single area changed clearly enough to rule out chance once all areas are weighed together.",
-    INDEPENDENT: "No single area differs clearly enough to rule out chance once all areas are "
-    "weighed together.",
+    PAIRED: N_(
+        "No single area changed clearly enough to rule out chance once all areas are weighed together."
+    ),
+    INDEPENDENT: N_(
+        "No single area differs clearly enough to rule out chance once all areas are weighed together."
+    ),
 }
+
+
+def _head(words: EffectWords) -> str:
+    """A comparison's move in points ("up 3.7 points") in the report's language."""
+    return _(head_message(words.head, words.points)) % {"points": localised(words.points)}
+
+
+def words_text(words: EffectWords) -> str:
+    """A comparison's words in the report's language: the move, then its size as a whole phrase."""
+    return _(WORDS_PATTERN) % {"head": _head(words), "tail": _(words.tail)}
 
 
 def _clear(row: ComparisonRow) -> bool:
@@ -415,19 +441,21 @@ def headline(
     terms: those are in the appendix)."""
     out: list[str] = []
     if overall.withheld:
-        out.append(OVERALL_WITHHELD.format(reason=overall.withheld))
+        out.append(_(OVERALL_WITHHELD).format(reason=overall.withheld))
     elif overall.shown is not None:
         shown = overall.shown
         if design == PAIRED:
-            out.append(OVERALL_PAIRED.format(a=shown.mean_a, b=shown.mean_b, words=shown.words.text))
+            out.append(
+                _(OVERALL_PAIRED).format(a=shown.mean_a, b=shown.mean_b, words=words_text(shown.words))
+            )
         else:
-            sentence = OVERALL_INDEPENDENT if shown.words.direction else OVERALL_LEVEL
+            sentence = _(OVERALL_INDEPENDENT if shown.words.direction else OVERALL_LEVEL)
             out.append(
                 sentence.format(
                     label_a=label_a,
                     label_b=label_b,
-                    head=shown.words.head,
-                    tail=shown.words.tail,
+                    head=_head(shown.words),
+                    tail=_(shown.words.tail),
                     a=shown.mean_a,
                     b=shown.mean_b,
                 )
@@ -436,9 +464,9 @@ def headline(
     for direction in (1, -1):
         areas = [r.label for r in rows if _clear(r) and r.shown and r.shown.words.direction == direction]
         if areas:
-            out.append(CLEAR_LISTS[(kind, direction)].format(areas=", ".join(areas)))
+            out.append(_(CLEAR_LISTS[(kind, direction)]).format(areas=", ".join(areas)))
     if not any(_clear(r) for r in rows) and any(not r.withheld for r in rows):
-        out.append(NOTHING_CLEAR[design])
+        out.append(_(NOTHING_CLEAR[design]))
     return tuple(out)
 
 
@@ -454,43 +482,67 @@ def caveats(
     out: list[str] = []
     sizes = [min(r.n_a, r.n_b) for r in [*rows, overall] if not r.withheld]
     if sizes and min(sizes) < 20:
-        out.append(
-            "Small samples: at least one comparison rests on fewer than 20 "
-            f"{'pairs' if design == 'paired' else 'people per side'} "
-            f"(smallest {min(sizes)}), so the intervals are wide and a real change can go undetected."
+        small = (
+            _(
+                "Small samples: at least one comparison rests on fewer than 20 pairs (smallest %(n)s), "
+                "so the intervals are wide and a real change can go undetected."
+            )
+            if design == "paired"
+            else _(
+                "Small samples: at least one comparison rests on fewer than 20 people per side (smallest "
+                "%(n)s), so the intervals are wide and a real change can go undetected."
+            )
         )
+        out.append(small % {"n": min(sizes)})
     withheld = [r.label for r in [*rows, overall] if r.withheld]
     if withheld:
-        out.append(f"Withheld (fewer than {k} on a side, to protect individuals): {', '.join(withheld)}.")
+        out.append(
+            _("Withheld (fewer than %(k)s on a side, to protect individuals): %(areas)s.")
+            % {"k": k, "areas": ", ".join(withheld)}
+        )
     if design == "paired" and pairs is not None:
         people = pairs + (unmatched_from or 0) + (unmatched_to or 0)
         rate = pairs / people if people else 0.0
         out.append(
-            f"Matching: {pairs} people gave the same code in both waves ({rate:.0%} of {people}); "
-            f"{unmatched_from or 0} answered only before and {unmatched_to or 0} only after. "
-            "Only matched pairs "
-            "are compared; people who dropped out or mistyped their code may differ from those who stayed."
+            _(
+                "Matching: %(pairs)s people gave the same code in both waves (%(rate)s of %(people)s); "
+                "%(before)s answered only before and %(after)s only after. Only matched pairs are "
+                "compared; people who dropped out or mistyped their code may differ from those who stayed."
+            )
+            % {
+                "pairs": pairs,
+                "rate": format_percent(rate),
+                "people": people,
+                "before": unmatched_from or 0,
+                "after": unmatched_to or 0,
+            }
         )
         out.append(
-            "Regression to the mean: people who scored unusually low the first time tend to score nearer "
-            "the average the second time even without any course; a rise concentrated among the lowest "
-            "scorers is partly this. Without a comparison group, the change cannot all be credited "
-            "to the course."
+            _(
+                "Regression to the mean: people who scored unusually low the first time tend to score nearer "
+                "the average the second time even without any course; a rise concentrated among the lowest "
+                "scorers is partly this. Without a comparison group, the change cannot all be credited "
+                "to the course."
+            )
         )
     else:
         out.append(
-            "The two cohorts are different people: a difference may come from who was in each cohort "
-            "(their organisations, roles, starting points) as much as from the course."
+            _(
+                "The two cohorts are different people: a difference may come from who was in each cohort "
+                "(their organisations, roles, starting points) as much as from the course."
+            )
         )
     out.append(
-        "Scores are self-reported; a course can change how people judge their organisation as well "
-        "as the organisation itself."
+        _(
+            "Scores are self-reported; a course can change how people judge their organisation as well "
+            "as the organisation itself."
+        )
     )
     return tuple(out)
 
 
 def render_comparison_html(context: ComparisonContext) -> str:
-    return _environment().get_template("comparison.html").render(r=context)
+    return _environment().get_template("comparison.html").render(r=context, words_text=words_text)
 
 
 COMPARISON_CSS = Path(__file__).resolve().parent / "css" / "comparison.css"

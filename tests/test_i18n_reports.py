@@ -254,3 +254,34 @@ def test_the_cache_keeps_an_english_and_a_german_report_apart(german_app, v1):
         assert cache_size(session) == before + 2
     assert "First priorities" in " ".join(_pdf_text(english).split())
     assert "Erste Prioritäten" in " ".join(_pdf_text(german).split())
+
+
+def test_the_cohort_comparison_report_has_no_unmarked_text(pseudo_app):
+    from .test_cohorts import new_cohort, submit
+
+    api = pseudo_app.test_client()
+    _owner, token = facilitator(pseudo_app, "tom@example.org")
+    auth = {"Authorization": f"Bearer {token}"}
+    with pseudo_app.app_context():
+        from assessment.services.questionnaires import QuestionnaireRegistry
+
+        q = {v.version: v for v in QuestionnaireRegistry(pseudo_app.config["QUESTIONNAIRE_DIR"]).files()}[
+            "1.0"
+        ]
+    first = new_cohort(api, token, name="Spring course")
+    second = new_cohort(api, token, name="Autumn course")
+    for cohort, levels in ((first, [1, 2, 1, 2, 1]), (second, [3, 3, 2, 4, 3])):
+        for n in range(4):
+            shifted = [min(4, level + n % 2) for level in levels]
+            answer = submit(api, q, cohort["join_code"], shifted, f"code-{cohort['id'][:4]}-{n}")
+            assert answer.status_code == 201, answer.get_json()
+    pdf = api.get(f"/api/v1/cohorts/compare.pdf?a={first['id']}&b={second['id']}", headers=auth)
+    assert pdf.status_code == 200
+    symbols = ("Hedges", "Holm", "Welch", "d_z")  # the statistics' own names
+    # A wave's name is the trainer's (stored with the cohort, renamed at will), like its own name.
+    from assessment.services.cohorts import DEFAULT_WAVES
+
+    waves = [label for _id, label in DEFAULT_WAVES]  # the API's defaults, as this cohort has them
+    names = ("Spring course", "Autumn course", *waves, *(w.upper() for w in waves))
+    left = _pdf_leftovers(pdf.data, _allowed(pseudo_app, *names, *symbols))
+    assert left == [], left

@@ -24,9 +24,10 @@ from ..db.models import Group
 from ..domain import stats
 from ..domain.figures import score_bounds
 from ..domain.text import N_
+from ..i18n import gettext, report_language
 from . import cohorts
 from .jobs import Runner
-from .questionnaires import questionnaire_of
+from .questionnaires import questionnaire_of, translated
 from .report_cache import Job, cached_render
 from .workshops import settings_of
 
@@ -157,7 +158,7 @@ def cohort_comparison(
     at_start = wa == cohorts.waves_of(a)[0].id and wb == cohorts.waves_of(b)[0].id
     values_a = cohorts.side_values(session, a, wa) if body["a"]["n"] >= body["k"] else {}
     values_b = cohorts.side_values(session, b, wb) if body["b"]["n"] >= body["k"] else {}
-    q = questionnaire_of(a.questionnaire)
+    q = translated(questionnaire_of(a.questionnaire), report_language())  # the reader's words
     labels = {d.id: d.label for d in q.dimensions}
     rows = [
         _row_independent(d, labels.get(d, d), item, values_a.get(d, []), values_b.get(d, []))
@@ -199,7 +200,7 @@ def change_comparison(
     pairs = (
         cohorts.pair_scores(session, group, body["from"], body["to"]) if body["pairs"] >= body["k"] else {}
     )
-    q = questionnaire_of(group.questionnaire)
+    q = translated(questionnaire_of(group.questionnaire), report_language())  # the reader's words
     rows = [_row_paired(d.id, d.label, body["dimensions"][d.id], pairs.get(d.id, [])) for d in q.dimensions]
     overall = _row_paired("overall", translate(OVERALL), body["overall"], pairs.get("overall", []))
     label_a, label_b = wave_label(group, body["from"]), wave_label(group, body["to"])
@@ -242,7 +243,7 @@ def compare_pdf(
     runner: Runner | None = None,
 ) -> tuple[bytes, str]:
     """Cohort B against cohort A as a PDF (by a worker of the job queue with ``runner``)."""
-    _, context = cohort_comparison(session, a, b, wave_a, wave_b)
+    _, context = cohort_comparison(session, a, b, wave_a, wave_b, translate=gettext)
     payload = {"a": a.id, "b": b.id, "wave_a": wave_a, "wave_b": wave_b}
     job = (runner, "compare_pdf", payload) if runner else None
     return cached_comparison_pdf(session, context, job), _filename(b.name, "vs", a.name)
@@ -251,7 +252,7 @@ def compare_pdf(
 def change_pdf(
     session: Session, group: Group, wave_from: str, wave_to: str, runner: Runner | None = None
 ) -> tuple[bytes, str]:
-    body, context = change_comparison(session, group, wave_from, wave_to)
+    body, context = change_comparison(session, group, wave_from, wave_to, translate=gettext)
     payload = {"group": group.id, "from": wave_from, "to": wave_to}
     job = (runner, "change_pdf", payload) if runner else None
     return cached_comparison_pdf(session, context, job), _filename(group.name, body["from"], "to", body["to"])

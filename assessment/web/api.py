@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from .. import services
 from ..domain.scoring import AnswerProblem, InvalidAnswers
+from ..i18n import in_language, report_locale
 from ..services import cohorts, idempotency, participants, plans, self_assessment
 from ..services.questionnaires import (
     current_ref,
@@ -318,56 +319,58 @@ def _submit(body: dict[str, Any], ticket: tuple[str, str, str] | None) -> tuple[
         if not any(p.item == "questionnaire" for p in problems):
             problems.extend(_answer_problems(questionnaire_id, body, group))
         return invalid(problems)
-    text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
-    wave, code_hash = entry if isinstance(entry, tuple) else (None, None)
-    try:
-        if participant is not None:
-            assessment = participant
-            result = participants.submit(
-                s, participant, body["answers"], role=text["role"] or None, language=language
-            )
-        else:
-            assessment, result = self_assessment.submit(
-                s,
-                questionnaire_id,
-                body["answers"],
-                group=group,
-                version=version if isinstance(version, str) else None,
-                wave=wave,
-                respondent_hash=code_hash,
-                benchmark=body.get("benchmark") is True,
-                language=language or "en",
-                **text,
-            )
-        if code_hash is not None:
-            s.flush()  # the unique index catches a same-code answer that raced this one
-    except IntegrityError:
-        s.rollback()
-        return error(409, str(cohorts.DuplicateResponse(wave or "")))
-    except InvalidAnswers as exc:
-        s.rollback()
-        return invalid(exc.problems)
-    except services.NotFound:
-        s.rollback()
-        return invalid([AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}")])
-    except (services.GroupClosed, participants.HeadcountReached, participants.AlreadyAnswered) as exc:
-        s.rollback()
-        return error(409, str(exc))
-    location = external_url("api.get_assessment", assessment_id=assessment.id)
-    payload = _with_benchmark(
-        self_assessment.payload(assessment, result, location + "/report.pdf"), assessment, result
-    )
-    if ticket is not None:
+    # The result's own words (findings, labels) in the language it was answered in.
+    with in_language(report_locale(language)):
+        text = {k: body.get(k) or "" for k in ("organisation", "sector", "size_band", "role")}
+        wave, code_hash = entry if isinstance(entry, tuple) else (None, None)
         try:
-            idempotency.remember(s, *ticket, 201, payload, assessment.id)
+            if participant is not None:
+                assessment = participant
+                result = participants.submit(
+                    s, participant, body["answers"], role=text["role"] or None, language=language
+                )
+            else:
+                assessment, result = self_assessment.submit(
+                    s,
+                    questionnaire_id,
+                    body["answers"],
+                    group=group,
+                    version=version if isinstance(version, str) else None,
+                    wave=wave,
+                    respondent_hash=code_hash,
+                    benchmark=body.get("benchmark") is True,
+                    language=language or "en",
+                    **text,
+                )
+            if code_hash is not None:
+                s.flush()  # the unique index catches a same-code answer that raced this one
         except IntegrityError:
-            # The same key arrived twice at once and the other request won: answer as it did.
             s.rollback()
-            return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
-    s.commit()
-    response = _json(payload)
-    response.headers["Location"] = location
-    return response, 201
+            return error(409, str(cohorts.DuplicateResponse(wave or "")))
+        except InvalidAnswers as exc:
+            s.rollback()
+            return invalid(exc.problems)
+        except services.NotFound:
+            s.rollback()
+            return invalid([AnswerProblem("questionnaire", f"no questionnaire {questionnaire_id!r}")])
+        except (services.GroupClosed, participants.HeadcountReached, participants.AlreadyAnswered) as exc:
+            s.rollback()
+            return error(409, str(exc))
+        location = external_url("api.get_assessment", assessment_id=assessment.id)
+        payload = _with_benchmark(
+            self_assessment.payload(assessment, result, location + "/report.pdf"), assessment, result
+        )
+        if ticket is not None:
+            try:
+                idempotency.remember(s, *ticket, 201, payload, assessment.id)
+            except IntegrityError:
+                # The same key arrived twice at once and the other request won: answer as it did.
+                s.rollback()
+                return _replay(*ticket) or error(409, "this Idempotency-Key is being used by another request")
+        s.commit()
+        response = _json(payload)
+        response.headers["Location"] = location
+        return response, 201
 
 
 def _json(payload: dict[str, Any]) -> Response:
@@ -524,10 +527,11 @@ def get_assessment(assessment_id: str) -> Response | tuple[Response, int]:
         assessment = self_assessment.get_assessment(db(), assessment_id)
     except services.NotFound:
         return error(404, "no assessment with this id")
-    result = self_assessment.result_of(assessment, assessment.language)
-    body = _with_benchmark(
-        self_assessment.payload(assessment, result, report_url(assessment.id)), assessment, result
-    )
+    with in_language(report_locale(assessment.language)):  # its words in its own language
+        result = self_assessment.result_of(assessment, assessment.language)
+        body = _with_benchmark(
+            self_assessment.payload(assessment, result, report_url(assessment.id)), assessment, result
+        )
     body.update(plans.review_payload(plans.assessment_review(db(), assessment)))  # a retake's plan_review
     return jsonify(body)
 
