@@ -415,10 +415,9 @@ def parse_questionnaire(text: str, source: str = "<string>") -> Questionnaire:
     return _parse(text, source)
 
 
-# A Questionnaire is immutable, so the same text from the same file gives the same object: the
-# app reads its files at start-up and again on `flask init`, and each worker on each start.
-@lru_cache(maxsize=16)
-def _parse(text: str, source: str) -> Questionnaire:
+def _read_mapping(text: str, source: str) -> tuple[dict[str, Any], _LineMap, list[Problem]]:
+    """A YAML file's mapping, its line map and its duplicate-key problems; QuestionnaireError when
+    it is not YAML or not a mapping. Shared by questionnaire files and their translations."""
     try:
         loader = _Loader(text)
         try:
@@ -439,6 +438,14 @@ def _parse(text: str, source: str) -> Questionnaire:
     ]
     if not isinstance(data, dict):
         raise QuestionnaireError(problems + [Problem(source, 1, "the file must be a mapping")])
+    return data, lines, problems
+
+
+# A Questionnaire is immutable, so the same text from the same file gives the same object: the
+# app reads its files at start-up and again on `flask init`, and each worker on each start.
+@lru_cache(maxsize=16)
+def _parse(text: str, source: str) -> Questionnaire:
+    data, lines, problems = _read_mapping(text, source)
 
     for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         problems.append(Problem(source, lines.line(tuple(error.absolute_path)), _schema_message(error)))
@@ -1119,25 +1126,7 @@ def parse_translation(
 ) -> Translation:
     """Check a translation's text against ``questionnaire``; raise QuestionnaireError naming the
     file, the line and the reason of every problem. ``language``: what the file's name says."""
-    try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            data = None if node is None else loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise QuestionnaireError([Problem(source, line, f"not valid YAML: {reason}")]) from None
-    lines = _LineMap(node)
-    problems = [
-        Problem(source, line, f"duplicate key {key!r} (the later one would silently win)")
-        for line, key in lines.duplicates
-    ]
-    if not isinstance(data, dict):
-        raise QuestionnaireError(problems + [Problem(source, 1, "the file must be a mapping")])
+    data, lines, problems = _read_mapping(text, source)
     label = f"{questionnaire.id} {questionnaire.version}"
 
     def header(key: str, message: str) -> None:
