@@ -161,24 +161,14 @@ def main() -> None:
     if sizes[-1] > 20000:
         parser.error("keep it bounded: at most 20,000 responses")
 
-    from sqlalchemy import text
+    from bench_workshop import fresh_app
 
-    from assessment import create_app
-    from assessment.db import Database
-    from assessment.db.models import Base
     from assessment.services import accounts, cohorts, workshops
     from assessment.services.questionnaires import current_version
 
     with tempfile.TemporaryDirectory(prefix="bench-costcurve-") as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'app.sqlite'}"
-        if not url.startswith("sqlite"):
-            database = Database(url)
-            with database.engine.begin() as connection:
-                Base.metadata.drop_all(connection)
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            database.engine.dispose()
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
-        app.test_cli_runner().invoke(args=["init"])
+        app = fresh_app(url)  # an empty database with the questionnaires registered
         with app.extensions["database"].session() as s:
             user = accounts.create_user(s, "bench@example.org", None)
             version = current_version(s, "social-organisation")
