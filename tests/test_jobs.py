@@ -89,6 +89,26 @@ def test_a_render_not_done_within_the_bound_is_a_503_with_retry_after(app, done,
     assert "still being made" in response.get_json()["error"]
 
 
+def test_a_download_waiting_for_its_render_holds_no_pooled_connection(app, done, monkeypatch):
+    # Each waiting download used to hold its request's connection besides the wait's own reads,
+    # so a few slow renders could empty the pool of a server with many threads.
+    queue = queue_of(app)
+    monkeypatch.setattr(queue, "send", lambda job_id: None)  # no worker takes it
+    queue.wait_seconds = 0.3
+    pool = app.extensions["database"].engine.pool
+    held: list[int] = []
+    real_get = jobs.get
+
+    def watched_get(engine, job_id):  # the wait's poll, before it takes a connection of its own
+        held.append(pool.checkedout())
+        return real_get(engine, job_id)
+
+    monkeypatch.setattr(jobs, "get", watched_get)
+    response = app.test_client().get(f"/api/v1/assessments/{done}/report.pdf")
+    assert response.status_code == 503
+    assert len(held) >= 3 and set(held) == {0}
+
+
 def test_a_failed_render_is_answered_with_its_message(app, done, monkeypatch):
     def too_slow(ctx, session, payload):
         raise RenderLimitExceeded("The report took longer than 15 seconds to make and was stopped.")

@@ -60,13 +60,18 @@ def render_job_id(key: str) -> str:
 def cached_render(session: Session, key: str, render: Callable[[], bytes], job: Job | None = None) -> bytes:
     """``render()``'s bytes kept under ``key`` (a ``PreparedReport.key``): any PDF of the app
     (the cohort comparisons too) is cached the same way. With ``job``, a worker renders it and
-    this waits (``JobPending`` past the wait, ``JobFailed`` with the worker's message)."""
+    this waits (``JobPending`` past the wait, ``JobFailed`` with the worker's message), having
+    committed ``session`` first."""
     engine = session.get_bind()
     kept = _kept(engine, key)
     if kept is not None:
         return kept
     if job is not None:
         runner, kind, payload = job
+        # The wait can last the render's whole bound: the caller's transaction (reads only on the
+        # download routes) ends first, so a waiting download holds no pooled connection while
+        # the wait's own short reads take one at a time.
+        session.commit()
         runner.run(render_job_id(key), kind, payload)
         kept = _kept(engine, key)
         if kept is not None:
