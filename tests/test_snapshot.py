@@ -271,3 +271,31 @@ def test_nothing_beyond_the_cut_off_needs_no_cells(numbers, extra, k, closed, he
         == cutoff
     )
     assert revealing_dimensions(numbers, cutoff, k, scored) == ()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c"])),
+    st.sampled_from([None, "leaders", "others"]),
+    st.dictionaries(
+        st.sampled_from(["q1", "q2", "q3"]),
+        st.one_of(st.integers(0, 6), st.just("unsure"), st.booleans(), st.just(2.0), st.just("x"), st.none()),
+    ),
+    st.sampled_from([None, "", "pre", "post"]),
+)
+def test_figure_cells_are_the_plainly_built_cells(dimensions, subgroup, answers, wave):
+    """The cells made once and reused are the cells built afresh for each response (rule 13)."""
+    from assessment.domain.snapshot import Cell, figure_cells
+
+    plain = {Cell("dimension", d) for d in dimensions}
+    if subgroup is not None:
+        plain |= {Cell("role", d, subgroup) for d in dimensions}
+    if wave is not None:
+        plain |= {Cell("wave", d, wave) for d in dimensions}
+    for item, value in answers.items():
+        numeric = isinstance(value, int) and not isinstance(value, bool)
+        if numeric:
+            plain.add(Cell("item", item))
+        if numeric or value == "unsure":
+            plain.add(Cell("item answers", item))
+    assert figure_cells(dimensions, subgroup, answers, wave) == frozenset(plain)
