@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from assessment.domain.groups import (
     Member,
     agreement_label,
+    answer_distribution,
     describe,
     dimension_agreement,
     dimension_stats,
@@ -26,6 +27,7 @@ from assessment.domain.groups import (
     rwg_j,
     summarise,
 )
+from assessment.domain.scoring import UNSURE
 
 
 def member(role: str, alpha: float | None, beta: float | None = 60.0, gamma: float | None = 60.0, **answers):
@@ -313,3 +315,70 @@ def test_summarise_puts_it_together(v1):
     assert summary.gap.dimensions[ids[0]]["gap"] == pytest.approx(30.0)
     assert len(summary.prompts) == 5
     assert all(a.rwg is not None for a in summary.agreement.values() if a.items)
+
+
+# ------------------------------------------------- the fast prompts against the plain reference
+
+
+def _reference_distribution(item, answers):  # type: ignore[no-untyped-def]
+    """The plain reference: a pass over the answers per option (what the dashboard did before)."""
+    from assessment.domain.groups import _scored
+
+    values = list(answers)
+    rows = [
+        (str(o.value), o.label, sum(1 for a in values if _scored(a) and a == o.value)) for o in item.options
+    ]
+    if item.allow_unsure:
+        rows.append((UNSURE, "Unsure", sum(1 for a in values if a == UNSURE)))
+    return tuple(rows)
+
+
+def _reference_prompts(q, answer_sets, count, min_answers):  # type: ignore[no-untyped-def]
+    """Rule 9's prompts the plain way: every item's distribution, then the ``count`` largest."""
+    from assessment.domain.groups import Prompt, _scored, sample_variance
+
+    ranked = []
+    for position, item in enumerate(q.items):
+        given_ = [a for a in (s.get(item.id) for s in answer_sets) if _scored(a)]
+        if len(given_) < max(2, min_answers):
+            continue
+        sd = math.sqrt(sample_variance([float(a) for a in given_]))
+        if sd == 0:
+            continue
+        spread = sd / (item.hi - item.lo)
+        distribution = _reference_distribution(item, (s.get(item.id) for s in answer_sets))
+        ranked.append(
+            (
+                -spread,
+                position,
+                Prompt(item.id, item.dimension, item.text, sd, spread, len(given_), distribution),
+            )
+        )
+    ranked.sort(key=lambda entry: (entry[0], entry[1]))
+    return [p for _, _, p in ranked[:count]]
+
+
+# Any answer a stored set may hold: a number on or off the scale, "unsure", a bool (never 1),
+# a float (never an option), text, or nothing.
+_any_answer = st.one_of(
+    st.integers(-1, 11), st.just(UNSURE), st.booleans(), st.sampled_from([1.0, 2.5]), st.just("x")
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["a1", "a2", "a3", "b1", "b2", "g1"]), _any_answer), max_size=12
+    ),
+    st.integers(1, 6),
+    st.integers(2, 5),
+)
+def test_prompts_and_their_answer_counts_equal_the_plain_reference(answer_sets, count, k):
+    from assessment.domain.questionnaire import load_questionnaire
+    from tests.conftest import DATA
+
+    q = load_questionnaire(DATA / "seven-point.yaml")
+    assert discussion_prompts(q, answer_sets, count, k) == _reference_prompts(q, answer_sets, count, k)
+    for item in q.items:
+        column = [s.get(item.id) for s in answer_sets]
+        assert answer_distribution(item, column) == _reference_distribution(item, column)

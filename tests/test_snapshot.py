@@ -11,7 +11,7 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.db.models import Group
@@ -244,3 +244,58 @@ def test_a_finished_workshop_response_cannot_be_changed_only_deleted(app, v1):
     assert phone.get(f"/a/{token}/1").location == results
     (row,) = load(app, group_id=group_id)
     assert row.answers == answers(v1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(1, 30), unique=True, max_size=20),
+    st.integers(0, 40),
+    st.integers(3, 5),
+    st.booleans(),
+    st.booleans(),
+    st.data(),
+)
+def test_nothing_beyond_the_cut_off_needs_no_cells(numbers, extra, k, closed, held, data):
+    """``snapshots.refresh`` builds no cells when no complete response lies beyond the cut-off:
+    the cut-off and the close warning are then what they are with every response's cells."""
+    from assessment.domain.snapshot import Cell, advance, revealing_dimensions
+
+    cutoff = max(numbers, default=0) + extra % 3  # at or past the last (deletions leave gaps)
+    cells = st.frozensets(
+        st.sampled_from([Cell("dimension", "a"), Cell("role", "a", "leaders"), Cell("item", "q1")])
+    )
+    scored = {n: data.draw(cells) for n in numbers}
+    assert (
+        advance(numbers, cutoff, k, closed, scored, held)
+        == advance(numbers, cutoff, k, closed, {}, held)
+        == cutoff
+    )
+    assert revealing_dimensions(numbers, cutoff, k, scored) == ()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "c"])),
+    st.sampled_from([None, "leaders", "others"]),
+    st.dictionaries(
+        st.sampled_from(["q1", "q2", "q3"]),
+        st.one_of(st.integers(0, 6), st.just("unsure"), st.booleans(), st.just(2.0), st.just("x"), st.none()),
+    ),
+    st.sampled_from([None, "", "pre", "post"]),
+)
+def test_figure_cells_are_the_plainly_built_cells(dimensions, subgroup, answers, wave):
+    """The cells made once and reused are the cells built afresh for each response (rule 13)."""
+    from assessment.domain.snapshot import Cell, figure_cells
+
+    plain = {Cell("dimension", d) for d in dimensions}
+    if subgroup is not None:
+        plain |= {Cell("role", d, subgroup) for d in dimensions}
+    if wave is not None:
+        plain |= {Cell("wave", d, wave) for d in dimensions}
+    for item, value in answers.items():
+        numeric = isinstance(value, int) and not isinstance(value, bool)
+        if numeric:
+            plain.add(Cell("item", item))
+        if numeric or value == "unsure":
+            plain.add(Cell("item answers", item))
+    assert figure_cells(dimensions, subgroup, answers, wave) == frozenset(plain)

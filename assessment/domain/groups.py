@@ -23,6 +23,7 @@ Invalid arguments raise ``ValueError`` with a message naming the problem.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -383,12 +384,13 @@ class Prompt:
 
 def answer_distribution(item: Item, answers: Iterable[Answer | None]) -> tuple[tuple[str, str, int], ...]:
     """Count of each option of ``item`` (every option listed, zeros included), then "unsure"."""
-    values = list(answers)
-    rows = [
-        (str(o.value), o.label, sum(1 for a in values if _scored(a) and a == o.value)) for o in item.options
-    ]
+    # One pass over the answers, then a look-up per option (not a pass per option). Only whole
+    # numbers count towards an option (``_scored``: never True for 1), as before.
+    counts = Counter(a for a in answers if _scored(a) or a == UNSURE)
+    unsure = counts.pop(UNSURE, 0)
+    rows = [(str(o.value), o.label, counts.get(o.value, 0)) for o in item.options]
     if item.allow_unsure:
-        rows.append((UNSURE, N_("Unsure"), sum(1 for a in values if a == UNSURE)))
+        rows.append((UNSURE, N_("Unsure"), unsure))
     return tuple(rows)
 
 
@@ -418,18 +420,21 @@ def discussion_prompts(
         if sd == 0:
             continue
         spread = sd / (item.hi - item.lo)
-        prompt = Prompt(
+        ranked.append((-spread, position, item, sd, len(given)))
+    ranked.sort(key=lambda entry: (entry[0], entry[1]))
+    # The answer counts only for the prompts kept (a pass over every answer set each).
+    return [
+        Prompt(
             item=item.id,
             dimension=item.dimension,
             text=item.text,
             sd=sd,
-            spread=spread,
-            n=len(given),
+            spread=-negative_spread,
+            n=n,
             distribution=answer_distribution(item, (answers.get(item.id) for answers in answer_sets)),
         )
-        ranked.append((-spread, position, prompt))
-    ranked.sort(key=lambda entry: (entry[0], entry[1]))
-    return [prompt for _, _, prompt in ranked[:count]]
+        for negative_spread, _, item, sd, n in ranked[:count]
+    ]
 
 
 # --------------------------------------------------------------------------- everything at once

@@ -94,18 +94,44 @@ def figure_cells(
     cohort wave (``wave`` None: not a cohort), and the items it answered with a number (and with
     a number or "unsure")."""
     scored = list(dimensions)
-    cells = {Cell(DIMENSION, d) for d in scored}
+    cells = {_interned(DIMENSION, d) for d in scored}
     if subgroup is not None:
-        cells.update(Cell(ROLE, d, subgroup) for d in scored)
+        cells.update(_interned(ROLE, d, subgroup) for d in scored)
     if wave is not None:
-        cells.update(Cell(WAVE, d, wave) for d in scored)
+        cells.update(_interned(WAVE, d, wave) for d in scored)
     for item, value in answers.items():
         numeric = isinstance(value, int) and not isinstance(value, bool)
         if numeric:
-            cells.add(Cell(ITEM, item))
-        if numeric or value == UNSURE:
-            cells.add(Cell(ITEM_ANSWERS, item))
+            cells.update(_item_cells(item))
+        elif value == UNSURE:
+            cells.add(_item_cells(item)[1])
     return frozenset(cells)
+
+
+# The same few cells recur in every response of a group (a large group's view builds a
+# hundred thousand): made once each. Equal to a new Cell in every way; bounded by the ids.
+_CELLS: dict[tuple[str, str, str], Cell] = {}
+_ITEM_CELLS: dict[str, tuple[Cell, Cell]] = {}
+_MAX_CACHED = 10_000
+
+
+def _interned(kind: str, key: str, subgroup: str = "") -> Cell:
+    cell = _CELLS.get((kind, key, subgroup))
+    if cell is None:
+        if len(_CELLS) > _MAX_CACHED:
+            _CELLS.clear()
+        cell = _CELLS[(kind, key, subgroup)] = Cell(kind, key, subgroup)
+    return cell
+
+
+def _item_cells(item: str) -> tuple[Cell, Cell]:
+    """(the item's numeric-answers cell, its answers-with-unsure cell)."""
+    cells = _ITEM_CELLS.get(item)
+    if cells is None:
+        if len(_ITEM_CELLS) > _MAX_CACHED:
+            _ITEM_CELLS.clear()
+        cells = _ITEM_CELLS[item] = (Cell(ITEM, item), Cell(ITEM_ANSWERS, item))
+    return cells
 
 
 def subgroup_of(role: str, leadership_roles: Collection[str]) -> str | None:

@@ -15,10 +15,7 @@ the only difference between two views. See ``withdrawn`` and docs/privacy.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -50,21 +47,24 @@ def _k(group: Group) -> int:
 
 def refresh(session: Session, group: Group) -> SnapshotState:
     """Apply rule 13 now: move the cut-off on if it may, and say where the snapshot stands.
-    One query for the group's statuses, completion numbers, roles and answers (which also gives
-    the counts of started and complete), one for which dimensions each has a score in, one UPDATE
-    only when the snapshot moves; the caller commits."""
+    One query for the group's statuses and completion numbers (which also gives the counts of
+    started and complete); only when a complete response lies beyond the cut-off, one for the
+    complete responses' roles, answers and waves and one for which dimensions each has a score
+    in; one UPDATE only when the snapshot moves; the caller commits."""
     k = _k(group)
     rows = session.execute(
-        select(
-            Assessment.status, Assessment.completion_seq, Assessment.role, Assessment.answers, Assessment.wave
-        ).where(Assessment.group_id == group.id)
+        select(Assessment.status, Assessment.completion_seq).where(Assessment.group_id == group.id)
     ).all()
     completed = [
         row.completion_seq for row in rows if row.status == "complete" and row.completion_seq is not None
     ]
     current = group.published_through or 0
     held = bool(group.snapshot_held)
-    scored = _cells(session, group, rows)
+    # With no complete response beyond the cut-off (a dashboard polled between arrivals) the
+    # cells change nothing: ``advance`` keeps the cut-off and no cell gains a value, so nothing
+    # reveals. Building them would cost most of a large group's view.
+    newcomers = any(n > current for n in completed)
+    scored = _cells(session, group) if newcomers else {}
     cutoff = snapshot.advance(completed, current, k, not group.is_open, scored, held)
     if cutoff > current or (held and not group.is_open):
         session.execute(
@@ -87,19 +87,28 @@ def refresh(session: Session, group: Group) -> SnapshotState:
         closed=not group.is_open,
         started=len(rows),
         held=held,
-        revealing=() if not group.is_open else snapshot.revealing_dimensions(completed, cutoff, k, scored),
+        revealing=()
+        if not group.is_open or not newcomers
+        else snapshot.revealing_dimensions(completed, cutoff, k, scored),
     )
 
 
-def _cells(session: Session, group: Group, rows: Sequence[Row[Any]]) -> dict[int, frozenset[Cell]]:
+def _cells(session: Session, group: Group) -> dict[int, frozenset[Cell]]:
     """Completion number -> every figure that complete response has a value in (rule 13 per
     figure): its dimensions, the same by its role subgroup (and, in a cohort, by its wave), the
-    items it answered."""
+    items it answered. Two queries."""
     from .workshops import settings_of  # workshops imports this module
 
     leadership = settings_of(group).leadership_roles
     cohort = group.kind == "cohort"
     dimensions = scored_dimensions(session, group)
+    rows = session.execute(
+        select(Assessment.completion_seq, Assessment.role, Assessment.answers, Assessment.wave).where(
+            Assessment.group_id == group.id,
+            Assessment.status == "complete",
+            Assessment.completion_seq.is_not(None),
+        )
+    )
     return {
         row.completion_seq: snapshot.figure_cells(
             dimensions.get(row.completion_seq, ()),
@@ -108,7 +117,6 @@ def _cells(session: Session, group: Group, rows: Sequence[Row[Any]]) -> dict[int
             (row.wave or "") if cohort else None,
         )
         for row in rows
-        if row.status == "complete" and row.completion_seq is not None
     }
 
 
