@@ -225,6 +225,10 @@ class Questionnaire:
     _recommendations_by_stage: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
         init=False, repr=False, compare=False
     )
+    # The roadmap's tables (roadmap.plan), built here once rather than on every submission.
+    _recommendation_index: dict[str, Recommendation] = field(init=False, repr=False, compare=False)
+    _stage_index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _addressing: dict[str, tuple[Recommendation, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen for safety; the look-up tables are derived once here.
@@ -236,6 +240,13 @@ class Questionnaire:
         for r in self.recommendations:
             by_stage.setdefault((r.dimension, r.stage), []).append(r)
         object.__setattr__(self, "_recommendations_by_stage", {k: tuple(v) for k, v in by_stage.items()})
+        object.__setattr__(self, "_recommendation_index", {r.id: r for r in self.recommendations})
+        object.__setattr__(self, "_stage_index", {s.id: n for n, s in enumerate(self.stages)})
+        addressing: dict[str, list[Recommendation]] = {}
+        for r in self.recommendations:
+            for item_id in r.addresses:
+                addressing.setdefault(item_id, []).append(r)
+        object.__setattr__(self, "_addressing", {k: tuple(v) for k, v in addressing.items()})
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self._item_index

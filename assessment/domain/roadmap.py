@@ -217,13 +217,11 @@ def plan(
     floor_failed = bool(known) and min(known) < q.thresholds.floor
     order = dimension_order(dimensions, classification, floor_failed)
     dimension_rank = {d.id: n for n, d in enumerate(order)}
-    stage_index = {s.id: n for n, s in enumerate(q.stages)}
+    # The questionnaire's own look-up tables (read only here): built once when it is loaded.
+    stage_index = q._stage_index
     current = {d.id: stage_index[d.stage.id] for d in order if d.stage is not None}
-    recs = {r.id: r for r in q.recommendations}
-    addressing: dict[str, list[Recommendation]] = {}
-    for r in q.recommendations:
-        for item_id in r.addresses:
-            addressing.setdefault(item_id, []).append(r)
+    recs = q._recommendation_index
+    addressing = q._addressing
     memo: dict[str, bool] = {}
 
     def eligible(rid: str) -> bool:
