@@ -66,13 +66,30 @@ def test_workshop_members_results_start_no_render(app, v1, renders):
     assert _prerender_jobs(app) == []
 
 
+def _count_waiters(monkeypatch) -> threading.Semaphore:
+    """A semaphore released each time a caller starts waiting on another's render (the
+    report cache's Event), so a test waits for that moment instead of sleeping a guess."""
+    waiting = threading.Semaphore(0)
+
+    class CountingEvent(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waiting.release()
+            return super().wait(timeout)
+
+    fake = type("threading", (), {"Event": CountingEvent, "Lock": threading.Lock})
+    monkeypatch.setattr(report_cache, "threading", fake)
+    return waiting
+
+
 def test_the_same_report_asked_for_at_once_is_rendered_once(app, v1, monkeypatch):
     calls = []
     real = report_cache.render_pdf_bounded
+    waiting = _count_waiters(monkeypatch)
 
     def slow(context, **kwargs):
         calls.append(1)
-        time.sleep(0.5)  # long enough for the others to arrive while it runs
+        for _ in range(2):  # the render runs until both others wait on it (was a 0.5 s sleep)
+            assert waiting.acquire(timeout=10)
         return real(context, **kwargs)
 
     monkeypatch.setattr(report_cache, "render_pdf_bounded", slow)
@@ -102,11 +119,14 @@ def test_a_download_waiting_on_a_failed_render_renders_itself(app, v1, monkeypat
     )
     real = report_cache.render_pdf_bounded
     attempts = []
+    waiting = _count_waiters(monkeypatch)
+    started = threading.Event()
 
     def first_fails(ctx, **kwargs):
         attempts.append(1)
         if len(attempts) == 1:
-            time.sleep(0.5)
+            started.set()
+            assert waiting.acquire(timeout=10)  # fails only once the download waits on it
             raise RuntimeError("render failed")
         return real(ctx, **kwargs)
 
@@ -123,7 +143,7 @@ def test_a_download_waiting_on_a_failed_render_renders_itself(app, v1, monkeypat
 
     t = threading.Thread(target=first)
     t.start()
-    time.sleep(0.1)
+    assert started.wait(30)  # the first render is under way (was a 0.1 s sleep)
     with db.session() as session:
         pdf = cached_pdf(session, context)
     t.join(30)
