@@ -165,15 +165,18 @@ def test_lift_reaches_the_next_stage_with_the_fewest_practices(c):
         after, _ = score_dimension(q, dimension, raised(q, answers, lift.items))
         assert lift.reachable == (after >= lift.target)
         assert lift.reachable  # every scored item at its social end gives 100
-        # No shorter list reaches it: the best one shorter is the largest gains but one, computed
-        # here from the answers, not taken from the list.
+        # No shorter list reaches it: the best one shorter raises the largest gains but one,
+        # ranked here from the answers, not taken from the list, and is scored by the engine that
+        # places the stage: the exact gains can sum to the bound while the engine's float score
+        # stays a hair under it (a case found: 40 + 20 against a float just under 60), and lift
+        # follows the engine.
         total = sum(i.weight for i in scored)
-        gains = sorted(
-            (100 * i.weight * (1 - item_scores(q, {i.id: answers[i.id]})[i.id]) / total for i in scored),
-            reverse=True,
+        ranked = sorted(
+            scored, key=lambda i: -100 * i.weight * (1 - item_scores(q, {i.id: answers[i.id]})[i.id]) / total
         )
         shorter = len(lift.items) - 1
-        assert d.score + sum(gains[:shorter]) < lift.target - 1e-9
+        below, _ = score_dimension(q, dimension, raised(q, answers, [i.id for i in ranked[:shorter]]))
+        assert below < lift.target
         open_items = [
             i.id
             for i in q.items_of(dimension)
