@@ -266,6 +266,20 @@ class Questionnaire:
     def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
         return self._recommendations_by_stage.get((dimension_id, stage_id), ())
 
+    @property
+    def recommendations_by_id(self) -> Mapping[str, Recommendation]:
+        return self._recommendation_index
+
+    @property
+    def stage_positions(self) -> Mapping[str, int]:
+        """Stage id -> its place on the scale, 0 for the first."""
+        return self._stage_index
+
+    @property
+    def recommendations_by_item(self) -> Mapping[str, tuple[Recommendation, ...]]:
+        """Item id -> the recommendations that address it, in the file's order."""
+        return self._addressing
+
     def stage_for(self, score: float) -> Stage:
         """SCORING.md rule 5: the last stage whose lower bound is <= the score."""
         chosen = self.stages[0]

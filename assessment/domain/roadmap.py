@@ -217,11 +217,11 @@ def plan(
     floor_failed = bool(known) and min(known) < q.thresholds.floor
     order = dimension_order(dimensions, classification, floor_failed)
     dimension_rank = {d.id: n for n, d in enumerate(order)}
-    # The questionnaire's own look-up tables (read only here): built once when it is loaded.
-    stage_index = q._stage_index
+    # The questionnaire's own look-up tables: built once when it is loaded.
+    stage_index = q.stage_positions
     current = {d.id: stage_index[d.stage.id] for d in order if d.stage is not None}
-    recs = q._recommendation_index
-    addressing = q._addressing
+    recs = q.recommendations_by_id
+    addressing = q.recommendations_by_item
     memo: dict[str, bool] = {}
 
     def eligible(rid: str) -> bool:

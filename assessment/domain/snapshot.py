@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from .scoring import UNSURE
@@ -102,36 +103,17 @@ def figure_cells(
     for item, value in answers.items():
         numeric = isinstance(value, int) and not isinstance(value, bool)
         if numeric:
-            cells.update(_item_cells(item))
-        elif value == UNSURE:
-            cells.add(_item_cells(item)[1])
+            cells.add(_interned(ITEM, item))
+        if numeric or value == UNSURE:
+            cells.add(_interned(ITEM_ANSWERS, item))
     return frozenset(cells)
 
 
 # The same few cells recur in every response of a group (a large group's view builds a
-# hundred thousand): made once each. Equal to a new Cell in every way; bounded by the ids.
-_CELLS: dict[tuple[str, str, str], Cell] = {}
-_ITEM_CELLS: dict[str, tuple[Cell, Cell]] = {}
-_MAX_CACHED = 10_000
-
-
+# hundred thousand): made once each, equal to a new Cell in every way.
+@lru_cache(maxsize=10_000)
 def _interned(kind: str, key: str, subgroup: str = "") -> Cell:
-    cell = _CELLS.get((kind, key, subgroup))
-    if cell is None:
-        if len(_CELLS) > _MAX_CACHED:
-            _CELLS.clear()
-        cell = _CELLS[(kind, key, subgroup)] = Cell(kind, key, subgroup)
-    return cell
-
-
-def _item_cells(item: str) -> tuple[Cell, Cell]:
-    """(the item's numeric-answers cell, its answers-with-unsure cell)."""
-    cells = _ITEM_CELLS.get(item)
-    if cells is None:
-        if len(_ITEM_CELLS) > _MAX_CACHED:
-            _ITEM_CELLS.clear()
-        cells = _ITEM_CELLS[item] = (Cell(ITEM, item), Cell(ITEM_ANSWERS, item))
-    return cells
+    return Cell(kind, key, subgroup)
 
 
 def subgroup_of(role: str, leadership_roles: Collection[str]) -> str | None:
