@@ -7,6 +7,7 @@ checked the same way."""
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import given, settings
@@ -26,7 +27,13 @@ from assessment.domain.lift import most_social
 from assessment.domain.questionnaire import Questionnaire, load_questionnaire, questionnaire_files
 from assessment.domain.result import Result, score
 from assessment.domain.roadmap import contradicts, in_place
-from assessment.domain.scoring import NOT_APPLICABLE, UNSURE, item_scores, score_dimension
+from assessment.domain.scoring import (
+    NOT_APPLICABLE,
+    UNSURE,
+    exact_dimension_score,
+    item_scores,
+    score_dimension,
+)
 from tests.conftest import DATA, REPO
 
 FILES = questionnaire_files(REPO / "questionnaires") + [DATA / "seven-point.yaml"]
@@ -165,18 +172,17 @@ def test_lift_reaches_the_next_stage_with_the_fewest_practices(c):
         after, _ = score_dimension(q, dimension, raised(q, answers, lift.items))
         assert lift.reachable == (after >= lift.target)
         assert lift.reachable  # every scored item at its social end gives 100
-        # No shorter list reaches it: the best one shorter raises the largest gains but one,
-        # ranked here from the answers, not taken from the list, and is scored by the engine that
-        # places the stage: the exact gains can sum to the bound while the engine's float score
-        # stays a hair under it (a case found: 40 + 20 against a float just under 60), and lift
-        # follows the engine.
-        total = sum(i.weight for i in scored)
-        ranked = sorted(
-            scored, key=lambda i: -100 * i.weight * (1 - item_scores(q, {i.id: answers[i.id]})[i.id]) / total
-        )
-        shorter = len(lift.items) - 1
-        below, _ = score_dimension(q, dimension, raised(q, answers, [i.id for i in ranked[:shorter]]))
-        assert below < lift.target
+        # No shorter list reaches it, in exact arithmetic: the best list one shorter takes the
+        # largest gains but one, ranked here from the answers, and still falls short.
+        exact, _ = exact_dimension_score(q, dimension, answers)
+        total = sum(Fraction(i.weight) for i in scored)
+        social_end = {
+            i.id: Fraction(answers[i.id] - i.lo if i.reverse else i.hi - answers[i.id]) for i in scored
+        }
+        gain = {i.id: 100 * Fraction(i.weight) * social_end[i.id] / (i.hi - i.lo) / total for i in scored}
+        best_shorter = sorted(gain.values(), reverse=True)[: len(lift.items) - 1]
+        assert exact + sum(best_shorter) < lift.target
+        assert exact + sum(gain[i] for i in lift.items) >= lift.target
         open_items = [
             i.id
             for i in q.items_of(dimension)

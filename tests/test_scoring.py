@@ -13,7 +13,7 @@ import pytest
 
 from assessment.domain.questionnaire import Questionnaire, parse_questionnaire
 from assessment.domain.result import score
-from assessment.domain.scoring import InvalidAnswers, classify, item_score
+from assessment.domain.scoring import InvalidAnswers, classify, display_score, item_score, score_bounds
 from tests.conftest import DATA
 
 SEVEN_TEXT = (DATA / "seven-point.yaml").read_text(encoding="utf-8")
@@ -301,3 +301,46 @@ def test_result_json_shape(v1):
     assert body["classification"]["id"] in ("social_organisation", "using_social_media")
     for entry in body["roadmap"]:
         assert set(entry) >= {"dimension", "title", "horizon", "effort", "impact", "owner"}
+
+
+# Found by search over v1.2's answers: in float arithmetic each of these sums to just under the
+# bound it lies exactly on, which cost the organisation a stage and printed 59.9 or 39.9.
+POLICY_EXACTLY_60 = {
+    "po_guidance_content": 4, "po_guidance_last_reviewed": 3, "po_time_to_clear_check": 1,
+    "po_routine_reply_waits": 2, "po_site_access": 2, "po_left_to_communications": 4,
+    "po_staff_in_own_name": 5, "po_trained_share": 3, "po_incident_staff_brief": 2,
+    "po_checker_suggests": 5,
+}  # fmt: skip
+# Dimensions 125/3, 475/27, 1375/27, 1300/27 and 125/3: their mean is exactly 40.
+OVERALL_EXACTLY_40 = {
+    "dl_public_criticism_response": 1, "dl_criticism_passed_on": 1, "dl_unprompted_listening": 3,
+    "dl_leaders_hear_criticism": 4, "dl_posts_about_ourselves": 2, "dl_views_before_deciding": 3,
+    "dl_tell_what_happened": 3, "dl_changes_from_conversations": 1, "dl_hidden_criticism": 2,
+    "in_who_answers": 1, "in_whose_words": 1, "in_time_to_useful_answer": 1,
+    "in_routed_via_managers": 4, "in_reply_takes_up_point": 1, "in_automated_dead_end": 4,
+    "in_time_set_aside": 2, "in_internal_questions": 2, "in_outside_spaces": 3,
+    "en_report_measures": 3, "en_target_measures": 1, "en_know_by_name": 3,
+    "en_community_in_our_work": 5, "en_went_back_later": 5, "en_quiet_between_campaigns": 5,
+    "en_posts_for_counts": 5, "en_peers_answer": 2, "en_quality_check": 3,
+    "ld_starting_point": 2, "ld_post_in_own_words": 5, "ld_posts_written_for_them": 1,
+    "ld_reply_in_person": 3, "ld_only_reports": 5, "ld_answer_staff_in_writing": 2,
+    "ld_learned_by_using": 2, "ld_team_leaders_set_time": 2, "ld_back_after_mistake": 3,
+    "po_guidance_content": 2, "po_guidance_last_reviewed": 1, "po_time_to_clear_check": 2,
+    "po_routine_reply_waits": 2, "po_site_access": 2, "po_left_to_communications": 3,
+    "po_staff_in_own_name": 3, "po_trained_share": 2, "po_incident_staff_brief": 1,
+    "po_checker_suggests": 5,
+}  # fmt: skip
+
+
+def test_a_dimension_exactly_on_a_stage_bound_reaches_that_stage(v1):
+    policy = score(v1, POLICY_EXACTLY_60).dimension("policy")
+    assert policy.score == 60.0
+    assert policy.stage.id == "conversing"
+    assert display_score(policy.score, score_bounds(v1)) == "60"
+
+
+def test_an_overall_index_exactly_on_a_stage_bound_reaches_that_stage(v1):
+    result = score(v1, OVERALL_EXACTLY_40)
+    assert [d.score for d in result.dimensions] == [125 / 3, 475 / 27, 1375 / 27, 1300 / 27, 125 / 3]
+    assert result.overall == 40.0
+    assert result.stage.id == "participating"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -116,3 +117,52 @@ def test_a_displayed_score_never_reaches_a_bound_the_score_has_not(value):
     for b in bounds:
         assert (printed >= b) == (value >= b)
     assert abs(printed - value) <= 0.5
+
+
+WEIGHTS = st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0, 0.1])
+
+
+@st.composite
+def weighted_questionnaire_and_answers(draw):  # type: ignore[no-untyped-def]
+    """Either questionnaire with item and dimension weights redrawn (0.1 is not a binary
+    fraction, so the float weight itself is what the exact sums must use)."""
+    q = QUESTIONNAIRES[draw(st.sampled_from(sorted(QUESTIONNAIRES)))]
+    items = tuple(replace(i, weight=draw(WEIGHTS)) for i in q.items)
+    dimensions = tuple(replace(d, weight=draw(WEIGHTS)) for d in q.dimensions)
+    q = replace(q, items=items, dimensions=dimensions)
+    return q, draw(answer_sets(q))
+
+
+def exact_stage(q: Questionnaire, value: Fraction):  # type: ignore[no-untyped-def]
+    return [s for s in q.stages if Fraction(s.min) <= value][-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(weighted_questionnaire_and_answers())
+def test_scores_are_the_exact_rules_rounded_once_so_a_bound_is_reached_exactly(case):
+    """Rules 3-5 in rational arithmetic, term by term as SCORING.md writes them: every score is
+    the float nearest the exact value, so a score exactly on a bound is on it, never a hair under."""
+    q, answers = case
+    result = score(q, answers)
+    exact: dict[str, Fraction] = {}
+    for d in q.dimensions:
+        shown = result.dimension(d.id)
+        scored = [i for i in q.items_of(d.id) if isinstance(answers.get(i.id), int)]
+        if shown.score is None:
+            continue
+        weights = sum(Fraction(i.weight) for i in scored)
+        s = {i.id: Fraction(answers[i.id] - i.lo, i.hi - i.lo) for i in scored}
+        s = {k: (1 - v if q.item(k).reverse else v) for k, v in s.items()}
+        exact[d.id] = 100 * sum(Fraction(i.weight) * s[i.id] for i in scored) / weights
+        assert shown.score == float(exact[d.id])
+        assert shown.stage == exact_stage(q, exact[d.id])
+    if result.overall is None:
+        assert len(exact) < len(q.dimensions)
+        return
+    overall = sum(Fraction(d.weight) * exact[d.id] for d in q.dimensions) / sum(
+        Fraction(d.weight) for d in q.dimensions
+    )
+    assert result.overall == float(overall)
+    assert result.stage == exact_stage(q, overall)
+    social = overall >= q.thresholds.social and min(exact.values()) >= q.thresholds.floor
+    assert (result.classification.id == "social_organisation") == social

@@ -12,8 +12,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -193,6 +194,32 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class IntegerTerms:
+    """Rule 3 of one dimension over a common denominator, so scoring.exact_dimension_score sums
+    integers: D_d = 100 * sum(step_i * score_factor_i) * weight_unit / (unit * sum(weight_factor_i)),
+    where step_i is the answer's distance from the item's unsocial end.
+
+    Every float weight is an exact binary fraction w_num / w_den, so ``unit`` (a common multiple of
+    w_den * (hi - lo) over the items) and ``weight_unit`` (of w_den) make each term a whole number."""
+
+    unit: int
+    weight_unit: int
+    factors: Mapping[str, tuple[int, int]]  # item id -> (score factor, weight factor)
+
+    @classmethod
+    def of(cls, items: Sequence[Item]) -> IntegerTerms:
+        ratios = {i.id: i.weight.as_integer_ratio() for i in items}
+        unit = math.lcm(*(den * (i.hi - i.lo) for i in items for den in [ratios[i.id][1]]))
+        weight_unit = math.lcm(*(den for _, den in ratios.values()))
+        factors = {
+            i.id: (num * unit // (den * (i.hi - i.lo)), num * weight_unit // den)
+            for i in items
+            for num, den in [ratios[i.id]]
+        }
+        return cls(unit, weight_unit, factors)
+
+
+@dataclass(frozen=True)
 class Questionnaire:
     id: str
     version: str
@@ -229,6 +256,7 @@ class Questionnaire:
     _recommendation_index: dict[str, Recommendation] = field(init=False, repr=False, compare=False)
     _stage_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _addressing: dict[str, tuple[Recommendation, ...]] = field(init=False, repr=False, compare=False)
+    _integer_terms: dict[str, IntegerTerms] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen for safety; the look-up tables are derived once here.
@@ -247,6 +275,9 @@ class Questionnaire:
             for item_id in r.addresses:
                 addressing.setdefault(item_id, []).append(r)
         object.__setattr__(self, "_addressing", {k: tuple(v) for k, v in addressing.items()})
+        object.__setattr__(
+            self, "_integer_terms", {d: IntegerTerms.of(items) for d, items in by_dimension.items()}
+        )
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self._item_index
@@ -262,6 +293,9 @@ class Questionnaire:
 
     def items_of(self, dimension_id: str) -> tuple[Item, ...]:
         return self._items_by_dimension.get(dimension_id, ())
+
+    def integer_terms(self, dimension_id: str) -> IntegerTerms:
+        return self._integer_terms[dimension_id]
 
     def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
         return self._recommendations_by_stage.get((dimension_id, stage_id), ())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from .findings import Finding, item_findings, strongest_area, weakest_findings
@@ -20,9 +21,9 @@ from .scoring import (
     ItemFinding,
     classify,
     dimension_scores,
+    exact_dimension_score,
     item_scores,
     overall_index,
-    score_dimension,
     stage_dict,
     strengths_and_weaknesses,
     validate_answers,
@@ -101,15 +102,17 @@ class Result:
 
 def result_from_scores(
     questionnaire: Questionnaire,
-    scores: Mapping[str, float | None],
+    scores: Mapping[str, float | Fraction | None],
     coverage: Mapping[str, float],
     answers: Mapping[str, Answer] | None = None,
     profile: Profile | None = None,
 ) -> Result:
     """Rules 4-8 from dimension scores: shared by one respondent and by a group's means (rule 9).
-    ``profile``: the organisation's size band and sector, for the roadmap's effort and owners."""
+    ``profile``: the organisation's size band and sector, for the roadmap's effort and owners.
+    Exact (Fraction) scores give an exact overall index; everything after it works on floats."""
     answers = answers or {}
     overall = overall_index(questionnaire, scores)
+    scores = _floats(scores)
     classification = classify(questionnaire, scores, overall)
     dims = dimension_scores(questionnaire, scores, coverage, answers)
     per_item = item_scores(questionnaire, answers)
@@ -133,14 +136,18 @@ def result_from_scores(
     )
 
 
+def _floats(scores: Mapping[str, float | Fraction | None]) -> dict[str, float | None]:
+    return {d: None if v is None else float(v) for d, v in scores.items()}
+
+
 def _rule_3(
     questionnaire: Questionnaire, answers: object
-) -> tuple[dict[str, Answer], dict[str, float | None], dict[str, float]]:
+) -> tuple[dict[str, Answer], dict[str, Fraction | None], dict[str, float]]:
     clean = validate_answers(questionnaire, answers)
-    scores: dict[str, float | None] = {}
+    scores: dict[str, Fraction | None] = {}
     coverage: dict[str, float] = {}
     for d in questionnaire.dimensions:
-        scores[d.id], coverage[d.id] = score_dimension(questionnaire, d.id, clean)
+        scores[d.id], coverage[d.id] = exact_dimension_score(questionnaire, d.id, clean)
     return clean, scores, coverage
 
 
@@ -155,4 +162,4 @@ def dimension_results(questionnaire: Questionnaire, answers: object) -> tuple[Di
     same as ``score(...).dimensions`` without rules 4-16 (a group's report needs only these,
     for every member)."""
     clean, scores, coverage = _rule_3(questionnaire, answers)
-    return dimension_scores(questionnaire, scores, coverage, clean)
+    return dimension_scores(questionnaire, _floats(scores), coverage, clean)

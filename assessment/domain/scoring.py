@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .figures import score_bounds, shown_score
 from .questionnaire import Item, Questionnaire, Stage
@@ -155,29 +156,72 @@ def stage_dict(stage: Stage | None) -> dict[str, str] | None:
     return None if stage is None else {"id": stage.id, "label": stage.label}
 
 
-def score_dimension(
+def _rule_3_integers(
     questionnaire: Questionnaire, dimension_id: str, answers: Mapping[str, Answer]
-) -> tuple[float | None, float]:
-    """Rule 3: (D_d or None, coverage) for one dimension.
-
-    An item answered "not_applicable" leaves both sums of the coverage (rule 1). When every item
-    of the dimension is not applicable there is nothing to score: coverage 0 and D_d null."""
-    items = [i for i in questionnaire.items_of(dimension_id) if answers.get(i.id) != NOT_APPLICABLE]
-    total_weight = sum(i.weight for i in items)
-    scored = [(i, answers[i.id]) for i in items if isinstance(answers.get(i.id), int)]
-    scored_weight = sum(i.weight for i, _ in scored)
+) -> tuple[tuple[int, int] | None, float]:
+    """Rule 3 as (numerator, denominator) of D_d in whole numbers, or None, with the coverage."""
+    terms = questionnaire.integer_terms(dimension_id)
+    score_sum = scored_weight = total_weight = 0
+    for item in questionnaire.items_of(dimension_id):
+        value = answers.get(item.id)
+        if value == NOT_APPLICABLE:
+            continue
+        score_factor, weight_factor = terms.factors[item.id]
+        total_weight += weight_factor
+        if isinstance(value, int):
+            scored_weight += weight_factor
+            score_sum += score_factor * (item.hi - value if item.reverse else value - item.lo)
     coverage = scored_weight / total_weight if total_weight else 0.0
     if coverage < questionnaire.thresholds.min_coverage or scored_weight == 0:
         return None, coverage
-    return 100.0 * sum(i.weight * item_score(i, v) for i, v in scored) / scored_weight, coverage
+    return (100 * score_sum * terms.weight_unit, terms.unit * scored_weight), coverage
 
 
-def overall_index(questionnaire: Questionnaire, scores: Mapping[str, float | None]) -> float | None:
-    """Rule 4: weighted mean of the dimension scores; null if any of them is null."""
+def exact_dimension_score(
+    questionnaire: Questionnaire, dimension_id: str, answers: Mapping[str, Answer]
+) -> tuple[Fraction | None, float]:
+    """Rule 3 in exact arithmetic: (D_d as a rational or None, coverage).
+
+    A float sum can leave a score that is exactly on a stage bound a hair below it (60 computed
+    as 59.999999999999986), which would cost the organisation a stage, show 59.9 and ask for one
+    more practice. A float weight is an exact binary fraction, so the rational score is exact;
+    its float (correctly rounded, and rounding is monotone) compares with every bound exactly as
+    the rational does."""
+    ratio, coverage = _rule_3_integers(questionnaire, dimension_id, answers)
+    return (None if ratio is None else Fraction(*ratio)), coverage
+
+
+def score_dimension(
+    questionnaire: Questionnaire, dimension_id: str, answers: Mapping[str, Answer]
+) -> tuple[float | None, float]:
+    """Rule 3: (D_d or None, coverage) for one dimension, D_d the float nearest the exact score.
+
+    An item answered "not_applicable" leaves both sums of the coverage (rule 1). When every item
+    of the dimension is not applicable there is nothing to score: coverage 0 and D_d null."""
+    ratio, coverage = _rule_3_integers(questionnaire, dimension_id, answers)
+    # Dividing two ints rounds correctly, as float(Fraction(...)) does, without making one.
+    return (None if ratio is None else ratio[0] / ratio[1]), coverage
+
+
+def overall_index(
+    questionnaire: Questionnaire, scores: Mapping[str, float | Fraction | None]
+) -> float | None:
+    """Rule 4: weighted mean of the dimension scores; null if any of them is null.
+
+    Summed exactly (a float is an exact rational too) and rounded once, so exact dimension
+    scores give an index that is on a bound exactly when the true index is."""
     values = [(d.weight, scores.get(d.id)) for d in questionnaire.dimensions]
     if any(v is None for _, v in values):
         return None
-    return sum(w * v for w, v in values) / sum(w for w, _ in values)  # type: ignore[operator]
+    # Whole numbers over a growing common denominator: cheaper than Fraction arithmetic, and
+    # the one division at the end rounds correctly.
+    num, den, weight_num, weight_den = 0, 1, 0, 1
+    for w, v in values:
+        w_num, w_den = w.as_integer_ratio()
+        v_num, v_den = v.as_integer_ratio()  # type: ignore[union-attr]
+        num, den = num * w_den * v_den + w_num * v_num * den, den * w_den * v_den
+        weight_num, weight_den = weight_num * w_den + w_num * weight_den, weight_den * w_den
+    return (num * weight_den) / (den * weight_num)
 
 
 def target_of(questionnaire: Questionnaire, score: float) -> float:
