@@ -134,6 +134,23 @@ def test_create_cohort_with_default_waves_and_join_address(app):
     assert joined.status_code == 302 and joined.location.endswith(f"/cohorts/join/{body['join_code']}")
 
 
+def test_default_wave_labels_are_in_the_language_of_the_request_that_creates_the_cohort(app):
+    # The web form offers its defaults translated; a German API client gets the same words.
+    _, token = facilitator(app, "tom@example.org")
+    created = app.test_client().post(
+        "/api/v1/groups",
+        json={"name": "K", "questionnaire": "social-organisation", "kind": "cohort"},
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "de"},
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    with app.extensions["database"].session() as s:
+        group = s.get(Group, created.get_json()["id"])
+        assert group.settings["waves"] == [
+            {"id": "pre", "label": "Vor dem Kurs"},
+            {"id": "post", "label": "Nach dem Kurs"},
+        ]
+
+
 @pytest.mark.parametrize(
     ("fields", "item"),
     [

@@ -27,12 +27,15 @@ from ..domain import stats
 from ..domain.groups import MIN_GROUP_SIZE
 from ..domain.questionnaire import Questionnaire
 from ..domain.text import N_
+from ..i18n import gettext
 from . import NotFound
 from .exports import Table
 from .questionnaires import questionnaire_of, translated
 from .workshops import WorkshopError, check_settings, create_workshop, settings_of
 
-DEFAULT_WAVES = (("pre", "Before the course"), ("post", "After the course"))
+# A new cohort's waves when none are given: ids fixed, labels in the language of the request
+# that creates it (the web form shows the same), stored as the trainer's own words from then on.
+DEFAULT_WAVES = (("pre", N_("Before the course")), ("post", N_("After the course")))
 WAVE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 CODE_MIN, CODE_MAX = 4, 40
 LOW_MATCHING = 0.7  # below this share of people matched, the match report suggests why
@@ -69,7 +72,7 @@ class Wave:
 def check_waves(waves: object) -> list[Wave]:
     """Validated waves: a non-empty list of {"id", "label"} with unique short ids."""
     if waves is None:
-        return [Wave(i, label) for i, label in DEFAULT_WAVES]
+        return default_waves()
     if not isinstance(waves, list) or not waves:
         raise CohortError("waves", N_('waves must be a non-empty list of {"id", "label"} objects'))
     out: list[Wave] = []
@@ -146,9 +149,13 @@ def create_cohort(
     return group
 
 
+def default_waves() -> list[Wave]:
+    return [Wave(i, gettext(label)) for i, label in DEFAULT_WAVES]
+
+
 def waves_of(group: Group) -> list[Wave]:
-    raw = (group.settings or {}).get("waves") or [{"id": i, "label": label} for i, label in DEFAULT_WAVES]
-    return [Wave(w["id"], w["label"]) for w in raw]
+    raw = (group.settings or {}).get("waves")
+    return [Wave(w["id"], w["label"]) for w in raw] if raw else default_waves()
 
 
 def wave_of(group: Group, wave_id: str) -> Wave:

@@ -44,8 +44,7 @@ bp = Blueprint("cohorts", __name__)
 
 def default_waves() -> str:
     """The waves a new cohort starts with, as the form shows them (ids stay, labels translated)."""
-    before, after = _("Before the course"), _("After the course")
-    return f"pre: {before}\npost: {after}"
+    return "\n".join(f"{wave.id}: {wave.label}" for wave in cohorts.default_waves())
 
 
 class CohortForm(FlaskForm):
