@@ -6,6 +6,7 @@ dimensions (and withdrawals); then the probe's case through the API."""
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from hypothesis import given, settings
@@ -143,6 +144,12 @@ def test_one_score_in_a_new_batch_is_never_revealed_by_two_views(app, v1):
     views.append(summary())
     assert views[-1]["n"] == 3 and views[-1]["published"]["unpublished"] == 3  # held back
     assert "fewer than 3 of them have a score" in views[-1]["published"]["close_warning"]
+    assert "(dialogue" in views[-1]["published"]["close_warning"]  # the API names figures by id
+    # The dashboard names them as the page does, in the page's language.
+    english = owner.get(f"/workshops/{group_id}").get_data(as_text=True)
+    german = owner.get(f"/workshops/{group_id}", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert re.search(r"figures? \(Dialogue, the answers to 9 questions in Dialogue\)", english), english
+    assert "Kennzahlen (Dialog, die Antworten auf 9 Fragen in Dialog)" in german
     for _ in range(2):
         submit(answers(v1))
     views.append(summary())

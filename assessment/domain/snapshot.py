@@ -40,7 +40,7 @@ responses after it until its subgroup has ``k`` new ones, or the group closes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -238,23 +238,33 @@ def _safe_prefixes(
             yield n
 
 
-def revealing_dimensions(
+def revealing_cells(
     completed: Iterable[int], published_through: int, k: int, scored: Mapping[int, Collection[Hashable]]
-) -> tuple[str, ...]:
-    """The cells (named by ``str(Cell)``: a dimension id for a dimension) in which publishing every
-    complete response now (closing the group) would add fewer than k values to figures already
-    shown: what the close control warns about."""
+) -> tuple[Cell, ...]:
+    """The cells in which publishing every complete response now (closing the group) would add
+    fewer than k values to figures already shown: what the close control warns about. Sorted
+    by their ``str``, so a warning reads the same on every view."""
     numbers = list(completed)
     before = dimension_counts((n for n in numbers if n <= published_through), scored)
     gained = dimension_counts((n for n in numbers if n > published_through), scored)
     after = {cell: before.get(cell, 0) + gained.get(cell, 0) for cell in {*before, *gained}}
     return tuple(
         sorted(
-            str(cell)
-            for cell, new in gained.items()
-            if 0 < new < k and cell_shown(cell, before, k) and cell_shown(cell, after, k)
+            (
+                cell
+                for cell, new in gained.items()
+                if 0 < new < k and cell_shown(cell, before, k) and cell_shown(cell, after, k)
+            ),
+            key=str,
         )
     )
+
+
+def revealing_dimensions(
+    completed: Iterable[int], published_through: int, k: int, scored: Mapping[int, Collection[Hashable]]
+) -> tuple[str, ...]:
+    """``revealing_cells`` named by ``str(Cell)`` (a dimension id for a dimension)."""
+    return tuple(str(cell) for cell in revealing_cells(completed, published_through, k, scored))
 
 
 def published(completed: Iterable[int], published_through: int) -> list[int]:
@@ -294,7 +304,8 @@ class SnapshotState:
     closed: bool
     started: int = 0  # everyone who began, complete or not
     held: bool = False  # a published response was withdrawn; figures wait for the next advance
-    revealing: tuple[str, ...] = ()  # dimensions closing would add fewer than k scores to
+    # The figures closing would add fewer than k values to (a plain string names a dimension).
+    revealing: tuple[Cell | str, ...] = ()
 
     @property
     def unpublished(self) -> int:
@@ -313,7 +324,14 @@ class SnapshotState:
     @property
     def close_warning_message(self) -> tuple[str, dict[str, int | str]] | None:
         """``close_warning`` as an English message marked for translation and its values (a page
-        translates the message, then fills it in)."""
+        translates the message, then fills it in), the figures named by their ids."""
+        return self.close_warning_naming(lambda cells: ", ".join(map(str, cells)))
+
+    def close_warning_naming(
+        self, describe: Callable[[Sequence[Cell]], str]
+    ) -> tuple[str, dict[str, int | str]] | None:
+        """``close_warning_message`` with the figures described by ``describe`` (a page names
+        them in its language, by the dimensions' labels, and counts the questions)."""
         if self.closed:
             return None
         if self.held:
@@ -353,7 +371,7 @@ class SnapshotState:
                 "n": self.unpublished,
                 "count": count,
                 "k": self.k,
-                "figures": ", ".join(self.revealing),
+                "figures": describe([_cell(cell) for cell in self.revealing]),
             }
             return message, values
         if not 0 < self.unpublished < self.k:

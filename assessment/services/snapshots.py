@@ -89,7 +89,7 @@ def refresh(session: Session, group: Group) -> SnapshotState:
         held=held,
         revealing=()
         if not group.is_open or not newcomers
-        else snapshot.revealing_dimensions(completed, cutoff, k, scored),
+        else snapshot.revealing_cells(completed, cutoff, k, scored),
     )
 
 

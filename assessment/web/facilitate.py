@@ -7,6 +7,7 @@ is a 404, the same as a group that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,11 +42,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .. import services
 from ..db.models import Assessment, Group
-from ..domain import limits
+from ..domain import limits, snapshot
 from ..domain.groups import MIN_GROUP_SIZE
 from ..domain.scoring import UNSURE
 from ..i18n import _, _l, current_language, get_locale, ngettext, pgettext
-from ..services import exports, participants, plans, retention, self_assessment, snapshots, workshops
+from ..services import cohorts, exports, participants, plans, retention, self_assessment, snapshots, workshops
 from ..services.questionnaires import current_versions, questionnaire_of, translated
 from . import db, jobs, local, pdf_response, room, table_response
 from .auth import current_user_id
@@ -309,11 +310,54 @@ def dashboard(group_id: str) -> str:
         role_labels=dict(_role_labels(group)),
         plan_review=plans.group_review(db(), group, view.members),  # the predecessor's plan
         published_note=local.translated(view.snapshot.note_message),
-        close_warning=local.translated(view.snapshot.close_warning_message),
+        close_warning=_close_warning(view),
         gap_reason=local.translated(view.summary.gap.reason_message),
         decimal_symbol=local.decimal_symbol(),
         live_text=_live_text(view),
     )
+
+
+def _close_warning(view: workshops.WorkshopView) -> str | None:
+    """The close control's warning in the page's language, its figures named as the page shows
+    them: each dimension figure by its label, the questions counted per dimension (the API's
+    warning lists every figure by id, for developers)."""
+    q = translated(view.questionnaire, current_language())
+    labels = {d.id: d.label for d in q.dimensions}
+    waves = {w.id: w.label for w in cohorts.waves_of(view.group)} if view.group.kind == "cohort" else {}
+
+    def describe(cells: Sequence[snapshot.Cell]) -> str:
+        names: list[str] = []
+        questions: dict[str, set[str]] = {}
+        for cell in cells:
+            if cell.kind in (snapshot.ITEM, snapshot.ITEM_ANSWERS):
+                dimension = q.item(cell.key).dimension if q.has_item(cell.key) else ""
+                questions.setdefault(dimension, set()).add(cell.key)
+                continue
+            label = labels.get(cell.key, cell.key)
+            if cell.kind == snapshot.ROLE and cell.subgroup == snapshot.LEADERS:
+                names.append(_("%(dimension)s among leaders", dimension=label))
+            elif cell.kind == snapshot.ROLE:
+                names.append(_("%(dimension)s among the others", dimension=label))
+            elif cell.kind == snapshot.WAVE:
+                wave = waves.get(cell.subgroup, cell.subgroup)
+                names.append(_("%(dimension)s in “%(wave)s”", dimension=label, wave=wave))
+            else:
+                names.append(label)
+        for dimension in [d.id for d in q.dimensions if d.id in questions] + [
+            d for d in questions if d not in labels
+        ]:
+            n = len(questions[dimension])
+            names.append(
+                ngettext(
+                    "the answers to %(num)s question in %(dimension)s",
+                    "the answers to %(num)s questions in %(dimension)s",
+                    n,
+                    dimension=labels.get(dimension, dimension),
+                )
+            )
+        return ", ".join(names)
+
+    return local.translated(view.snapshot.close_warning_naming(describe))
 
 
 def _live_text(view: workshops.WorkshopView) -> dict[str, Any]:
@@ -363,7 +407,7 @@ def _page_summary(view: workshops.WorkshopView) -> dict[str, Any]:
     sentences stay English for developers) with its sentences in the page's language."""
     body = workshops.summary_dict(view)
     body["published"]["note"] = local.translated(view.snapshot.note_message)
-    body["published"]["close_warning"] = local.translated(view.snapshot.close_warning_message)
+    body["published"]["close_warning"] = _close_warning(view)
     if view.summary.gap.reason_message is not None:
         body["perception_gap"]["reason"] = local.translated(view.summary.gap.reason_message)
     for dimension in body["dimensions"].values():
