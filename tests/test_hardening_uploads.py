@@ -68,7 +68,7 @@ def _upload(client, group_id, data, name="logo.svg"):
         (png(4096, 4096), "megapixels"),
         (jpeg(20000, 300), "20000 x 300 pixels"),
         (DEEP, "more than 50 levels deep"),
-        (MANY, "more than 3,000 elements"),
+        (MANY, "more than 3000 elements"),
         (nested_use(10, 7), "&lt;use&gt; references"),
         (nested_use(10, 5), "&lt;use&gt; references"),
         (CYCLE, "refers back to itself"),
@@ -82,6 +82,17 @@ def test_hostile_logos_are_refused_naming_the_limit(app, data, message):
     assert message in response.get_data(as_text=True)
     with app.extensions["database"].session() as s:
         assert s.get(Group, group_id).logo is None  # nothing saved
+
+
+def test_a_refused_logo_is_explained_in_the_pages_language(app):
+    owner, _ = facilitator(app, "ann@example.org")
+    group_id = create(owner)
+    owner.post("/language", data={"locale": "de"})  # the footer's switch
+    response = _upload(owner, group_id, png(12000, 12000))
+    assert response.status_code == 422
+    assert "Das Logo hat 12000 x 12000 Pixel" in response.get_data(as_text=True)
+    response = _upload(owner, group_id, CYCLE)
+    assert "das auf sich selbst zurückverweist" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data", [png(800, 300), jpeg(1200, 400), PNG, nested_use(3, 3)])

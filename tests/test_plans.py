@@ -480,6 +480,10 @@ def test_the_page_edits_the_plan_without_javascript(client, v1):
     assert 'value="next week"' in bad.get_data(as_text=True)
     auto = client.post(f"/results/{aid}/plan", data=form, headers={"Accept": "application/json"})
     assert auto.status_code == 422 and auto.json["errors"][0]["item"] == "steps[0].due"
+    assert auto.json["errors"][0]["message"].startswith("must be a date as YYYY-MM-DD")
+    # The field's message in the page's language (the API keeps English).
+    german = client.post(f"/results/{aid}/plan", data=form, headers={"Accept-Language": "de"})
+    assert "muss ein Datum im Format JJJJ-MM-TT sein" in german.get_data(as_text=True)
 
 
 def test_the_retake_shows_what_was_planned_and_what_changed(app, v1, spec):

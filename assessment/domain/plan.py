@@ -51,6 +51,20 @@ FIELDS = ("version", "introduction", "notes", "steps", "agreed_by")
 STEP_FIELDS = ("id", "title", "owner", "due", "status", "note")
 
 
+@dataclass(frozen=True)
+class FieldProblem(AnswerProblem):
+    """A problem a person can make in the plan's form: its message also as an English template
+    marked for translation and its values, so the page shows it in its own language (the API
+    keeps ``message``)."""
+
+    template: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, item: str, template: str, **params: Any) -> FieldProblem:
+        return cls(item, template % params if params else template, template, params)
+
+
 class InvalidPlan(ValueError):
     """A plan body that cannot be kept; ``problems`` names every bad field."""
 
@@ -133,10 +147,14 @@ def _text(
         problems.append(AnswerProblem(name, "must be a string"))
         return ""
     if len(value) > longest:
-        problems.append(AnswerProblem(name, f"must be at most {longest} characters (it has {len(value)})"))
+        problems.append(
+            FieldProblem.of(
+                name, N_("must be at most %(most)s characters (it has %(has)s)"), most=longest, has=len(value)
+            )
+        )
         return ""
     if required and not value.strip():
-        problems.append(AnswerProblem(name, "must not be blank"))
+        problems.append(FieldProblem.of(name, N_("must not be blank")))
     return value.strip() if required else value
 
 
@@ -148,7 +166,11 @@ def _due(value: Any, name: str, problems: list[AnswerProblem]) -> dt.date | None
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    problems.append(AnswerProblem(name, f"must be a date as YYYY-MM-DD, or null (not {value!r:.40})"))
+    problems.append(
+        FieldProblem.of(
+            name, N_("must be a date as YYYY-MM-DD, or null (not %(value)s)"), value=f"{value!r:.40}"
+        )
+    )
     return None
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
+
+from ..domain.text import N_
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -118,8 +121,18 @@ MAX_DEPTH = 50
 MAX_EXPANDED = 3_000
 
 
+SELF_REFERENCE = N_("The SVG logo has a <use> that refers back to itself.")
+
+
 class LogoError(ValueError):
-    """A logo that cannot be used, with a message fit to show the person who uploaded it."""
+    """A logo that cannot be used, with a message fit to show the person who uploaded it:
+    English, marked for translation, its ``%(name)s`` placeholders filled from ``params`` (a page
+    translates ``template`` first, as for WorkshopError)."""
+
+    def __init__(self, message: str, **params: Any):
+        self.template = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 def _local(name: str) -> tuple[str | None, str]:
@@ -156,12 +169,18 @@ def check_raster(data: bytes) -> None:
     """LogoError unless the image's header gives a size a logo can have."""
     size = raster_size(data)
     if size is None:
-        raise LogoError("The image's size could not be read; please export it again as PNG or JPEG.")
+        raise LogoError(N_("The image's size could not be read; please export it again as PNG or JPEG."))
     width, height = size
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise LogoError(
-            f"The logo is {width} x {height} pixels; please use at most {MAX_SIDE} x {MAX_SIDE} "
-            f"pixels ({MAX_PIXELS // 1_000_000} megapixels). A report logo needs far fewer."
+            N_(
+                "The logo is %(width)s x %(height)s pixels; please use at most %(side)s x %(side)s "
+                "pixels (%(megapixels)s megapixels). A report logo needs far fewer."
+            ),
+            width=width,
+            height=height,
+            side=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
         )
 
 
@@ -183,17 +202,19 @@ def _parse_bounded(data: bytes) -> ET.Element:
                 root = element if root is None else root
                 if depth > MAX_DEPTH:
                     raise LogoError(
-                        f"The SVG logo nests elements more than {MAX_DEPTH} levels deep; please simplify it."
+                        N_("The SVG logo nests elements more than %(n)s levels deep; please simplify it."),
+                        n=MAX_DEPTH,
                     )
                 if elements > MAX_ELEMENTS:
                     raise LogoError(
-                        f"The SVG logo has more than {MAX_ELEMENTS:,} elements; please simplify it."
+                        N_("The SVG logo has more than %(n)s elements; please simplify it."), n=MAX_ELEMENTS
                     )
         parser.close()
     except ET.ParseError as exc:
-        raise LogoError(f"The SVG logo could not be read: {exc}.") from None
+        # expat's own words (line and column) stay as they are: they locate the fault.
+        raise LogoError(N_("The SVG logo could not be read: %(problem)s."), problem=str(exc)) from None
     if root is None:
-        raise LogoError("The SVG logo could not be read: it is empty.")
+        raise LogoError(N_("The SVG logo could not be read: it is empty."))
     return root
 
 
@@ -223,19 +244,22 @@ def _expanded_size(root: ET.Element) -> int:
             size[key] = 1 + sum(size[id(p)] for p in parts(el))
             if size[key] > MAX_EXPANDED:
                 raise LogoError(
-                    f"The SVG logo draws more than {MAX_EXPANDED:,} elements once its <use> references "
-                    "are expanded; please simplify it."
+                    N_(
+                        "The SVG logo draws more than %(n)s elements once its <use> references are "
+                        "expanded; please simplify it."
+                    ),
+                    n=MAX_EXPANDED,
                 )
             continue
         if key in size:
             continue
         if key in open_:
-            raise LogoError("The SVG logo has a <use> that refers back to itself.")
+            raise LogoError(SELF_REFERENCE)
         open_.add(key)
         stack.append((el, True))
         for p in parts(el):
             if id(p) in open_:
-                raise LogoError("The SVG logo has a <use> that refers back to itself.")
+                raise LogoError(SELF_REFERENCE)
             if id(p) not in size:
                 stack.append((p, False))
     return size[id(root)]
@@ -245,10 +269,10 @@ def sanitise_svg(data: bytes) -> bytes:
     """A clean copy of an SVG logo, or LogoError naming why it cannot be read or drawn cheaply."""
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise LogoError("The SVG logo declares a DOCTYPE or entities; please export it as plain SVG.")
+        raise LogoError(N_("The SVG logo declares a DOCTYPE or entities; please export it as plain SVG."))
     root = _parse_bounded(data)  # no DOCTYPE, so no entity expansion
     if _local(root.tag) != (SVG_NS, "svg"):
-        raise LogoError("The file is not an SVG image (its root element is not <svg>).")
+        raise LogoError(N_("The file is not an SVG image (its root element is not <svg>)."))
     _clean(root)
     _expanded_size(root)  # after cleaning: only what is kept is drawn
     _give_intrinsic_size(root)

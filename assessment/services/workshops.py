@@ -84,13 +84,13 @@ def prepare_logo(data: bytes) -> tuple[bytes, str]:
             try:
                 check_raster(data)
             except LogoError as exc:
-                raise WorkshopError("logo", str(exc)) from None
+                raise WorkshopError("logo", exc.template, **exc.params) from None
             return data, mime
     if b"<svg" in data[:4096]:
         try:
             return sanitise_svg(data), "image/svg+xml"
         except LogoError as exc:
-            raise WorkshopError("logo", str(exc)) from None
+            raise WorkshopError("logo", exc.template, **exc.params) from None
     raise WorkshopError("logo", N_("The logo must be a PNG, JPEG or SVG image."))
 
 

@@ -18,10 +18,10 @@ from werkzeug.datastructures import MultiDict
 
 from .. import services
 from ..db.models import Group
-from ..domain.plan import STATUS_LABELS, STATUSES, InvalidPlan, new_custom_id
+from ..domain.plan import STATUS_LABELS, STATUSES, FieldProblem, InvalidPlan, new_custom_id
 from ..i18n import _, _l
 from ..services import plans, self_assessment, workshops
-from . import db
+from . import db, local
 
 bp = Blueprint("plans", __name__)
 
@@ -155,7 +155,8 @@ def _errors(exc: InvalidPlan) -> dict[str, str]:
             name = f"step-{index}-{field}"
         elif name.startswith("notes."):
             name = f"note-{name[6:]}"
-        out[name] = p.message
+        # A field's own mistake in the page's language; the form cannot make the others.
+        out[name] = local.translated((p.template, p.params)) if isinstance(p, FieldProblem) else p.message
     return out
 
 
