@@ -221,7 +221,7 @@ def _steps(questionnaire: Questionnaire, raw: Any, problems: list[AnswerProblem]
     if len(raw) > STEPS_MAX:
         problems.append(AnswerProblem("steps", f"must have at most {STEPS_MAX} steps (it has {len(raw)})"))
         return ()
-    recs = {r.id: r for r in questionnaire.recommendations}
+    recs = questionnaire.recommendations_by_id
     seen: set[str] = set()
     steps = []
     for n, step in enumerate(raw):
@@ -350,7 +350,7 @@ def plan_review(
     items scored both times; the change is the difference of the two means as shown (rule 17).
     A custom step addresses no item: its change is null, as is one whose items were not scored
     both times."""
-    recs = {r.id: r for r in questionnaire.recommendations}
+    recs = questionnaire.recommendations_by_id
     bounds = item_bounds(questionnaire)
     out = []
     for step in plan.steps:

@@ -122,7 +122,7 @@ def _page(
     shown = body if body is not None else state.plan.to_dict()
     version = state.version if body is None or status == 409 else body.get("version", state.version)
     areas = {d.id: d.label for d in state.questionnaire.dimensions}
-    recs = {r.id: r for r in state.questionnaire.recommendations}
+    recs = state.questionnaire.recommendations_by_id
     html = render_template(
         "plans/edit.html",
         layout=layout,

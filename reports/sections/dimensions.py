@@ -258,7 +258,7 @@ DEFERRED_LEFT_OUT = N_(
 def deferred_views(result: Result, findings: Sequence[Finding], dimension: str) -> tuple[Deferred, ...]:
     q = result.questionnaire
     by_item = {f.item: f for f in findings if f.dimension == dimension}
-    recs = {r.id: r for r in q.recommendations}
+    recs = q.recommendations_by_id
     out = []
     for d in getattr(result, "deferred", ()):
         if d.dimension != dimension or d.item not in by_item:
