@@ -51,15 +51,16 @@ def gains(
     questionnaire: Questionnaire, dimension: str, answers: Mapping[str, Answer]
 ) -> list[tuple[Item, float]]:
     """Rule 16's gain_i of every scored item of the dimension, in the file's order."""
-    scored = [
-        i
-        for i in questionnaire.items_of(dimension)
-        if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
-    ]
-    total = sum(i.weight for i in scored)
+    get = answers.get
+    scored = []
+    for i in questionnaire.items_of(dimension):
+        value = get(i.id)
+        if isinstance(value, int) and not isinstance(value, bool):
+            scored.append((i, value))
+    total = sum(i.weight for i, _ in scored)
     if not total:
         return []
-    return [(i, 100.0 * i.weight * (1.0 - item_score(i, answers[i.id])) / total) for i in scored]  # type: ignore[arg-type]
+    return [(i, 100.0 * i.weight * (1.0 - item_score(i, value)) / total) for i, value in scored]
 
 
 def dimension_lift(
@@ -95,10 +96,12 @@ def dimension_lift(
             if value is not None and value >= target:
                 reached = True
                 break
+    get = answers.get
     open_items = tuple(
         i.id
         for i in questionnaire.items_of(dimension.id)
-        if not isinstance(answers.get(i.id), int) and answers.get(i.id) != NOT_APPLICABLE
+        for value in (get(i.id),)
+        if not isinstance(value, int) and value != NOT_APPLICABLE
     )
     return Lift(dimension.id, target, tuple(chosen), reached, open_items)
 

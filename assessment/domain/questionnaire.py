@@ -247,6 +247,7 @@ class Questionnaire:
     # A translated copy's questionnaire as written (None for the file itself).
     original: Questionnaire | None = field(default=None, repr=False, compare=False)
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
+    _item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
     _recommendations_by_stage: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
@@ -261,6 +262,7 @@ class Questionnaire:
     def __post_init__(self) -> None:
         # Frozen for safety; the look-up tables are derived once here.
         object.__setattr__(self, "_item_index", {i.id: i for i in self.items})
+        object.__setattr__(self, "_item_ids", tuple(i.id for i in self.items))
         object.__setattr__(self, "_dimension_index", {d.id: d for d in self.dimensions})
         by_dimension = {d.id: tuple(i for i in self.items if i.dimension == d.id) for d in self.dimensions}
         object.__setattr__(self, "_items_by_dimension", by_dimension)
@@ -278,6 +280,16 @@ class Questionnaire:
         object.__setattr__(
             self, "_integer_terms", {d: IntegerTerms.of(items) for d, items in by_dimension.items()}
         )
+
+    @property
+    def item_index(self) -> Mapping[str, Item]:
+        """Item id -> item."""
+        return self._item_index
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The items' ids in the file's order."""
+        return self._item_ids
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self._item_index
