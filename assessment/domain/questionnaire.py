@@ -255,6 +255,9 @@ class Questionnaire:
     )
     # The roadmap's tables (roadmap.plan), built here once rather than on every submission.
     _recommendation_index: dict[str, Recommendation] = field(init=False, repr=False, compare=False)
+    _recommendations_by_dimension: dict[str, tuple[Recommendation, ...]] = field(
+        init=False, repr=False, compare=False
+    )
     _stage_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _addressing: dict[str, tuple[Recommendation, ...]] = field(init=False, repr=False, compare=False)
     _integer_terms: dict[str, IntegerTerms] = field(init=False, repr=False, compare=False)
@@ -271,6 +274,12 @@ class Questionnaire:
             by_stage.setdefault((r.dimension, r.stage), []).append(r)
         object.__setattr__(self, "_recommendations_by_stage", {k: tuple(v) for k, v in by_stage.items()})
         object.__setattr__(self, "_recommendation_index", {r.id: r for r in self.recommendations})
+        of_dimension: dict[str, list[Recommendation]] = {}
+        for r in self.recommendations:
+            of_dimension.setdefault(r.dimension, []).append(r)
+        object.__setattr__(
+            self, "_recommendations_by_dimension", {k: tuple(v) for k, v in of_dimension.items()}
+        )
         object.__setattr__(self, "_stage_index", {s.id: n for n, s in enumerate(self.stages)})
         addressing: dict[str, list[Recommendation]] = {}
         for r in self.recommendations:
@@ -308,6 +317,10 @@ class Questionnaire:
 
     def integer_terms(self, dimension_id: str) -> IntegerTerms:
         return self._integer_terms[dimension_id]
+
+    def recommendations_of(self, dimension_id: str) -> tuple[Recommendation, ...]:
+        """The dimension's recommendations, in the file's order."""
+        return self._recommendations_by_dimension.get(dimension_id, ())
 
     def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
         return self._recommendations_by_stage.get((dimension_id, stage_id), ())
