@@ -205,6 +205,9 @@ class IntegerTerms:
     unit: int
     weight_unit: int
     factors: Mapping[str, tuple[int, int]]  # item id -> (score factor, weight factor)
+    # Per item in the file's order: (id, score factor, weight factor, reverse, lo, hi), so rule 3's
+    # loop reads plain tuples (it runs once per dimension and again for every lift check).
+    rows: tuple[tuple[str, int, int, bool, int, int], ...] = ()
 
     @classmethod
     def of(cls, items: Sequence[Item]) -> IntegerTerms:
@@ -216,7 +219,8 @@ class IntegerTerms:
             for i in items
             for num, den in [ratios[i.id]]
         }
-        return cls(unit, weight_unit, factors)
+        rows = tuple((i.id, *factors[i.id], i.reverse, i.lo, i.hi) for i in items)
+        return cls(unit, weight_unit, factors, rows)
 
 
 @dataclass(frozen=True)

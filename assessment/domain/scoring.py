@@ -170,15 +170,15 @@ def _rule_3_integers(
     """Rule 3 as (numerator, denominator) of D_d in whole numbers, or None, with the coverage."""
     terms = questionnaire.integer_terms(dimension_id)
     score_sum = scored_weight = total_weight = 0
-    for item in questionnaire.items_of(dimension_id):
-        value = answers.get(item.id)
+    get = answers.get
+    for item_id, score_factor, weight_factor, reverse, lo, hi in terms.rows:
+        value = get(item_id)
         if value == NOT_APPLICABLE:
             continue
-        score_factor, weight_factor = terms.factors[item.id]
         total_weight += weight_factor
         if isinstance(value, int):
             scored_weight += weight_factor
-            score_sum += score_factor * (item.hi - value if item.reverse else value - item.lo)
+            score_sum += score_factor * (hi - value if reverse else value - lo)
     coverage = scored_weight / total_weight if total_weight else 0.0
     if coverage < questionnaire.thresholds.min_coverage or scored_weight == 0:
         return None, coverage
