@@ -129,7 +129,13 @@ class Finding:
             "dimension": self.dimension,
             "kind": self.kind,
             "text": self.text,
-            "evidence": [e.to_dict() for e in self.evidence],
+            # Evidence.to_dict inlined: one call per finding fewer, on every submission's reply.
+            "evidence": [
+                {"item": e.item, "answer": e.answer, "score": e.score}
+                if e.count is None
+                else {"item": e.item, "answer": e.answer, "score": e.score, "count": e.count}
+                for e in self.evidence
+            ],
         }
 
 

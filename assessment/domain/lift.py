@@ -48,22 +48,31 @@ def most_social(item: Item) -> int:
 
 
 def gains(
-    questionnaire: Questionnaire, dimension: str, answers: Mapping[str, Answer]
+    questionnaire: Questionnaire,
+    dimension: str,
+    answers: Mapping[str, Answer],
+    item_scores: Mapping[str, float] | None = None,
 ) -> list[tuple[Item, float]]:
-    """Rule 16's gain_i of every scored item of the dimension, in the file's order."""
-    scored = [
-        i
-        for i in questionnaire.items_of(dimension)
-        if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
-    ]
-    total = sum(i.weight for i in scored)
+    """Rule 16's gain_i of every scored item of the dimension, in the file's order.
+    ``item_scores``: rule 2's scores of these answers when the caller has them already."""
+    get = answers.get
+    scored = []
+    for i in questionnaire.items_of(dimension):
+        value = get(i.id)
+        if isinstance(value, int) and not isinstance(value, bool):
+            s = item_score(i, value) if item_scores is None else item_scores[i.id]
+            scored.append((i, s))
+    total = sum(i.weight for i, _ in scored)
     if not total:
         return []
-    return [(i, 100.0 * i.weight * (1.0 - item_score(i, answers[i.id])) / total) for i in scored]  # type: ignore[arg-type]
+    return [(i, 100.0 * i.weight * (1.0 - s) / total) for i, s in scored]
 
 
 def dimension_lift(
-    questionnaire: Questionnaire, dimension: DimensionScore, answers: Mapping[str, Answer]
+    questionnaire: Questionnaire,
+    dimension: DimensionScore,
+    answers: Mapping[str, Answer],
+    item_scores: Mapping[str, float] | None = None,
 ) -> Lift | None:
     """Rule 16 for one dimension; None at the top stage or without a score."""
     if dimension.score is None or dimension.stage is None:
@@ -75,7 +84,7 @@ def dimension_lift(
     ranked = sorted(
         (
             (gain, position, item)
-            for position, (item, gain) in enumerate(gains(questionnaire, dimension.id, answers))
+            for position, (item, gain) in enumerate(gains(questionnaire, dimension.id, answers, item_scores))
         ),
         key=lambda entry: (-entry[0], entry[1]),
     )
@@ -95,21 +104,27 @@ def dimension_lift(
             if value is not None and value >= target:
                 reached = True
                 break
+    get = answers.get
     open_items = tuple(
         i.id
         for i in questionnaire.items_of(dimension.id)
-        if not isinstance(answers.get(i.id), int) and answers.get(i.id) != NOT_APPLICABLE
+        for value in (get(i.id),)
+        if not isinstance(value, int) and value != NOT_APPLICABLE
     )
     return Lift(dimension.id, target, tuple(chosen), reached, open_items)
 
 
 def lift(
-    questionnaire: Questionnaire, answers: Mapping[str, Answer], dimensions: Sequence[DimensionScore]
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Answer],
+    dimensions: Sequence[DimensionScore],
+    item_scores: Mapping[str, float] | None = None,
 ) -> dict[str, Lift]:
-    """Rule 16 for every dimension below the top stage that has a score, in the file's order."""
+    """Rule 16 for every dimension below the top stage that has a score, in the file's order.
+    ``item_scores``: rule 2's scores of ``answers`` (score() has them; computed here otherwise)."""
     out: dict[str, Lift] = {}
     for d in dimensions:
-        found = dimension_lift(questionnaire, d, answers)
+        found = dimension_lift(questionnaire, d, answers, item_scores)
         if found is not None:
             out[d.id] = found
     return out

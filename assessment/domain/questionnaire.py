@@ -205,6 +205,9 @@ class IntegerTerms:
     unit: int
     weight_unit: int
     factors: Mapping[str, tuple[int, int]]  # item id -> (score factor, weight factor)
+    # Per item in the file's order: (id, score factor, weight factor, reverse, lo, hi), so rule 3's
+    # loop reads plain tuples (it runs once per dimension and again for every lift check).
+    rows: tuple[tuple[str, int, int, bool, int, int], ...] = ()
 
     @classmethod
     def of(cls, items: Sequence[Item]) -> IntegerTerms:
@@ -216,7 +219,8 @@ class IntegerTerms:
             for i in items
             for num, den in [ratios[i.id]]
         }
-        return cls(unit, weight_unit, factors)
+        rows = tuple((i.id, *factors[i.id], i.reverse, i.lo, i.hi) for i in items)
+        return cls(unit, weight_unit, factors, rows)
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,7 @@ class Questionnaire:
     # A translated copy's questionnaire as written (None for the file itself).
     original: Questionnaire | None = field(default=None, repr=False, compare=False)
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
+    _item_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _dimension_index: dict[str, Dimension] = field(init=False, repr=False, compare=False)
     _items_by_dimension: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
     _recommendations_by_stage: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
@@ -254,6 +259,9 @@ class Questionnaire:
     )
     # The roadmap's tables (roadmap.plan), built here once rather than on every submission.
     _recommendation_index: dict[str, Recommendation] = field(init=False, repr=False, compare=False)
+    _recommendations_by_dimension: dict[str, tuple[Recommendation, ...]] = field(
+        init=False, repr=False, compare=False
+    )
     _stage_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _addressing: dict[str, tuple[Recommendation, ...]] = field(init=False, repr=False, compare=False)
     _integer_terms: dict[str, IntegerTerms] = field(init=False, repr=False, compare=False)
@@ -261,6 +269,7 @@ class Questionnaire:
     def __post_init__(self) -> None:
         # Frozen for safety; the look-up tables are derived once here.
         object.__setattr__(self, "_item_index", {i.id: i for i in self.items})
+        object.__setattr__(self, "_item_ids", tuple(i.id for i in self.items))
         object.__setattr__(self, "_dimension_index", {d.id: d for d in self.dimensions})
         by_dimension = {d.id: tuple(i for i in self.items if i.dimension == d.id) for d in self.dimensions}
         object.__setattr__(self, "_items_by_dimension", by_dimension)
@@ -269,6 +278,12 @@ class Questionnaire:
             by_stage.setdefault((r.dimension, r.stage), []).append(r)
         object.__setattr__(self, "_recommendations_by_stage", {k: tuple(v) for k, v in by_stage.items()})
         object.__setattr__(self, "_recommendation_index", {r.id: r for r in self.recommendations})
+        of_dimension: dict[str, list[Recommendation]] = {}
+        for r in self.recommendations:
+            of_dimension.setdefault(r.dimension, []).append(r)
+        object.__setattr__(
+            self, "_recommendations_by_dimension", {k: tuple(v) for k, v in of_dimension.items()}
+        )
         object.__setattr__(self, "_stage_index", {s.id: n for n, s in enumerate(self.stages)})
         addressing: dict[str, list[Recommendation]] = {}
         for r in self.recommendations:
@@ -278,6 +293,16 @@ class Questionnaire:
         object.__setattr__(
             self, "_integer_terms", {d: IntegerTerms.of(items) for d, items in by_dimension.items()}
         )
+
+    @property
+    def item_index(self) -> Mapping[str, Item]:
+        """Item id -> item."""
+        return self._item_index
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The items' ids in the file's order."""
+        return self._item_ids
 
     def has_item(self, item_id: str) -> bool:
         return item_id in self._item_index
@@ -296,6 +321,10 @@ class Questionnaire:
 
     def integer_terms(self, dimension_id: str) -> IntegerTerms:
         return self._integer_terms[dimension_id]
+
+    def recommendations_of(self, dimension_id: str) -> tuple[Recommendation, ...]:
+        """The dimension's recommendations, in the file's order."""
+        return self._recommendations_by_dimension.get(dimension_id, ())
 
     def recommendations_for(self, dimension_id: str, stage_id: str) -> tuple[Recommendation, ...]:
         return self._recommendations_by_stage.get((dimension_id, stage_id), ())

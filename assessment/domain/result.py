@@ -131,7 +131,7 @@ def result_from_scores(
         weaknesses=weaknesses,
         findings=findings,
         strongest=strongest_area(dims, findings),
-        lift=lift(questionnaire, answers, dims),
+        lift=lift(questionnaire, answers, dims, per_item),
         deferred=chosen.deferred,
     )
 

@@ -25,6 +25,7 @@ from .questionnaire import EFFORTS, HORIZONS, Questionnaire, Recommendation
 from .scoring import Classification, DimensionScore
 
 Key = tuple[int, int, int, int, int]
+_HORIZON_RANK = {h: n for n, h in enumerate(HORIZONS)}
 
 # The organisation's size band and sector (as the start form offers them) decide which of a
 # recommendation's ``effort_by_size`` ratings and whether its ``owner_small`` stand-in apply.
@@ -223,14 +224,35 @@ def plan(
     recs = q.recommendations_by_id
     addressing = q.recommendations_by_item
     memo: dict[str, bool] = {}
+    placed: dict[str, bool] = {}
+
+    def settled(rid: str) -> bool:
+        """``in_place`` of a recommendation, asked once per plan."""
+        found = placed.get(rid)
+        if found is None:
+            found = placed[rid] = in_place(q, recs[rid], scores)
+        return found
+
+    strength = q.thresholds.strength
+    get_score = scores.get
 
     def eligible(rid: str) -> bool:
-        if rid not in memo:
+        found = memo.get(rid)
+        if found is None:
             rec = recs[rid]
-            memo[rid] = not contradicts(q, rec, scores) and all(
-                in_place(q, recs[o], scores) or eligible(o) for o in rec.requires
-            )
-        return memo[rid]
+            # ``contradicts`` and the requirements as plain loops: this runs for every candidate.
+            found = True
+            for i in rec.addresses:
+                if get_score(i, -1.0) >= strength:
+                    found = False
+                    break
+            if found:
+                for o in rec.requires:
+                    if not (settled(o) or eligible(o)):
+                        found = False
+                        break
+            memo[rid] = found
+        return found
 
     chosen: dict[str, str] = {}  # id -> reason; insertion order = position
     addressed: set[str] = set()  # items some chosen step addresses
@@ -245,7 +267,7 @@ def plan(
             addressed.update(recs[each].addresses)
         while pending:
             for other in recs[pending.pop(0)].requires:
-                if other not in chosen and not in_place(q, recs[other], scores):
+                if other not in chosen and not settled(other):
                     chosen[other] = REASON_PREREQUISITE
                     addressed.update(recs[other].addresses)
                     pending.append(other)
@@ -289,7 +311,7 @@ def plan(
             recs[rid].dimension == weakest or weakest_items & set(recs[rid].addresses) for rid in chosen
         )
         if not has_step:
-            own = [r for r in q.recommendations if r.dimension == weakest and eligible(r.id)]
+            own = [r for r in q.recommendations_of(weakest) if eligible(r.id)]
             if own:
                 choose(by_stage_preference(weakest, own)[0].id, REASON_WEAKEST)
 
@@ -300,13 +322,12 @@ def plan(
         for d in order:
             quick = [
                 r
-                for r in q.recommendations
-                if r.dimension == d.id
-                and stage_index[r.stage] >= current[d.id]  # never an earlier stage's step for this
+                for r in q.recommendations_of(d.id)
+                if stage_index[r.stage] >= current[d.id]  # never an earlier stage's step for this
                 and r.horizon == "now"
                 and r.id not in chosen
                 and eligible(r.id)
-                and all(in_place(q, recs[o], scores) for o in r.requires)
+                and all(settled(o) for o in r.requires)
             ]
             if quick:
                 choose(by_stage_preference(d.id, quick)[0].id, REASON_NOW)
@@ -338,12 +359,15 @@ def plan(
         )
 
     key: dict[str, Key] = {}
+    # The profile's effort kind is decided once, not once per step and use.
+    effort_kind = profile.effort_kind
+    effort = {rid: recs[rid].effort_for(effort_kind) for rid in chosen}
     for position, rid in enumerate(chosen):
         rec = recs[rid]
         key[rid] = (
             HORIZONS.index(horizon[rid]),
             -rec.impact,
-            EFFORTS.index(profile.effort(rec)),
+            EFFORTS.index(effort[rid]),
             dimension_rank.get(rec.dimension, len(order)),
             position,
         )
@@ -352,6 +376,7 @@ def plan(
     # The cap: the first max_now "now" entries stay; the rest become "next", keeping their place.
     now_seen = 0
     entries = []
+    owner_kind = "small" if profile.small else None
     for rank, rid in enumerate(ordered, start=1):
         rec = recs[rid]
         effective = horizon[rid]
@@ -369,8 +394,8 @@ def plan(
                 horizon=effective,
                 prerequisite=chosen[rid] == REASON_PREREQUISITE,
                 reason=chosen[rid],
-                effort=profile.effort(rec),
-                owner=profile.owner(rec),
+                effort=effort[rid],
+                owner=rec.owner_for(owner_kind),
             )
         )
     return Plan(tuple(entries), tuple(deferred))
@@ -395,10 +420,16 @@ def _effective_horizons(recs: Mapping[str, Recommendation], needs: Mapping[str, 
     memo: dict[str, str] = {}
 
     def of(rid: str) -> str:
-        if rid not in memo:
-            candidates = [recs[rid].horizon, *(of(o) for o in needs[rid])]
-            memo[rid] = max(candidates, key=HORIZONS.index)
-        return memo[rid]
+        found = memo.get(rid)
+        if found is None:
+            found = recs[rid].horizon
+            # The latest horizon wins (equal ranks are the same horizon, so the first is kept).
+            for o in needs[rid]:
+                other = of(o)
+                if _HORIZON_RANK[other] > _HORIZON_RANK[found]:
+                    found = other
+            memo[rid] = found
+        return found
 
     for rid in needs:
         of(rid)
@@ -417,9 +448,15 @@ def _prerequisites_first(needs: Mapping[str, list[str]], key: Mapping[str, Key])
     priority: dict[str, Key] = {}
 
     def urgency(rid: str) -> Key:
-        if rid not in priority:
-            priority[rid] = min([key[rid], *(urgency(d) for d in dependants[rid])])
-        return priority[rid]
+        found = priority.get(rid)
+        if found is None:
+            found = key[rid]
+            for d in dependants[rid]:
+                other = urgency(d)
+                if other < found:
+                    found = other
+            priority[rid] = found
+        return found
 
     waiting = {rid: len(others) for rid, others in needs.items()}
     ready = [(urgency(rid), key[rid], rid) for rid, n in waiting.items() if n == 0]

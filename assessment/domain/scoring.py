@@ -65,13 +65,19 @@ def validate_answers(questionnaire: Questionnaire, answers: object) -> dict[str,
         raise InvalidAnswers([AnswerProblem("answers", "must be an object mapping item ids to answers")])
     problems: list[AnswerProblem] = []
     clean: dict[str, Answer] = {}
+    index = questionnaire.item_index
     for item_id, value in answers.items():
-        if not isinstance(item_id, str) or not questionnaire.has_item(item_id):
+        item = index.get(item_id) if isinstance(item_id, str) else None
+        if item is None:
             problems.append(AnswerProblem(str(item_id), "unknown item id"))
             continue
         if value is None:
             continue
-        reason = check_answer(questionnaire.item(item_id), value)
+        # The common case, an integer on the scale, without check_answer's call.
+        if type(value) is int and item.lo <= value <= item.hi:
+            clean[item_id] = value
+            continue
+        reason = check_answer(item, value)
         if reason:
             problems.append(AnswerProblem(item_id, reason))
         else:
@@ -79,7 +85,7 @@ def validate_answers(questionnaire: Questionnaire, answers: object) -> dict[str,
     if problems:
         raise InvalidAnswers(problems)
     # Keep the questionnaire's order so stored answers read naturally.
-    return {i.id: clean[i.id] for i in questionnaire.items if i.id in clean}
+    return {i: clean[i] for i in questionnaire.item_ids if i in clean}
 
 
 def item_score(item: Item, value: int) -> float:
@@ -90,11 +96,13 @@ def item_score(item: Item, value: int) -> float:
 
 def item_scores(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, float]:
     """Rule 2 for every scored answer (integers only), in the questionnaire's order."""
-    return {
-        i.id: item_score(i, answers[i.id])  # type: ignore[arg-type]
-        for i in questionnaire.items
-        if isinstance(answers.get(i.id), int) and not isinstance(answers.get(i.id), bool)
-    }
+    out: dict[str, float] = {}
+    get = answers.get
+    for i in questionnaire.items:
+        value = get(i.id)
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[i.id] = item_score(i, value)
+    return out
 
 
 @dataclass(frozen=True)
@@ -162,15 +170,15 @@ def _rule_3_integers(
     """Rule 3 as (numerator, denominator) of D_d in whole numbers, or None, with the coverage."""
     terms = questionnaire.integer_terms(dimension_id)
     score_sum = scored_weight = total_weight = 0
-    for item in questionnaire.items_of(dimension_id):
-        value = answers.get(item.id)
+    get = answers.get
+    for item_id, score_factor, weight_factor, reverse, lo, hi in terms.rows:
+        value = get(item_id)
         if value == NOT_APPLICABLE:
             continue
-        score_factor, weight_factor = terms.factors[item.id]
         total_weight += weight_factor
         if isinstance(value, int):
             scored_weight += weight_factor
-            score_sum += score_factor * (item.hi - value if item.reverse else value - item.lo)
+            score_sum += score_factor * (hi - value if reverse else value - lo)
     coverage = scored_weight / total_weight if total_weight else 0.0
     if coverage < questionnaire.thresholds.min_coverage or scored_weight == 0:
         return None, coverage
@@ -272,10 +280,21 @@ def dimension_scores(
     answers: Mapping[str, Answer],
 ) -> tuple[DimensionScore, ...]:
     out = []
+    get = answers.get
     for d in questionnaire.dimensions:
         value = scores[d.id]
         items = questionnaire.items_of(d.id)
         target = None if value is None else target_of(questionnaire, value)
+        # One pass over the dimension's answers for all three counts.
+        answered = unsure = not_applicable = 0
+        for i in items:
+            given = get(i.id)
+            if isinstance(given, int):
+                answered += 1
+            elif given == UNSURE:
+                unsure += 1
+            elif given == NOT_APPLICABLE:
+                not_applicable += 1
         out.append(
             DimensionScore(
                 id=d.id,
@@ -283,13 +302,13 @@ def dimension_scores(
                 weight=d.weight,
                 score=value,
                 coverage=coverage[d.id],
-                answered=sum(1 for i in items if isinstance(answers.get(i.id), int)),
-                unsure=sum(1 for i in items if answers.get(i.id) == UNSURE),
+                answered=answered,
+                unsure=unsure,
                 total=len(items),
                 stage=None if value is None else questionnaire.stage_for(value),
                 target=target,
                 gap=None if value is None else target - value,
-                not_applicable=sum(1 for i in items if answers.get(i.id) == NOT_APPLICABLE),
+                not_applicable=not_applicable,
             )
         )
     return tuple(out)
