@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
+from werkzeug.sansio.utils import get_current_url
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 # Connecting a UDP socket only picks the outgoing interface by the routing table: no packet is
@@ -23,6 +25,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost
 _PROBES = ("10.255.255.255", "192.168.255.255", "172.31.255.255")
 
 
+@lru_cache(maxsize=256)  # pure in ``host``; bounded, as the Host header is the client's to choose
 def is_loopback(host: str) -> bool:
     """True for localhost names and 127.0.0.0/8 or ::1 addresses (ports and brackets allowed)."""
     name = _hostname(host)
@@ -86,12 +89,19 @@ def base_url() -> str:
         return public.rstrip("/")
     if current_app.config.get("TRUSTED_HOSTS") or _own_host(request.host):
         # With TRUSTED_HOSTS set, Flask has refused any other host before we get here.
-        return request.host_url.rstrip("/")
+        return _host_base(request.scheme, request.host)
     addresses = lan_addresses()
     address = addresses[0] if addresses else "127.0.0.1"
     port = _server_port()
     default = {"http": "80", "https": "443"}.get(request.scheme)
     return f"{request.scheme}://{address}" + (f":{port}" if port and port != default else "")
+
+
+@lru_cache(maxsize=64)
+def _host_base(scheme: str, host: str) -> str:
+    """``request.host_url`` without its slash, remembered: it is a pure function of scheme and
+    host (werkzeug's own code), and rebuilding it (IRI conversion) was a fiftieth of a submission."""
+    return get_current_url(scheme, host).rstrip("/")
 
 
 def absolute(path: str) -> str:
