@@ -129,13 +129,7 @@ class Finding:
             "dimension": self.dimension,
             "kind": self.kind,
             "text": self.text,
-            # Evidence.to_dict inlined: one call per finding fewer, on every submission's reply.
-            "evidence": [
-                {"item": e.item, "answer": e.answer, "score": e.score}
-                if e.count is None
-                else {"item": e.item, "answer": e.answer, "score": e.score, "count": e.count}
-                for e in self.evidence
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
         }
 
 

@@ -204,23 +204,20 @@ class IntegerTerms:
 
     unit: int
     weight_unit: int
-    factors: Mapping[str, tuple[int, int]]  # item id -> (score factor, weight factor)
     # Per item in the file's order: (id, score factor, weight factor, reverse, lo, hi), so rule 3's
     # loop reads plain tuples (it runs once per dimension and again for every lift check).
-    rows: tuple[tuple[str, int, int, bool, int, int], ...] = ()
+    rows: tuple[tuple[str, int, int, bool, int, int], ...]
 
     @classmethod
     def of(cls, items: Sequence[Item]) -> IntegerTerms:
-        ratios = {i.id: i.weight.as_integer_ratio() for i in items}
-        unit = math.lcm(*(den * (i.hi - i.lo) for i in items for den in [ratios[i.id][1]]))
-        weight_unit = math.lcm(*(den for _, den in ratios.values()))
-        factors = {
-            i.id: (num * unit // (den * (i.hi - i.lo)), num * weight_unit // den)
-            for i in items
-            for num, den in [ratios[i.id]]
-        }
-        rows = tuple((i.id, *factors[i.id], i.reverse, i.lo, i.hi) for i in items)
-        return cls(unit, weight_unit, factors, rows)
+        ratios = [i.weight.as_integer_ratio() for i in items]
+        unit = math.lcm(*(den * (i.hi - i.lo) for i, (_, den) in zip(items, ratios, strict=True)))
+        weight_unit = math.lcm(*(den for _, den in ratios))
+        rows = tuple(
+            (i.id, num * unit // (den * (i.hi - i.lo)), num * weight_unit // den, i.reverse, i.lo, i.hi)
+            for i, (num, den) in zip(items, ratios, strict=True)
+        )
+        return cls(unit, weight_unit, rows)
 
 
 @dataclass(frozen=True)

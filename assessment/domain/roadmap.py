@@ -233,26 +233,13 @@ def plan(
             found = placed[rid] = in_place(q, recs[rid], scores)
         return found
 
-    strength = q.thresholds.strength
-    get_score = scores.get
-
     def eligible(rid: str) -> bool:
-        found = memo.get(rid)
-        if found is None:
+        if rid not in memo:
             rec = recs[rid]
-            # ``contradicts`` and the requirements as plain loops: this runs for every candidate.
-            found = True
-            for i in rec.addresses:
-                if get_score(i, -1.0) >= strength:
-                    found = False
-                    break
-            if found:
-                for o in rec.requires:
-                    if not (settled(o) or eligible(o)):
-                        found = False
-                        break
-            memo[rid] = found
-        return found
+            memo[rid] = not contradicts(q, rec, scores) and all(
+                settled(o) or eligible(o) for o in rec.requires
+            )
+        return memo[rid]
 
     chosen: dict[str, str] = {}  # id -> reason; insertion order = position
     addressed: set[str] = set()  # items some chosen step addresses
@@ -359,13 +346,11 @@ def plan(
         )
 
     key: dict[str, Key] = {}
-    # The profile's effort kind is decided once, not once per step and use.
-    effort_kind = profile.effort_kind
-    effort = {rid: recs[rid].effort_for(effort_kind) for rid in chosen}
+    effort = {rid: profile.effort(recs[rid]) for rid in chosen}  # once per step: sort key and entry
     for position, rid in enumerate(chosen):
         rec = recs[rid]
         key[rid] = (
-            HORIZONS.index(horizon[rid]),
+            _HORIZON_RANK[horizon[rid]],
             -rec.impact,
             EFFORTS.index(effort[rid]),
             dimension_rank.get(rec.dimension, len(order)),
@@ -376,7 +361,6 @@ def plan(
     # The cap: the first max_now "now" entries stay; the rest become "next", keeping their place.
     now_seen = 0
     entries = []
-    owner_kind = "small" if profile.small else None
     for rank, rid in enumerate(ordered, start=1):
         rec = recs[rid]
         effective = horizon[rid]
@@ -395,7 +379,7 @@ def plan(
                 prerequisite=chosen[rid] == REASON_PREREQUISITE,
                 reason=chosen[rid],
                 effort=effort[rid],
-                owner=rec.owner_for(owner_kind),
+                owner=profile.owner(rec),
             )
         )
     return Plan(tuple(entries), tuple(deferred))
@@ -420,16 +404,10 @@ def _effective_horizons(recs: Mapping[str, Recommendation], needs: Mapping[str, 
     memo: dict[str, str] = {}
 
     def of(rid: str) -> str:
-        found = memo.get(rid)
-        if found is None:
-            found = recs[rid].horizon
-            # The latest horizon wins (equal ranks are the same horizon, so the first is kept).
-            for o in needs[rid]:
-                other = of(o)
-                if _HORIZON_RANK[other] > _HORIZON_RANK[found]:
-                    found = other
-            memo[rid] = found
-        return found
+        if rid not in memo:
+            candidates = [recs[rid].horizon, *(of(o) for o in needs[rid])]
+            memo[rid] = max(candidates, key=_HORIZON_RANK.__getitem__)
+        return memo[rid]
 
     for rid in needs:
         of(rid)
@@ -448,15 +426,9 @@ def _prerequisites_first(needs: Mapping[str, list[str]], key: Mapping[str, Key])
     priority: dict[str, Key] = {}
 
     def urgency(rid: str) -> Key:
-        found = priority.get(rid)
-        if found is None:
-            found = key[rid]
-            for d in dependants[rid]:
-                other = urgency(d)
-                if other < found:
-                    found = other
-            priority[rid] = found
-        return found
+        if rid not in priority:
+            priority[rid] = min([key[rid], *(urgency(d) for d in dependants[rid])])
+        return priority[rid]
 
     waiting = {rid: len(others) for rid, others in needs.items()}
     ready = [(urgency(rid), key[rid], rid) for rid, n in waiting.items() if n == 0]

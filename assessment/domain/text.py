@@ -9,11 +9,23 @@ Domain code is plain Python, so it cannot call Flask-Babel; where it produces te
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker's name
     """The message unchanged: only a mark for the extractor."""
     return message
+
+
+class MarkedError(ValueError):
+    """An error whose message is fit to show a person: English, marked with ``N_``, its
+    ``%(name)s`` placeholders filled from ``params``. The API shows ``str(exc)``; a page
+    translates ``template`` first, then fills it in (``web.local.translated``)."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 def _no_language() -> str:

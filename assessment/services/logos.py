@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
 
-from ..domain.text import N_
+from ..domain.text import N_, MarkedError
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -124,15 +123,8 @@ MAX_EXPANDED = 3_000
 SELF_REFERENCE = N_("The SVG logo has a <use> that refers back to itself.")
 
 
-class LogoError(ValueError):
-    """A logo that cannot be used, with a message fit to show the person who uploaded it:
-    English, marked for translation, its ``%(name)s`` placeholders filled from ``params`` (a page
-    translates ``template`` first, as for WorkshopError)."""
-
-    def __init__(self, message: str, **params: Any):
-        self.template = message
-        self.params = params
-        super().__init__(message % params if params else message)
+class LogoError(MarkedError):
+    """A logo that cannot be used, with a message fit to show the person who uploaded it."""
 
 
 def _local(name: str) -> tuple[str | None, str]:

@@ -19,21 +19,14 @@ from ..db.models import Assessment, DiscussionRound, Group, RoundVote
 from ..domain import rounds as domain
 from ..domain.questionnaire import Item, Questionnaire
 from ..domain.scoring import Answer, validate_answers
-from ..domain.text import N_
+from ..domain.text import N_, MarkedError
 from . import NotFound, push
 from .questionnaires import questionnaire_of
 from .workshops import settings_of, workshop_view
 
 
-class RoundError(ValueError):
-    """A round cannot be opened or voted in; the message is fit to show. English, marked for
-    translation, ``%(name)s`` placeholders filled from ``params`` (a page translates
-    ``template`` first; the API shows ``str(exc)``)."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        self.template = message
-        self.params = params
-        super().__init__(message % params if params else message)
+class RoundError(MarkedError):
+    """A round cannot be opened or voted in; the message is fit to show."""
 
 
 def _item(q: Questionnaire, item_id: str) -> Item:

@@ -30,7 +30,7 @@ from ..domain.groups import (
 from ..domain.questionnaire import Questionnaire
 from ..domain.roadmap import RoadmapEntry
 from ..domain.snapshot import SnapshotState, shown_count
-from ..domain.text import N_
+from ..domain.text import N_, MarkedError
 from ..i18n import report_language
 from . import NotFound, push
 from .logos import LogoError, check_raster, sanitise_svg
@@ -48,18 +48,12 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
-class WorkshopError(ValueError):
-    """Bad workshop settings, with a message fit to show the facilitator.
-
-    ``message`` is English, marked for translation, with ``%(name)s`` placeholders filled from
-    ``params``: the API shows it as it is (``str(exc)``), a page translates ``template`` first.
-    """
+class WorkshopError(MarkedError):
+    """Bad workshop settings, naming the ``field``, with a message fit to show the facilitator."""
 
     def __init__(self, field: str, message: str, **params: Any):
         self.field = field
-        self.template = message
-        self.params = params
-        super().__init__(message % params if params else message)
+        super().__init__(message, **params)
 
 
 def new_join_code() -> str:

@@ -330,8 +330,7 @@ def _close_warning(view: workshops.WorkshopView) -> str | None:
         questions: dict[str, set[str]] = {}
         for cell in cells:
             if cell.kind in (snapshot.ITEM, snapshot.ITEM_ANSWERS):
-                dimension = q.item(cell.key).dimension if q.has_item(cell.key) else ""
-                questions.setdefault(dimension, set()).add(cell.key)
+                questions.setdefault(q.item(cell.key).dimension, set()).add(cell.key)
                 continue
             label = labels.get(cell.key, cell.key)
             if cell.kind == snapshot.ROLE and cell.subgroup == snapshot.LEADERS:
@@ -343,16 +342,14 @@ def _close_warning(view: workshops.WorkshopView) -> str | None:
                 names.append(_("%(dimension)s in “%(wave)s”", dimension=label, wave=wave))
             else:
                 names.append(label)
-        for dimension in [d.id for d in q.dimensions if d.id in questions] + [
-            d for d in questions if d not in labels
-        ]:
-            n = len(questions[dimension])
+        for dimension in (d for d in q.dimensions if d.id in questions):
+            n = len(questions[dimension.id])
             names.append(
                 ngettext(
                     "the answers to %(num)s question in %(dimension)s",
                     "the answers to %(num)s questions in %(dimension)s",
                     n,
-                    dimension=labels.get(dimension, dimension),
+                    dimension=dimension.label,
                 )
             )
         return ", ".join(names)

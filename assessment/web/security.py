@@ -25,8 +25,7 @@ headers chosen from the URL, which fits in one function that can be read in a mi
 from __future__ import annotations
 
 from flask import Flask, Request, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
-from werkzeug.datastructures import Headers
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -59,15 +58,6 @@ class SessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        # An empty session nothing wrote to sets no cookie: Flask's own would only add
-        # "Vary: Cookie" when it was read, after working out six cookie settings it then ignores.
-        if not session and not session.modified:
-            if session.accessed:
-                response.vary.add("Cookie")
-            return
-        super().save_session(app, session, response)
-
     def get_cookie_secure(self, app: Flask) -> bool:
         if app.config.get("SESSION_COOKIE_SECURE"):
             return True
@@ -81,27 +71,14 @@ def _holds_token() -> bool:
 
 
 def add_headers(response: Response) -> Response:
-    # The names present read once: each setdefault, `in` and assignment of werkzeug's Headers
-    # scans every header again. Same headers, values and order as setting them one by one.
     headers = response.headers
-    present = {name.lower() for name in headers.keys()}  # noqa: SIM118 -- iterating gives pairs
-    if "content-security-policy" not in present:
-        headers.add("Content-Security-Policy", CSP)
-    if "x-frame-options" not in present:
-        headers.add("X-Frame-Options", "DENY")
-    _put(headers, present, "X-Content-Type-Options", "nosniff")
-    _put(headers, present, "Referrer-Policy", "no-referrer" if _holds_token() else "same-origin")
-    if "cache-control" not in present and request.endpoint not in CACHEABLE_ENDPOINTS:
-        headers.add("Cache-Control", "no-store")
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer" if _holds_token() else "same-origin"
+    if request.endpoint not in CACHEABLE_ENDPOINTS and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
     return response
-
-
-def _put(headers: Headers, present: set[str], name: str, value: str) -> None:
-    """``headers[name] = value``: replaced where it is when present, else added at the end."""
-    if name.lower() in present:
-        headers.set(name, value)
-    else:
-        headers.add(name, value)
 
 
 def register(app: Flask) -> None:
