@@ -4,8 +4,10 @@ app servers share them through Redis, and the pages fetch what they may show whe
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import time
 import uuid
 
@@ -151,6 +153,39 @@ def test_the_end_screen_part_a_phone_fetches_follows_the_snapshot(app, v1):
     assert "you-and-room" in part and 'id="round-slot" data-round="none"' in part
     assert "<html" not in part  # a part, not a page
     assert app.test_client().get("/results/nope/room").status_code == 404
+
+
+def _closed_notes(part: str) -> tuple[str, list[str]]:
+    """The note an end screen keeps ready for "closed", and the notes it shows."""
+    ready = re.search(r'id="room-figures"[^>]*data-closed-note="([^"]*)"', part)
+    assert ready, part
+    shown = re.findall(r'<p class="room-closed" role="status">([^<]*)</p>', part)
+    return html.unescape(ready.group(1)), [html.unescape(text) for text in shown]
+
+
+def test_the_close_note_a_phone_shows_at_once_is_true_whatever_the_close_reveals(app, v1):
+    """room.js shows the note it holds as soon as "closed" arrives, before its refetch brings the
+    server's. Closing publishes every complete response (rule 13), so a close can reveal the
+    room's figures: the note held says only what is true either way, and is the server's own
+    note when the figures stay hidden."""
+    owner, _ = facilitator(app, "ann@example.org")
+    group_id = create(owner, name='Ann & "Bob" <away-day>')
+    code = group_row(app, group_id).join_code
+    phone = app.test_client()
+    part_url = finish(phone, v1, join(phone, code, "staff"), answers(v1)) + "/room"
+    held = 'Ann & "Bob" <away-day> is closed: no more answers are coming in.'
+    for others, revealed in ((0, False), (2, True)):  # alone; then three, below k until the close
+        for role in ("staff", "manager")[:others]:
+            other = app.test_client()
+            finish(other, v1, join(other, code, role), answers(v1))
+        part = phone.get(part_url).get_data(as_text=True)
+        assert _closed_notes(part) == (held, []) and "you-and-room" not in part
+        owner.post(f"/workshops/{group_id}/open", data={"open": "0"})
+        part = phone.get(part_url).get_data(as_text=True)
+        assert ("you-and-room" in part) is revealed
+        final = 'Ann & "Bob" <away-day> is closed: the figures below are final for now.'
+        assert _closed_notes(part) == (held, [final if revealed else held])
+        owner.post(f"/workshops/{group_id}/open", data={"open": "1"})
 
 
 def test_redis_shares_events_between_two_app_servers():

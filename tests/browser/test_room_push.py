@@ -202,7 +202,10 @@ def test_six_throttled_phones_follow_the_room_without_a_reload(live_server, new_
         phone.locator("#round input[type=radio]").first.check()
         phone.locator("#round").get_by_role("button", name="Send my answer").click()
     expect(projector.get_by_text("3 answers so far; shown when the round closes")).to_be_visible(timeout=5000)
-    for phone in phones:  # a vote is a form post (a new page); from here on, no reload again
+    for phone in phones[:3]:  # a vote is a form post: a new page, whose stream must hold again
+        expect(phone.locator(".round-thanks")).to_be_visible()
+    for phone in phones:  # from here on, no reload again
+        expect(phone.locator("html")).to_have_attribute("data-push", "live")
         phone.evaluate("window.noReload = true")
     _fits(projector, "push-round")
     shot(phones[3], "push-phone-round-375")

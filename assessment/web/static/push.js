@@ -16,8 +16,12 @@
       onEvent("poll", {});
       timer = window.setTimeout(poll, every);
     }
+    // The page says whether its stream holds (for a person debugging a room, and for tests that
+    // must not click before the phones listen).
+    function mark(state) { document.documentElement.setAttribute("data-push", state); }
     function fallBack() {
       live = false;
+      mark("polling");
       if (!timer) { timer = window.setTimeout(poll, every); }
     }
     if (!url || !window.EventSource) { fallBack(); return { live: function () { return false; } }; }
@@ -28,6 +32,7 @@
         try { data = JSON.parse(event.data || "{}"); } catch (e) { data = {}; }
         if (name === "hello") {
           live = true;
+          mark("live");
           if (timer) { window.clearTimeout(timer); timer = null; }
         }
         onEvent(name, data);

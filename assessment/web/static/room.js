@@ -7,6 +7,13 @@
   var live = document.getElementById("room-live");
   if (live) {
     var partUrl = live.getAttribute("data-part-url");
+    var statusNote = function (className, text) {
+      var note = document.createElement("p");
+      note.className = className;
+      note.setAttribute("role", "status");
+      note.textContent = text;
+      return note;
+    };
     var busy = false, again = false;
     var refetch = function () {
       // An event during a fetch fetches once more after it: the first may have missed it.
@@ -27,11 +34,7 @@
             var wasOpen = old.getAttribute("data-round") !== "none";
             old.replaceWith(document.adoptNode(slot));
             if (wasOpen && slot.getAttribute("data-round") === "none") {
-              var note = document.createElement("p");
-              note.className = "panel round-closed";
-              note.setAttribute("role", "status");
-              note.textContent = slot.getAttribute("data-closed-note");
-              slot.appendChild(note);
+              slot.appendChild(statusNote("panel round-closed", slot.getAttribute("data-closed-note")));
             }
           }
         })
@@ -41,8 +44,25 @@
           if (again) { again = false; refetch(); }
         });
     };
-    window.roomPush(live.getAttribute("data-events-url"), function (name) {
-      if (name !== "progress" && name !== "vote") { refetch(); }
+    // What an event says by itself is shown at once; the refetch that follows brings the
+    // server's view (and replaces this with it), one slow round trip later.
+    var closeRoom = function () {
+      var figures = document.getElementById("room-figures");
+      if (!figures || figures.querySelector(".room-closed")) { return; }
+      figures.insertBefore(statusNote("room-closed", figures.getAttribute("data-closed-note")), figures.firstChild);
+    };
+    var closeRound = function (id) {
+      var slot = document.getElementById("round-slot");
+      if (!slot || slot.getAttribute("data-round") !== id + ":open") { return; }
+      slot.setAttribute("data-round", "none");  // what the refetch will find: it swaps nothing
+      slot.textContent = "";
+      slot.appendChild(statusNote("panel round-closed", slot.getAttribute("data-closed-note")));
+    };
+    window.roomPush(live.getAttribute("data-events-url"), function (name, data) {
+      if (name === "progress" || name === "vote") { return; }
+      if (name === "closed" && data && data.open === false) { closeRoom(); }
+      if (name === "round" && data && data.open === false) { closeRound(data.round); }
+      refetch();
     }, { pollEvery: 10000 });
   }
 
