@@ -241,9 +241,14 @@ def test_a_translation_added_later_is_used_without_a_new_version(tmp_path, v1):
     target = tmp_path / "q"
     target.mkdir()
     shutil.copy(V1, target / V1.name)
-    registry = QuestionnaireRegistry(target)
+    now = [100.0]
+    registry = QuestionnaireRegistry(target, clock=lambda: now[0])
     assert registry.languages(v1) == ["en"] and registry.translated(v1, "de") is v1
     write_translations(target, "de", german)
+    # The folder is looked at again once its last look is LISTING_SECONDS old, not per call.
+    now[0] += registry.LISTING_SECONDS / 2
+    assert registry.languages(v1) == ["en"]
+    now[0] += registry.LISTING_SECONDS / 2
     assert registry.languages(v1) == ["en", "de"]
     assert registry.translated(v1, "de").title == german(v1.title)
     assert registry.translated(v1, "de").content_hash == v1.content_hash

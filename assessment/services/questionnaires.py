@@ -6,6 +6,7 @@ import logging
 import os
 import time
 import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,19 @@ def questionnaire_of(version: QuestionnaireVersion) -> Questionnaire:
 class QuestionnaireRegistry:
     """The questionnaire files of a folder and their versions in the database."""
 
-    def __init__(self, directory: str | Path):
+    # How long a look at the folder stands: a submission asked for its languages three times,
+    # and reading the folder each time was a twentieth of it. A file added or edited is seen
+    # within this long by every process; `flask init` looks again at once.
+    LISTING_SECONDS = 1.0
+
+    def __init__(self, directory: str | Path, clock: Callable[[], float] = time.monotonic):
         self.directory = Path(directory)
+        self._clock = clock
         # (the folder's listing when read, (id, version) -> {language: translation file})
         self._sidecars: tuple[tuple[Any, ...], dict[tuple[str, str], dict[str, Path]]] | None = None
+        self._listed_at: float | None = None
+        # file name -> (mtime, size) of the listing's files, for translation()'s cache key
+        self._stats: dict[str, tuple[int, int]] = {}
         # (content hash, file, its mtime and size) -> the translated copy, None when it is broken
         self._translated: dict[tuple[Any, ...], Questionnaire | None] = {}
 
@@ -98,6 +108,7 @@ class QuestionnaireRegistry:
             load_translations(q.source, q)  # a broken translation is refused as a broken file is
         session.flush()
         _CURRENT_REFS.clear()
+        self._listed_at = None
         return out
 
     # ----------------------------------------------------------------- translations
@@ -121,7 +132,16 @@ class QuestionnaireRegistry:
         Looked up by (id, version), not by file: a questionnaire read from the database (the text
         an assessment was answered on) finds the translation added to the folder since. The
         folder is read again only when its listing changes (a file added, edited or removed)."""
+        now = self._clock()
+        if (
+            self._sidecars is not None
+            and self._listed_at is not None
+            and now - self._listed_at < self.LISTING_SECONDS
+        ):
+            return self._sidecars[1].get((questionnaire.id, questionnaire.version), {})
         listing = self._listing()
+        self._listed_at = now
+        self._stats = {name: (mtime, size) for name, mtime, size in listing}
         if self._sidecars is None or self._sidecars[0] != listing:
             index: dict[tuple[str, str], dict[str, Path]] = {}
             for path in questionnaire_files(self.directory):
@@ -145,11 +165,14 @@ class QuestionnaireRegistry:
         )
         if path is None:
             return None
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        key = (base.content_hash, str(path), stat.st_mtime_ns, stat.st_size)
+        stat = self._stats.get(path.name) if path.parent == self.directory else None
+        if stat is None:
+            try:
+                found = path.stat()
+            except OSError:
+                return None
+            stat = (found.st_mtime_ns, found.st_size)
+        key = (base.content_hash, str(path), *stat)
         if key not in self._translated:
             try:
                 self._translated[key] = load_translation(path, base).apply(base)
