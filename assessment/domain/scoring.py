@@ -124,14 +124,14 @@ def strengths_and_weaknesses(
     first), ties in file order. Absolute thresholds: an item answered at the unsocial end is never
     a strength, whatever the other answers, and either list may be empty."""
     t = questionnaire.thresholds
-    found = [
-        (n, ItemFinding(i.id, i.dimension, scores[i.id]))
-        for n, i in enumerate(questionnaire.items)
-        if i.id in scores
-    ]
-    strengths = sorted((f for f in found if f[1].score >= t.strength), key=lambda f: (-f[1].score, f[0]))
-    weaknesses = sorted((f for f in found if f[1].score <= t.weakness), key=lambda f: (f[1].score, f[0]))
-    return tuple(f for _, f in strengths), tuple(f for _, f in weaknesses)
+    # (score, position, item): a finding is made only for the items on either list.
+    found = [(scores[i.id], n, i) for n, i in enumerate(questionnaire.items) if i.id in scores]
+    strengths = sorted((f for f in found if f[0] >= t.strength), key=lambda f: (-f[0], f[1]))
+    weaknesses = sorted(f for f in found if f[0] <= t.weakness)
+    return (
+        tuple(ItemFinding(i.id, i.dimension, s) for s, _, i in strengths),
+        tuple(ItemFinding(i.id, i.dimension, s) for s, _, i in weaknesses),
+    )
 
 
 @dataclass(frozen=True)
