@@ -404,10 +404,15 @@ def _effective_horizons(recs: Mapping[str, Recommendation], needs: Mapping[str, 
     memo: dict[str, str] = {}
 
     def of(rid: str) -> str:
-        if rid not in memo:
-            candidates = [recs[rid].horizon, *(of(o) for o in needs[rid])]
-            memo[rid] = max(candidates, key=_HORIZON_RANK.__getitem__)
-        return memo[rid]
+        found = memo.get(rid)
+        if found is None:
+            found = recs[rid].horizon
+            for other in needs[rid]:
+                later = of(other)
+                if _HORIZON_RANK[later] > _HORIZON_RANK[found]:
+                    found = later
+            memo[rid] = found
+        return found
 
     for rid in needs:
         of(rid)
@@ -426,9 +431,13 @@ def _prerequisites_first(needs: Mapping[str, list[str]], key: Mapping[str, Key])
     priority: dict[str, Key] = {}
 
     def urgency(rid: str) -> Key:
-        if rid not in priority:
-            priority[rid] = min([key[rid], *(urgency(d) for d in dependants[rid])])
-        return priority[rid]
+        found = priority.get(rid)
+        if found is None:
+            found = key[rid]
+            for dependant in dependants[rid]:
+                found = min(found, urgency(dependant))
+            priority[rid] = found
+        return found
 
     waiting = {rid: len(others) for rid, others in needs.items()}
     ready = [(urgency(rid), key[rid], rid) for rid, n in waiting.items() if n == 0]
