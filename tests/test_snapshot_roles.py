@@ -248,6 +248,11 @@ def test_the_probe_with_roles_leaders_figure_never_moves_by_one_leader(app, v1):
         views.append(summary())
     assert views[-1]["complete"] == 9 and views[-1]["n"] == 6  # held: the leaders would gain one
     assert views[-1]["perception_gap"] == views[5]["perception_gap"]
+    # The dashboard's close warning names the figures one leader and two others would move, as
+    # the page shows them: by label, in the questionnaire's order, leaders before the others.
+    page = owner.get(f"/workshops/{group_id}").get_data(as_text=True)
+    named = ", ".join(f"{d.label} among leaders, {d.label} among the others" for d in v1.dimensions)
+    assert f"fewer than 3 of them have a score or an answer in these figures: {named}. Anyone" in page, page
     for n, role in enumerate(["leadership", "leadership", "staff"], start=9):
         submit(role, n)
         views.append(summary())
@@ -318,3 +323,32 @@ def test_a_figure_hidden_by_a_withdrawal_does_not_come_back_by_fewer_than_k():
     assert advance(range(3, 13), 4, 4, False, scored, held=True) == 4  # c would gain 3
     scored |= {13: frozenset("c")}
     assert advance(range(3, 14), 4, 4, False, scored, held=True) == 13
+
+
+def test_a_cohorts_close_warning_names_a_waves_figures_by_the_waves_label(app, v1):
+    """Three answers in "Before the course", then three more of whom only one has a dialogue
+    score: closing would publish them, and the wave's dialogue mean would move by one person."""
+    from .test_room_messages import _cohort
+
+    owner, token = facilitator(app, "tess@example.org")
+    cohort = _cohort(app, token)
+    first = v1.dimensions[0]
+    without = {i: v for i, v in answers(v1).items() if v1.item(i).dimension != first.id}
+    for n, chosen in enumerate([answers(v1)] * 4 + [without] * 2):
+        body = {"questionnaire": v1.id, "answers": chosen, "group_code": cohort["join_code"]}
+        body["respondent_code"] = f"r-{n}00"
+        assert app.test_client().post("/api/v1/assessments", json=body).status_code == 201
+        if n == 2:
+            owner.get(f"/workshops/{cohort['id']}/summary.json")  # three shown
+    # The page lists what would move, not 20 figures one by one (two per question's answers).
+    page = owner.get(f"/workshops/{cohort['id']}").get_data(as_text=True)
+    assert (
+        "Closing now publishes 3 responses, but fewer than 3 of them have a score or an answer in these "
+        f"figures: {first.label}, {first.label} in “Before the course”, the answers to 9 questions in "
+        f"{first.label}. Anyone"
+    ) in page, page
+    german = owner.get(f"/workshops/{cohort['id']}", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert (
+        "Kennzahlen haben weniger als 3 davon einen Wert oder eine Antwort: Dialog, Dialog in „Before"
+        in german
+    )

@@ -328,10 +328,12 @@ class SnapshotState:
         return self.close_warning_naming(lambda cells: ", ".join(map(str, cells)))
 
     def close_warning_naming(
-        self, describe: Callable[[Sequence[Cell]], str]
+        self, describe: Callable[[Sequence[Cell]], str], counted: bool = True
     ) -> tuple[str, dict[str, int | str]] | None:
         """``close_warning_message`` with the figures described by ``describe`` (a page names
-        them in its language, by the dimensions' labels, and counts the questions)."""
+        them in its language, by the dimensions' labels, and counts the questions).
+        ``counted=False``: the message does not count the figures, for a description that does
+        not list them one by one (a page's "the answers to 9 questions" stands for 18)."""
         if self.closed:
             return None
         if self.held:
@@ -354,6 +356,16 @@ class SnapshotState:
             )
         if self.unpublished >= self.k and self.revealing:
             count = len(self.revealing)
+            figures = describe([_cell(cell) for cell in self.revealing])
+            if not counted:
+                return (
+                    N_(
+                        "Closing now publishes %(n)s responses, but fewer than %(k)s of them have a "
+                        "score or an answer in these figures: %(figures)s. Anyone who compares the "
+                        "figures before and after could work out those people's scores or answers."
+                    ),
+                    {"n": self.unpublished, "k": self.k, "figures": figures},
+                )
             message = (
                 N_(
                     "Closing now publishes %(n)s responses, but in %(count)s figure (%(figures)s) fewer "
@@ -371,7 +383,7 @@ class SnapshotState:
                 "n": self.unpublished,
                 "count": count,
                 "k": self.k,
-                "figures": describe([_cell(cell) for cell in self.revealing]),
+                "figures": figures,
             }
             return message, values
         if not 0 < self.unpublished < self.k:

@@ -324,11 +324,21 @@ def _close_warning(view: workshops.WorkshopView) -> str | None:
     q = translated(view.questionnaire, current_language())
     labels = {d.id: d.label for d in q.dimensions}
     waves = {w.id: w.label for w in cohorts.waves_of(view.group)} if view.group.kind == "cohort" else {}
+    wave_order = {wave: n for n, wave in enumerate(waves)}
+    # As the page shows them: the questionnaire's dimensions in order, each one's whole-group
+    # figure first, then its leaders, the others, and its waves in their order.
+    position = {d.id: n for n, d in enumerate(q.dimensions)}
+    kinds = {snapshot.DIMENSION: 0, snapshot.ROLE: 1, snapshot.WAVE: 2}
+    subgroups = {snapshot.LEADERS: 0, snapshot.OTHERS: 1}
+
+    def shown_order(cell: snapshot.Cell) -> tuple[int, int, int, str]:
+        subgroup = subgroups.get(cell.subgroup, wave_order.get(cell.subgroup, len(wave_order)))
+        return (position.get(cell.key, len(position)), kinds.get(cell.kind, 3), subgroup, cell.subgroup)
 
     def describe(cells: Sequence[snapshot.Cell]) -> str:
         names: list[str] = []
         questions: dict[str, set[str]] = {}
-        for cell in cells:
+        for cell in sorted(cells, key=shown_order):
             if cell.kind in (snapshot.ITEM, snapshot.ITEM_ANSWERS):
                 questions.setdefault(q.item(cell.key).dimension, set()).add(cell.key)
                 continue
@@ -354,7 +364,7 @@ def _close_warning(view: workshops.WorkshopView) -> str | None:
             )
         return ", ".join(names)
 
-    return local.translated(view.snapshot.close_warning_naming(describe))
+    return local.translated(view.snapshot.close_warning_naming(describe, counted=False))
 
 
 def _live_text(view: workshops.WorkshopView) -> dict[str, Any]:
