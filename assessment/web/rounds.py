@@ -138,8 +138,9 @@ def vote(token: str, round_id: int) -> Response:
         s.rollback()
         flash(local.workshop_error(exc), "error")
     else:
+        # No flash: the round's own panel says the answer is in, and goes (with what it says)
+        # when the round closes; a flash above the page would go on inviting a change.
         s.commit()
-        flash(_("Thank you: your new answer is in. You can change it while the round is open."), "success")
     return redirect(url_for("results.show", assessment_id=assessment.id) + "#round")
 
 

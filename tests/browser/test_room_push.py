@@ -223,6 +223,14 @@ def test_six_throttled_phones_follow_the_room_without_a_reload(live_server, new_
     timings["workshop closed on all six phones"] = slowest = watch.slowest()
     assert slowest < PUSH_BUDGET_S, slowest
     assert all(phone.evaluate("window.noReload === true") for phone in phones)  # never reloaded
+    # The note shown at once claims only that no more answers come; the refetch that follows
+    # brings the server's, which can say more: the room's figures shown are final.
+    for phone in phones:
+        expect(phone.locator(".room-closed")).to_have_text(
+            "Push room is closed: the figures below are final for now.", timeout=5000
+        )
+    phones[0].locator(".room-closed").scroll_into_view_if_needed()
+    shot(phones[0], "push-phone-closed-375")
 
     # The projector's pages at full HD, too.
     projector.set_viewport_size(FULL_HD)
