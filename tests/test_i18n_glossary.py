@@ -44,3 +44,11 @@ def test_each_term_has_one_german_name(path):
             if english in source.lower():
                 assert german in text, (source, text)
             assert not any(word in text for word in rejected), (source, text)
+
+
+def test_a_message_both_catalogues_hold_reads_the_same_in_both():
+    """A page and its PDF say one thing in one way: "Owner", "HR" or "Next (3-12 months)" is not
+    "Verantwortlich" on the screen and "Zuständig" in the report."""
+    app, report = ({(m.id, m.context): m.string for m in read_po(p.open("rb")) if m.id} for p in CATALOGUES)
+    differ = {key: (app[key], report[key]) for key in app.keys() & report.keys() if app[key] != report[key]}
+    assert differ == {}
