@@ -106,7 +106,8 @@ NO_STRENGTH_GROUP = (
     N_("No practice is a strength for most of the room yet; the nearest is in {area}:"),
     N_("Nothing is a strength for most of the room yet. Closest to the social end, in {area}:"),
 )
-FIRST_STEP = N_("The roadmap starts with \u201c{title}\u201d ({horizon}, {owner}).")
+# Not "({horizon}, {owner})": the horizon's label has its months in brackets already.
+FIRST_STEP = N_("The roadmap starts with \u201c{title}\u201d, {horizon}, led by {owner}.")
 POSITION_LINE = N_(
     "On the axis from {low} (0) to {high} (100), {org} stands at {overall}; its areas run from "
     "{lowest} at {lowest_score} to {highest} at {highest_score}."
@@ -390,6 +391,12 @@ def lower_word(text: str) -> str:
     if locale is not None and str(locale).startswith("de"):
         return text
     # An acronym or a name ("HR", "FAQ") keeps its capitals.
+    return text.lower() if text[1:2].islower() or len(text) == 1 else text
+
+
+def lower_adjective(text: str) -> str:
+    """A rating set after its noun ("effort low", "Aufwand gering"): lower case in every
+    language, unlike ``lower_word``, since German writes adjectives small too."""
     return text.lower() if text[1:2].islower() or len(text) == 1 else text
 
 

@@ -51,9 +51,10 @@ def _environment() -> jinja2.Environment:
         newstyle=True,
         pgettext=lambda context, text: get_translations().pgettext(context, text),
     )
-    from .prose import lower_word
+    from .prose import lower_adjective, lower_word
 
     env.filters["inline"] = lower_word  # a label inside a sentence ("the broadcasting stage")
+    env.filters["adjective"] = lower_adjective  # a rating after its noun ("effort low")
     return env
 
 

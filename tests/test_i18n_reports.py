@@ -221,6 +221,10 @@ def test_a_german_assessments_core_report_is_german(german_app, v1):
     ):
         assert english not in text
     assert re.search(r"\d{1,2}\. \w+ \d{4}", text)  # "2. Dezember 2026"
+    # A rating after its noun is small in German too; the poles are quoted (one has a comma).
+    assert re.search(r"Aufwand (gering|mittel|hoch) · Wirkung (gering|mittel|hoch)", text), text
+    assert "zwischen „Organisation, die Social Media nutzt“ und „Social Organisation“ steht" in text
+    assert re.search(r"Der Fahrplan beginnt mit „[^“]+“; Zeitraum: (Jetzt|Als Nächstes|Später) \(", text)
 
 
 def test_the_cache_keeps_an_english_and_a_german_report_apart(german_app, v1):

@@ -353,3 +353,20 @@ def test_a_workshop_report_speaks_from_the_rooms_findings():
             assert "very differently" in line and "much alike" not in line
         assert "leaders" in line  # the gap, or why it is withheld, beside the agreement
     assert d.lift is None  # rule 16 rests on one set of answers
+
+
+def test_the_verdict_ends_with_the_roadmaps_first_step(reports):
+    """The summary's last sentence names the step the roadmap itself puts first, with the
+    horizon and owner the roadmap gives it."""
+    _q, out = reports
+    for result, context, _html in out:
+        steps = [entry for horizon in context.roadmap for entry in horizon.entries]
+        if not steps:
+            assert not any(s.startswith("The roadmap starts with") for s in context.verdict_sentences)
+            continue
+        first = min(steps, key=lambda e: e.rank or 0)
+        assert first.rank == 1 and result.roadmap[0].recommendation.title == first.title
+        horizon = first.horizon_label[:1].lower() + first.horizon_label[1:]
+        assert context.verdict_sentences[-1] == (
+            f"The roadmap starts with \u201c{first.title.rstrip('.')}\u201d, {horizon}, led by {first.owner}."
+        )
