@@ -390,13 +390,13 @@ def lower_word(text: str) -> str:
     locale = report_locale()
     if locale is not None and str(locale).startswith("de"):
         return text
-    # An acronym or a name ("HR", "FAQ") keeps its capitals.
-    return text.lower() if text[1:2].islower() or len(text) == 1 else text
+    return lower_adjective(text)
 
 
 def lower_adjective(text: str) -> str:
     """A rating set after its noun ("effort low", "Aufwand gering"): lower case in every
-    language, unlike ``lower_word``, since German writes adjectives small too."""
+    language, unlike ``lower_word``, since German writes adjectives small too. An acronym or a
+    name ("HR", "FAQ") keeps its capitals."""
     return text.lower() if text[1:2].islower() or len(text) == 1 else text
 
 

@@ -60,11 +60,12 @@ class QuestionnaireRegistry:
     def __init__(self, directory: str | Path, clock: Callable[[], float] = time.monotonic):
         self.directory = Path(directory)
         self._clock = clock
-        # (the folder's listing when read, (id, version) -> {language: translation file})
-        self._sidecars: tuple[tuple[Any, ...], dict[tuple[str, str], dict[str, Path]]] | None = None
+        # (the folder's listing when read: file name -> (mtime, size), (id, version) ->
+        # {language: translation file}); the listing also keys translation()'s cache
+        self._sidecars: tuple[dict[str, tuple[int, int]], dict[tuple[str, str], dict[str, Path]]] | None = (
+            None
+        )
         self._listed_at: float | None = None
-        # file name -> (mtime, size) of the listing's files, for translation()'s cache key
-        self._stats: dict[str, tuple[int, int]] = {}
         # (content hash, file, its mtime and size) -> the translated copy, None when it is broken
         self._translated: dict[tuple[Any, ...], Questionnaire | None] = {}
 
@@ -113,25 +114,25 @@ class QuestionnaireRegistry:
 
     # ----------------------------------------------------------------- translations
 
-    def _listing(self) -> tuple[Any, ...]:
+    def _listing(self) -> dict[str, tuple[int, int]]:
+        """The folder's questionnaire and translation files: name -> (mtime, size)."""
         try:
             with os.scandir(self.directory) as entries:
-                return tuple(
-                    sorted(
-                        (e.name, e.stat().st_mtime_ns, e.stat().st_size)
-                        for e in entries
-                        if e.name.endswith((".yaml", ".yml"))
-                    )
-                )
+                return {
+                    e.name: (e.stat().st_mtime_ns, e.stat().st_size)
+                    for e in entries
+                    if e.name.endswith((".yaml", ".yml"))
+                }
         except OSError:
-            return ()
+            return {}
 
     def sidecars(self, questionnaire: Questionnaire) -> dict[str, Path]:
         """The translation files of a questionnaire's id and version in the folder, by language.
 
         Looked up by (id, version), not by file: a questionnaire read from the database (the text
         an assessment was answered on) finds the translation added to the folder since. The
-        folder is read again only when its listing changes (a file added, edited or removed)."""
+        folder is looked at again once the last look is LISTING_SECONDS old, and read again only
+        when its listing changed (a file added, edited or removed)."""
         now = self._clock()
         if (
             self._sidecars is not None
@@ -141,7 +142,6 @@ class QuestionnaireRegistry:
             return self._sidecars[1].get((questionnaire.id, questionnaire.version), {})
         listing = self._listing()
         self._listed_at = now
-        self._stats = {name: (mtime, size) for name, mtime, size in listing}
         if self._sidecars is None or self._sidecars[0] != listing:
             index: dict[tuple[str, str], dict[str, Path]] = {}
             for path in questionnaire_files(self.directory):
@@ -165,7 +165,9 @@ class QuestionnaireRegistry:
         )
         if path is None:
             return None
-        stat = self._stats.get(path.name) if path.parent == self.directory else None
+        # sidecars() above has just listed the folder: its stats key the cache, no second stat.
+        listed = self._sidecars[0] if self._sidecars is not None else {}
+        stat = listed.get(path.name) if path.parent == self.directory else None
         if stat is None:
             try:
                 found = path.stat()

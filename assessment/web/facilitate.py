@@ -324,16 +324,14 @@ def _close_warning(view: workshops.WorkshopView) -> str | None:
     q = translated(view.questionnaire, current_language())
     labels = {d.id: d.label for d in q.dimensions}
     waves = {w.id: w.label for w in cohorts.waves_of(view.group)} if view.group.kind == "cohort" else {}
-    wave_order = {wave: n for n, wave in enumerate(waves)}
     # As the page shows them: the questionnaire's dimensions in order, each one's whole-group
-    # figure first, then its leaders, the others, and its waves in their order.
+    # figure first (no subgroup), then its leaders, the others, and its waves in their order.
+    # Question cells are counted per dimension below, so their place here does not matter.
     position = {d.id: n for n, d in enumerate(q.dimensions)}
-    kinds = {snapshot.DIMENSION: 0, snapshot.ROLE: 1, snapshot.WAVE: 2}
-    subgroups = {snapshot.LEADERS: 0, snapshot.OTHERS: 1}
+    subgroups = {"": 0, snapshot.LEADERS: 1, snapshot.OTHERS: 2} | {w: 3 + n for n, w in enumerate(waves)}
 
-    def shown_order(cell: snapshot.Cell) -> tuple[int, int, int, str]:
-        subgroup = subgroups.get(cell.subgroup, wave_order.get(cell.subgroup, len(wave_order)))
-        return (position.get(cell.key, len(position)), kinds.get(cell.kind, 3), subgroup, cell.subgroup)
+    def shown_order(cell: snapshot.Cell) -> tuple[int, int]:
+        return position.get(cell.key, len(position)), subgroups.get(cell.subgroup, len(subgroups))
 
     def describe(cells: Sequence[snapshot.Cell]) -> str:
         names: list[str] = []
