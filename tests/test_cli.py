@@ -98,3 +98,20 @@ def test_score_takes_a_version_and_names_an_unknown_one(runner, tmp_path, v1):
     result = runner.invoke(args=["score", write_json(tmp_path, request)])
     assert result.exit_code != 0
     assert "unknown version '0.1' (known: 1.0, 1.1, 1.2)" in result.output
+
+
+def test_init_names_a_database_it_cannot_open_in_one_line(tmp_path, questionnaire_dir):
+    from assessment import create_app
+
+    missing = tmp_path / "no-such-folder" / "app.sqlite"
+    app = create_app(
+        {
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{missing}",
+            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 1
+    assert f"cannot open the database sqlite:///{missing}: unable to open database file" in result.output
+    assert "Traceback" not in result.output and not missing.parent.exists()

@@ -59,8 +59,16 @@ def validate_command(files: tuple[str, ...]) -> None:
 @with_appcontext
 def init_command() -> None:
     """Create or upgrade the database and register the questionnaire files (safe to run twice)."""
+    from sqlalchemy.exc import OperationalError
+
     db = current_app.extensions["database"]
-    db.upgrade()
+    try:
+        db.upgrade()
+    except OperationalError as exc:
+        # A wrong DATABASE_URL (no such database, server down, a folder that does not exist)
+        # deserves its reason in one line, not a traceback.
+        reason = str(exc.orig).strip().splitlines()[-1] if exc.orig is not None else str(exc)
+        raise click.ClickException(f"cannot open the database {_safe_url(db.url)}: {reason}") from None
     with db.session() as session, session.begin():
         try:
             registered = current_app.extensions["questionnaires"].register_all(session)
