@@ -82,7 +82,7 @@ def _prepare_app(database_url: str) -> dict:
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
     result = app.test_cli_runner().invoke(args=["init"])
     if result.exit_code != 0:
-        raise SystemExit(result.output or f"flask init failed: {result.exception!r}")
+        raise SystemExit(result.output)
     app.extensions["database"].engine.dispose()
     q = load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml")
     # A realistic mix: middle-of-the-scale answers, one unsure where allowed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 from tests.conftest import DATA, REPO, V1
 
@@ -100,18 +101,30 @@ def test_score_takes_a_version_and_names_an_unknown_one(runner, tmp_path, v1):
     assert "unknown version '0.1' (known: 1.0, 1.1, 1.2)" in result.output
 
 
-def test_init_names_a_database_it_cannot_open_in_one_line(tmp_path, questionnaire_dir):
+def _init_on(database_url: str, questionnaire_dir) -> object:
     from assessment import create_app
 
-    missing = tmp_path / "no-such-folder" / "app.sqlite"
     app = create_app(
-        {
-            "SECRET_KEY": "test",
-            "DATABASE_URL": f"sqlite:///{missing}",
-            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
-        }
+        {"SECRET_KEY": "test", "DATABASE_URL": database_url, "QUESTIONNAIRE_DIR": str(questionnaire_dir)}
     )
-    result = app.test_cli_runner().invoke(args=["init"])
+    return app.test_cli_runner().invoke(args=["init"])
+
+
+def test_init_names_a_database_it_cannot_open_in_one_line(tmp_path, questionnaire_dir):
+    missing = tmp_path / "no-such-folder" / "app.sqlite"
+    result = _init_on(f"sqlite:///{missing}", questionnaire_dir)
     assert result.exit_code == 1
     assert f"cannot open the database sqlite:///{missing}: unable to open database file" in result.output
     assert "Traceback" not in result.output and not missing.parent.exists()
+
+
+def test_init_keeps_the_whole_reason_of_a_refused_connection(questionnaire_dir):
+    with socket.socket() as s:  # a port nothing listens on once it is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = _init_on(f"postgresql+psycopg://postgres:secret@127.0.0.1:{port}/x", questionnaire_dir)
+    assert result.exit_code == 1
+    line = result.output.strip()
+    # psycopg's failure and its hint come on two lines; both are kept, on one, without the password.
+    assert "\n" not in line and "secret" not in line and "postgres:***@" in line
+    assert f"port {port} failed: Connection refused" in line and "Is the server running" in line

@@ -67,7 +67,8 @@ def init_command() -> None:
     except OperationalError as exc:
         # A wrong DATABASE_URL (no such database, server down, a folder that does not exist)
         # deserves its reason in one line, not a traceback.
-        reason = str(exc.orig).strip().splitlines()[-1] if exc.orig is not None else str(exc)
+        # The driver's message can run over lines (psycopg: the failure, then a hint); all of it.
+        reason = " ".join(str(exc.orig).split())
         raise click.ClickException(f"cannot open the database {_safe_url(db.url)}: {reason}") from None
     with db.session() as session, session.begin():
         try:
