@@ -31,25 +31,17 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    from sqlalchemy import event, func, select, text
+    from fresh import fresh_app
+    from sqlalchemy import event, func, select
 
-    from assessment import create_app
     from assessment.cli.cohorts import START, course_answers
-    from assessment.db import Database
-    from assessment.db.models import Assessment, Base
+    from assessment.db.models import Assessment
     from assessment.services import accounts, cohorts, comparison_report, self_assessment
     from assessment.services.questionnaires import current_version, questionnaire_of
 
     with tempfile.TemporaryDirectory(prefix="bench-cohorts-") as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'app.sqlite'}"
-        if not url.startswith("sqlite"):
-            database = Database(url)
-            with database.engine.begin() as connection:
-                Base.metadata.drop_all(connection)
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            database.engine.dispose()
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
-        app.test_cli_runner().invoke(args=["init"])
+        app = fresh_app(url)  # an empty database with the questionnaires registered
         rng = random.Random(3)
         started = time.perf_counter()
         with app.extensions["database"].session() as s:

@@ -161,7 +161,7 @@ def main() -> None:
     if sizes[-1] > 20000:
         parser.error("keep it bounded: at most 20,000 responses")
 
-    from bench_workshop import fresh_app
+    from fresh import fresh_app
 
     from assessment.services import accounts, cohorts, workshops
     from assessment.services.questionnaires import current_version

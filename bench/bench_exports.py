@@ -30,25 +30,17 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    from sqlalchemy import event, text
+    from fresh import fresh_app
+    from sqlalchemy import event
 
-    from assessment import create_app
     from assessment.cli.facilitators import demo_answers
-    from assessment.db import Database
-    from assessment.db.models import Base, Group
+    from assessment.db.models import Group
     from assessment.services import accounts, exports, self_assessment, workshops
     from assessment.services.questionnaires import current_version, questionnaire_of
 
     with tempfile.TemporaryDirectory(prefix="bench-exports-") as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'app.sqlite'}"
-        if not url.startswith("sqlite"):
-            database = Database(url)
-            with database.engine.begin() as connection:
-                Base.metadata.drop_all(connection)
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            database.engine.dispose()
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
-        app.test_cli_runner().invoke(args=["init"])
+        app = fresh_app(url)  # an empty database with the questionnaires registered
         rng = random.Random(1)
         with app.extensions["database"].session() as s:
             user = accounts.create_user(s, "bench@example.org", None)

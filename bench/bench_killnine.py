@@ -4,7 +4,6 @@ looked up in the database. Prints the figures; exits 1 if any acknowledged answe
 
     .venv/bin/python bench/bench_killnine.py                      # SQLite (WAL), temporary folder
     .venv/bin/python bench/bench_killnine.py --rounds 5 --clients 200
-    createdb -h 127.0.0.1 -U postgres bench
     .venv/bin/python bench/bench_killnine.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Bounded: at most 10 rounds of at most 500 clients, each round stops after 60 s, and gunicorn is
@@ -114,18 +113,7 @@ def main() -> None:
         parser.error("keep it bounded: 1-10 rounds of 1-500 clients")
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite'}"
-        if not url.startswith("sqlite"):
-            from sqlalchemy import text
-
-            from assessment.db import Database
-            from assessment.db.models import Base
-
-            database = Database(url)
-            with database.engine.begin() as connection:
-                Base.metadata.drop_all(connection)
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            database.engine.dispose()
-        body = _prepare_app(url)
+        body = _prepare_app(url)  # an empty database (created or wiped), the questionnaires
         port = _free_port()
         env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", PYTHONPATH=str(REPO))
         server = _gunicorn("app:app", port, args.workers, env)

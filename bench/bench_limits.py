@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assessment import create_app  # noqa: E402
+from fresh import fresh_app  # noqa: E402
+
 from assessment.db.models import Group  # noqa: E402
 from assessment.domain import limits  # noqa: E402
 from assessment.services import accounts, participants, workshops  # noqa: E402
@@ -63,8 +64,7 @@ def main() -> None:
     from reports.render import render_pdf
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder}/b.sqlite"})
-        app.test_cli_runner().invoke(args=["init"])
+        app = fresh_app(f"sqlite:///{folder}/b.sqlite")
         database = app.extensions["database"]
         with app.app_context(), database.session() as s:
             user = accounts.create_user(s, "bench@example.org", None)

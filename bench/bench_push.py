@@ -39,7 +39,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_submit import _free_port, _wait_ready  # noqa: E402
-from bench_workshop import ROLES, _answers, _client_process, _csrf, _pct, _stored, fresh_app  # noqa: E402
+from bench_workshop import ROLES, _answers, _client_process, _csrf, _pct, _stored  # noqa: E402
+from fresh import fresh_app  # noqa: E402
 
 PAGE_P95_BUDGET_MS = 300.0
 PUSH_BUDGET_S = 2.0

@@ -71,7 +71,8 @@ def download_figures(args: argparse.Namespace) -> None:
     """First render and repeat download of one report through the route, with the cache."""
     import tempfile
 
-    from assessment import create_app
+    from fresh import fresh_app
+
     from assessment.services import self_assessment
 
     q = load_questionnaire(args.questionnaire)
@@ -79,10 +80,7 @@ def download_figures(args: argparse.Namespace) -> None:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite"
         # Through the job queue's whole path (the job record, its claim and lease, the wait), run
         # in this process: the figure is the route's cost, not a worker's start-up.
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "JOB_QUEUE": "immediate"})
-        result = app.test_cli_runner().invoke(args=["init"])
-        if result.exit_code != 0:
-            raise SystemExit(result.output)
+        app = fresh_app(url, JOB_QUEUE="immediate")
         client = app.test_client()
         db = app.extensions["database"]
 

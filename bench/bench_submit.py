@@ -70,13 +70,11 @@ def _prepare_rows(database_url: str, *names: str, create: bool = True) -> None:
 
 def _prepare_app(database_url: str) -> dict:
     """Create the schema, register the questionnaires; return a complete submission body."""
-    from assessment import create_app
+    from fresh import fresh_app
+
     from assessment.domain.questionnaire import load_questionnaire
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
-    result = app.test_cli_runner().invoke(args=["init"])
-    if result.exit_code != 0:
-        raise SystemExit(result.output)
+    app = fresh_app(database_url)  # an empty database (created or wiped), the questionnaires
     app.extensions["database"].engine.dispose()
     q = load_questionnaire(REPO / "questionnaires" / "social-organisation.yaml")
     # A realistic mix: middle-of-the-scale answers, one unsure where allowed.

@@ -6,7 +6,6 @@ DESIGN.md's budget: every answer saved, p95 submit latency under 100 ms.
     .venv/bin/python bench/bench_workshop.py                        # SQLite (WAL), temporary folder
     .venv/bin/python bench/bench_workshop.py --mode web             # phones: join page + 5 pages each
     .venv/bin/python bench/bench_workshop.py --spread 10            # everyone within 10 s instead
-    createdb -h 127.0.0.1 -U postgres bench
     .venv/bin/python bench/bench_workshop.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Modes: ``api`` (default) has each participant join (``POST /api/v1/groups/join`` with the code
@@ -41,31 +40,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from bench_submit import _free_port, _gunicorn, _wait_ready  # noqa: E402
+from fresh import fresh_app  # noqa: E402
 
 P95_BUDGET_MS = 100.0
 ROLES = ["leadership"] * 3 + ["manager"] * 4 + ["communications"] * 2 + ["staff"] * 11
-
-
-def fresh_app(database_url: str):  # type: ignore[no-untyped-def]
-    """An app on an empty database with the questionnaires registered (a server database's
-    tables are dropped first; a SQLite file is new anyway)."""
-    from sqlalchemy import text
-
-    from assessment import create_app
-    from assessment.db import Database
-    from assessment.db.models import Base
-
-    if not database_url.startswith("sqlite"):
-        database = Database(database_url)
-        with database.engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        database.engine.dispose()
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
-    result = app.test_cli_runner().invoke(args=["init"])
-    if result.exit_code != 0:
-        raise SystemExit(result.output)
-    return app
 
 
 def _prepare(database_url: str) -> dict[str, str]:
