@@ -40,6 +40,7 @@ responses after it until its subgroup has ``k`` new ones, or the group closes.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,24 +94,47 @@ def figure_cells(
     """The cells one complete response has a value in: the dimensions it has a score in, the
     same by its role subgroup (``subgroup`` None: the group shows no role figures) and by its
     cohort wave (``wave`` None: not a cohort), and the items it answered with a number (and with
-    a number or "unsure")."""
-    scored = list(dimensions)
-    cells = {_interned(DIMENSION, d) for d in scored}
-    if subgroup is not None:
-        cells.update(_interned(ROLE, d, subgroup) for d in scored)
-    if wave is not None:
-        cells.update(_interned(WAVE, d, wave) for d in scored)
+    a number or "unsure"). Responses with the same cells get the same set, which lets the
+    counting below take each distinct set once (a workshop's complete answers share a few)."""
+    numeric: list[str] = []
+    unsure: list[str] = []
     for item, value in answers.items():
-        numeric = isinstance(value, int) and not isinstance(value, bool)
-        if numeric:
-            cells.add(_interned(ITEM, item))
-        if numeric or value == UNSURE:
-            cells.add(_interned(ITEM_ANSWERS, item))
-    return frozenset(cells)
+        if isinstance(value, int) and not isinstance(value, bool):
+            numeric.append(item)
+        elif value == UNSURE:
+            unsure.append(item)
+    return _figure_cells(frozenset(dimensions), subgroup, wave, frozenset(numeric), frozenset(unsure))
 
 
-# The same few cells recur in every response of a group (a large group's view builds a
-# hundred thousand): made once each, equal to a new Cell in every way.
+class CellSet(frozenset):  # type: ignore[type-arg]
+    """A response's cells as ``figure_cells`` makes them: every member a ``Cell``, so they can be
+    counted without looking at each (``dimension_counts``)."""
+
+    __slots__ = ()
+
+
+# Responses with the same cells (which dimensions are scored, the role subgroup, which items are
+# numeric or unsure) get one set; a room of a thousand made a hundred thousand cells before.
+@lru_cache(maxsize=1024)
+def _figure_cells(
+    dimensions: frozenset[str],
+    subgroup: str | None,
+    wave: str | None,
+    numeric: frozenset[str],
+    unsure: frozenset[str],
+) -> frozenset[Cell]:
+    cells = {_interned(DIMENSION, d) for d in dimensions}
+    if subgroup is not None:
+        cells.update(_interned(ROLE, d, subgroup) for d in dimensions)
+    if wave is not None:
+        cells.update(_interned(WAVE, d, wave) for d in dimensions)
+    cells.update(_interned(ITEM, item) for item in numeric)
+    cells.update(_interned(ITEM_ANSWERS, item) for item in numeric | unsure)
+    return CellSet(cells)
+
+
+# The same few cells recur in every response of a group: made once each, equal to a new Cell in
+# every way.
 @lru_cache(maxsize=10_000)
 def _interned(kind: str, key: str, subgroup: str = "") -> Cell:
     return Cell(kind, key, subgroup)
@@ -159,12 +183,24 @@ def advance(
 
 def dimension_counts(numbers: Iterable[int], scored: Mapping[int, Collection[Hashable]]) -> dict[Cell, int]:
     """How many of the responses ``numbers`` have a value in each cell (a dimension, a dimension
-    by role subgroup, an item)."""
-    counts: dict[Cell, int] = {}
+    by role subgroup, an item). Each distinct collection is walked once, times its responses:
+    the responses sharing one (``figure_cells``) add up in one pass over its cells."""
+    times: dict[int, list] = {}  # id of a response's collection -> [the collection, how many]
     for n in numbers:
-        for cell in map(_cell, scored.get(n, ())):
-            counts[cell] = counts.get(cell, 0) + 1
-    return counts
+        cells = scored.get(n, ())
+        entry = times.get(id(cells))
+        if entry is None:
+            times[id(cells)] = [cells, 1]
+        else:
+            entry[1] += 1
+    counts: Counter[Cell] = Counter()
+    for cells, many in times.values():
+        if many == 1 and type(cells) is CellSet:
+            counts.update(cells)  # counted in C: answers with "unsure" make most sets distinct
+        else:
+            for cell in map(_cell, cells):
+                counts[cell] += many
+    return dict(counts)
 
 
 def dimension_shown(scored_values: int, k: int) -> bool:
@@ -209,13 +245,23 @@ def _safe_prefixes(
     if not held:
         # A cell reveals exactly when it was shown before and has gained 1..k-1 values (shown
         # before means shown after: counts only grow), so counting those cells is enough.
+        # Only the cells shown before count here, so each newcomer's are narrowed to those, once
+        # per distinct collection (with any repeats a collection holds, as each counts).
         shown_before = {cell for cell in before if cell_shown(cell, before, k)}
+        narrowed: dict[int, tuple[Cell, ...]] = {}
         pending = 0
         for size, n in enumerate(beyond, start=1):
-            for cell in map(_cell, scored.get(n, ())):
+            cells = scored.get(n, ())
+            shown = narrowed.get(id(cells))
+            if shown is None:
+                if type(cells) is CellSet:
+                    shown = tuple(cells & shown_before)
+                else:
+                    shown = tuple(c for c in map(_cell, cells) if c in shown_before)
+                narrowed[id(cells)] = shown
+            for cell in shown:
                 new = gained[cell] = gained.get(cell, 0) + 1
-                if cell in shown_before:
-                    pending += (new == 1) - (new == k)
+                pending += (new == 1) - (new == k)
             if size >= k and not pending:
                 yield n
         return
