@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
@@ -12,8 +15,30 @@ from .models import Base
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
+# orjson reads an integer of more digits than 64 bits hold as a float; json keeps it exact. A
+# text with a run of 19 digits is left to json: found by mapping every digit to "9" and anything
+# else to a space in one C pass (a regular expression took longer than json.loads itself).
+_DIGIT_RUNS = bytes(0x39 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"9" * 19
+
+
+def load_json(text: str | bytes) -> Any:
+    """A JSON column's value, exactly as ``json.loads`` reads it, mostly by orjson in a quarter
+    of the time (an export of a thousand responses reads their answers twice: a tenth of its
+    time went to that). The json module still reads a text with a run of 19 or more digits and
+    what orjson refuses but json.dumps can write (NaN, Infinity)."""
+    try:
+        raw = text.encode() if isinstance(text, str) else text
+        if _LONG_RUN not in raw.translate(_DIGIT_RUNS):
+            return orjson.loads(raw)
+    except (UnicodeEncodeError, orjson.JSONDecodeError):  # a lone surrogate; NaN
+        pass
+    return json.loads(text)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine; SQLite connections get WAL, a busy timeout and foreign keys."""
+    kwargs.setdefault("json_deserializer", load_json)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
 
