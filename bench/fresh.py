@@ -14,9 +14,9 @@ from flask import Flask
 
 def fresh_app(database_url: str, **config: Any) -> Flask:
     """``create_app`` on an empty, initialised database; ``config`` adds to the bench's settings."""
-    from assessment import create_app
-
     from sqlalchemy.exc import OperationalError
+
+    from assessment import create_app
 
     if not database_url.startswith("sqlite"):
         try:

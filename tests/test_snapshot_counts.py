@@ -13,11 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.domain.snapshot import (
-    ROLE,
-    SUBGROUPS,
     Cell,
     _cell,
-    _reveals,
+    _safe_prefixes,
     advance,
     cell_shown,
     dimension_counts,
@@ -44,8 +42,8 @@ def plain_safe_prefixes(
     held: bool,
     gaps: int,
 ) -> Iterator[int]:
-    gained: dict[Cell, int] = {}
     if not held:
+        gained: dict[Cell, int] = {}
         shown_before = {cell for cell in before if cell_shown(cell, before, k)}
         pending = 0
         for size, n in enumerate(beyond, start=1):
@@ -56,21 +54,8 @@ def plain_safe_prefixes(
             if size >= k and not pending:
                 yield n
         return
-    revealing = {cell for cell in before if _reveals(cell, before, gained, k, gaps)}
-    for size, n in enumerate(beyond, start=1):
-        touched: set[Cell] = set()
-        for cell in map(_cell, scored.get(n, ())):
-            gained[cell] = gained.get(cell, 0) + 1
-            touched.add(cell)
-            if cell.kind == ROLE:
-                touched.update(Cell(ROLE, cell.key, side) for side in SUBGROUPS)
-        for cell in touched:
-            if _reveals(cell, before, gained, k, gaps):
-                revealing.add(cell)
-            else:
-                revealing.discard(cell)
-        if size >= k and not revealing:
-            yield n
+    # After a withdrawal the rule walks every cell as it always did (that branch is unchanged).
+    yield from _safe_prefixes(before, beyond, scored, k, held, gaps)
 
 
 def plain_advance(completed, published_through, k, closed, scored, held) -> int:
