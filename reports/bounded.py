@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -43,10 +44,24 @@ def _virtual_size() -> int:
         return 0
 
 
+# What a process manager stops or signals a worker with; the render child must obey each.
+STOP_SIGNALS = frozenset(
+    {signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2}
+)
+
+
 def _serve(conn: Connection, other_end: Connection, memory: int, parent: int) -> None:
     """The child: limit its own address space, then render whatever arrives until told to stop
     or until the worker that forked it is gone."""
     other_end.close()  # else the pipe never reports EOF when the worker dies
+    # The worker's signal handlers came with the fork: gunicorn's catches SIGTERM to stop at its
+    # leisure (and writes to a wakeup fd closed below), so the SIGTERM a stopping worker sends
+    # this child was swallowed, and the worker waited on it for ever. The child obeys signals;
+    # one sent before this point waited, blocked since the fork (``_start``), and acts now.
+    signal.set_wakeup_fd(-1)
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     # Nothing else the worker had open stays open here: a copy of a socket or pipe held by this
     # child would keep it alive after the worker closed it (a client connection, the database,
     # a subprocess's stdin that waits for EOF).
@@ -93,7 +108,13 @@ class BoundedRenderer:
         self._process = ctx.Process(
             target=_serve, args=(child, parent, self.memory, os.getpid()), daemon=True, name="pdf-render"
         )
-        self._process.start()
+        # Blocked across the fork, so that none reaches the child while it still has the
+        # worker's handlers (a worker told to stop the moment it forked would wait on it for ever).
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         child.close()
         self._conn, self._pid = parent, os.getpid()
         return parent

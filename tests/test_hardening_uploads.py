@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import struct
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,46 @@ def test_a_render_past_its_bound_is_a_503_and_the_worker_lives(app, v1):
         )[-600:]
     finally:
         bounded.configure(timeout=bounded.TIMEOUT_SECONDS)
+
+
+def test_a_worker_with_a_warm_render_child_stops_when_told_to(tmp_path):
+    """gunicorn's worker catches SIGTERM to stop gracefully; the render child it forks inherited
+    that handler, so the SIGTERM a stopping worker sends its child was caught and ignored, and the
+    worker waited for the child for ever: a stopped server left a worker and its child running.
+    Here a process with such a handler forks the child and exits; it must be gone within seconds,
+    and so must the child."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import os, signal, sys
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))  # as gunicorn's worker does
+        read, write = os.pipe()
+        os.set_blocking(write, False)
+        signal.set_wakeup_fd(write)
+        from reports import bounded
+        bounded.warm()
+        print(bounded._renderer._process.pid, flush=True)
+        sys.exit(0)  # multiprocessing's exit handler stops the daemonic child, then joins it
+        """
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            cwd=str(Path(__file__).resolve().parent.parent),
+        )
+    except subprocess.TimeoutExpired as exc:
+        for pid in (exc.stdout or b"").split():  # the child, left behind: stopped here instead
+            os.kill(int(pid), signal.SIGKILL)
+        pytest.fail("a process with a warm render child did not exit within 20 s of being told to")
+    assert done.returncode == 0, done.stderr
+    child = int(done.stdout.split()[0])
+    assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text()
