@@ -165,3 +165,22 @@ def test_responses_with_the_same_cells_share_one_set():
     second = figure_cells({"b", "a"}, "others", {"q3": 1, "q1": 5, "q2": "unsure"})
     assert first is second
     assert figure_cells(["a", "b"], "leaders", {"q1": 2, "q2": "unsure", "q3": 7}) != first
+
+
+class FreshCopies(dict):
+    """A mapping that hands out a new list on every look-up (the counting remembers collections
+    by id, so it must keep each alive while it does: a freed list's id can be given again)."""
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        return list(super().get(key, default or ()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups(), st.integers(3, 5), st.booleans())
+def test_cells_handed_out_afresh_each_time_count_the_same(group, k, closed):
+    numbers, through, scored = group
+    fresh = FreshCopies(scored)
+    assert advance(numbers, through, k, closed, fresh) == plain_advance(
+        numbers, through, k, closed, scored, False
+    )
+    assert dimension_counts(numbers, fresh) == plain_counts(numbers, scored)

@@ -248,18 +248,19 @@ def _safe_prefixes(
         # Only the cells shown before count here, so each newcomer's are narrowed to those, once
         # per distinct collection (with any repeats a collection holds, as each counts).
         shown_before = {cell for cell in before if cell_shown(cell, before, k)}
-        narrowed: dict[int, tuple[Cell, ...]] = {}
+        # Keyed by id, holding the collection too, so that no id is reused while it is kept.
+        narrowed: dict[int, tuple[Collection[Hashable], tuple[Cell, ...]]] = {}
         pending = 0
         for size, n in enumerate(beyond, start=1):
             cells = scored.get(n, ())
-            shown = narrowed.get(id(cells))
-            if shown is None:
+            entry = narrowed.get(id(cells))
+            if entry is None:
                 if type(cells) is CellSet:
-                    shown = tuple(cells & shown_before)
+                    entry = (cells, tuple(cells & shown_before))
                 else:
-                    shown = tuple(c for c in map(_cell, cells) if c in shown_before)
-                narrowed[id(cells)] = shown
-            for cell in shown:
+                    entry = (cells, tuple(c for c in map(_cell, cells) if c in shown_before))
+                narrowed[id(cells)] = entry
+            for cell in entry[1]:
                 new = gained[cell] = gained.get(cell, 0) + 1
                 pending += (new == 1) - (new == k)
             if size >= k and not pending:
