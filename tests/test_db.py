@@ -185,3 +185,24 @@ def test_json_columns_round_trip_answers_through_the_engine(app):
     with database.session() as s:
         stored = s.get(Assessment, assessment_id).answers
     assert stored == {"a1": 4, "a2": "unsure", "big": 10**30} and isinstance(stored["big"], int)
+
+
+def test_a_json_column_holding_a_bare_number_reads_it_back(app):
+    """A round's vote is a JSON column holding a bare number; SQLite stores it as a number (the
+    column's NUMERIC affinity) and hands it back as one. It must come back as it went in, on
+    every database, like text, lists and objects."""
+    from sqlalchemy import JSON, Column, Integer, MetaData, Table, insert
+
+    engine = app.extensions["database"].engine
+    table = Table("json_values_check", MetaData(), Column("n", Integer, primary_key=True), Column("v", JSON))
+    table.create(engine)
+    try:
+        # (A bare 10**30 is not here: SQLite's affinity makes it a float on the way in.)
+        values = [5, 2.5, "unsure", [1, "x"], {"a": 1}, {"big": 10**30}]
+        with engine.begin() as connection:
+            connection.execute(insert(table), [{"n": n, "v": v} for n, v in enumerate(values)])
+        with engine.connect() as connection:
+            read = [v for _, v in connection.execute(table.select().order_by(table.c.n))]
+        assert read == values
+    finally:
+        table.drop(engine)

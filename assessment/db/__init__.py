@@ -27,6 +27,10 @@ def load_json(text: str | bytes) -> Any:
     of the time (an export of a thousand responses reads their answers twice: a tenth of its
     time went to that). The json module still reads a text with a run of 19 or more digits and
     what orjson refuses but json.dumps can write (NaN, Infinity)."""
+    if not isinstance(text, str | bytes):
+        # SQLite hands back a number stored in a JSON column (its NUMERIC affinity) as a number:
+        # json.loads refuses it with the TypeError on which SQLAlchemy returns the number itself.
+        return json.loads(text)  # type: ignore[arg-type]
     try:
         raw = text.encode() if isinstance(text, str) else text
         if _LONG_RUN not in raw.translate(_DIGIT_RUNS):
