@@ -254,6 +254,8 @@ def main() -> None:
         "its scoring computed once and reused: where the submission's time goes",
     )
     args = parser.parse_args()
+    from submit_parts import HOOKS_TABLE
+
     names = list(TARGETS) if args.decompose else ["bare", "app"]
     if args.requests * args.rounds > 30000:
         parser.error("keep it bounded: at most 30000 requests per target")
@@ -263,8 +265,6 @@ def main() -> None:
         bare_url = args.database_url or f"sqlite:///{Path(folder) / 'bare.sqlite'}"
         submission = _prepare_app(app_url)
         _prepare_rows(bare_url, "bench_rows")
-        from submit_parts import HOOKS_TABLE
-
         if args.decompose:
             _prepare_rows(app_url, HOOKS_TABLE)
         body = json.dumps(submission).encode()

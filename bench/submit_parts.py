@@ -19,7 +19,6 @@ makes the scoring's share measurable.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -28,7 +27,6 @@ from flask import Blueprint, Flask, jsonify, request
 from sqlalchemy import Column, MetaData, String, Table, Text, insert
 
 from assessment import create_app
-from assessment.db import make_engine
 from assessment.web.extensions import csrf
 
 HOOKS_PATH = "/api/v1/bench-insert"
@@ -58,8 +56,8 @@ def insert_one_row(engine: Any, table: Table) -> Callable[[], Any]:
 def hooks_app() -> Flask:
     """The application with the bare endpoint's work at ``HOOKS_PATH``: under /api/, so the JSON
     body check runs on it as on a submission."""
-    app = create_app({"DATABASE_URL": os.environ["DATABASE_URL"], "SECRET_KEY": os.environ["SECRET_KEY"]})
-    engine = make_engine(os.environ["DATABASE_URL"])
+    app = create_app()  # DATABASE_URL and SECRET_KEY from the environment, as app.py's
+    engine = app.extensions["database"].engine  # the application's own pool
     bp = Blueprint("bench", __name__)
     csrf.exempt(bp)  # as every API blueprint is: no cookies, no session to forge
     bp.add_url_rule(HOOKS_PATH, "insert", insert_one_row(engine, rows_table(HOOKS_TABLE)), methods=["POST"])
@@ -81,4 +79,4 @@ def precomputed_scoring_app() -> Flask:
         return computed[key]
 
     self_assessment.score = score  # type: ignore[assignment]
-    return create_app({"DATABASE_URL": os.environ["DATABASE_URL"], "SECRET_KEY": os.environ["SECRET_KEY"]})
+    return create_app()

@@ -1,6 +1,7 @@
 """Rule 13's cell counting, made cheap for large groups, decides exactly as the rule written out
 plainly: every response's cells counted one by one, every newcomer's cells walked in full. The
-plain version below is the rule as it stood before the counting was grouped; hypothesis compares
+plain counting and prefix search below are the rule as it stood before the counting was grouped
+(``advance`` and ``revealing_cells`` themselves are the domain's, run on them); hypothesis compares
 the cut-off, the close warning and the counts over generated groups whose responses share cell
 sets (as a workshop's complete answers do) or not, with string dimensions, duplicates and
 withdrawals (``held``)."""
@@ -8,10 +9,13 @@ withdrawals (``held``)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assessment.domain import snapshot
 from assessment.domain.snapshot import (
     Cell,
     _cell,
@@ -58,36 +62,25 @@ def plain_safe_prefixes(
     yield from _safe_prefixes(before, beyond, scored, k, held, gaps)
 
 
+@contextmanager
+def plain_rule() -> Iterator[None]:
+    """The domain's own ``advance`` and ``revealing_cells`` (their code did not change) running
+    on the plain counting and prefix search above instead of the grouped ones."""
+    with (
+        patch.object(snapshot, "dimension_counts", plain_counts),
+        patch.object(snapshot, "_safe_prefixes", plain_safe_prefixes),
+    ):
+        yield
+
+
 def plain_advance(completed, published_through, k, closed, scored, held) -> int:
-    numbers = list(completed)
-    beyond = sorted(n for n in numbers if n > published_through)
-    if not beyond:
-        return published_through
-    if closed:
-        return beyond[-1]
-    if len(beyond) < k:
-        return published_through
-    inside = [n for n in numbers if n <= published_through]
-    before = plain_counts(inside, scored)
-    gaps = published_through - len(inside)
-    return max(plain_safe_prefixes(before, beyond, scored, k, held, gaps), default=published_through)
+    with plain_rule():
+        return advance(completed, published_through, k, closed, scored, held)
 
 
 def plain_revealing(completed, published_through, k, scored) -> tuple[Cell, ...]:
-    numbers = list(completed)
-    before = plain_counts((n for n in numbers if n <= published_through), scored)
-    gained = plain_counts((n for n in numbers if n > published_through), scored)
-    after = {cell: before.get(cell, 0) + gained.get(cell, 0) for cell in {*before, *gained}}
-    return tuple(
-        sorted(
-            (
-                cell
-                for cell, new in gained.items()
-                if 0 < new < k and cell_shown(cell, before, k) and cell_shown(cell, after, k)
-            ),
-            key=str,
-        )
-    )
+    with plain_rule():
+        return revealing_cells(completed, published_through, k, scored)
 
 
 # --------------------------------------------------------------------------- generated groups

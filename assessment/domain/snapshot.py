@@ -122,7 +122,7 @@ def _figure_cells(
     wave: str | None,
     numeric: frozenset[str],
     unsure: frozenset[str],
-) -> frozenset[Cell]:
+) -> CellSet:
     cells = {_interned(DIMENSION, d) for d in dimensions}
     if subgroup is not None:
         cells.update(_interned(ROLE, d, subgroup) for d in dimensions)
@@ -244,11 +244,10 @@ def _safe_prefixes(
     gained: dict[Cell, int] = {}
     if not held:
         # A cell reveals exactly when it was shown before and has gained 1..k-1 values (shown
-        # before means shown after: counts only grow), so counting those cells is enough.
-        # Only the cells shown before count here, so each newcomer's are narrowed to those, once
-        # per distinct collection (with any repeats a collection holds, as each counts).
+        # before means shown after: counts only grow), so only those cells are counted: each
+        # newcomer's collection is narrowed to them once (keeping any repeats it holds), by id,
+        # with the collection kept alive so that no id is given again meanwhile.
         shown_before = {cell for cell in before if cell_shown(cell, before, k)}
-        # Keyed by id, holding the collection too, so that no id is reused while it is kept.
         narrowed: dict[int, tuple[Collection[Hashable], tuple[Cell, ...]]] = {}
         pending = 0
         for size, n in enumerate(beyond, start=1):
